@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Ingest benchmark at national scale: time and peak memory of `countyedu ingest` (decode, validate, stage,
+# check, replace, commit) beside DuckDB's own read_csv of the same files into tables, in the same run.
+#
+#   bench/ingest.sh                 # 2,850 counties, 2015–2024 (about two million school-years)
+#   COUNTIES=300 bench/ingest.sh    # a smaller run
+#
+# The generated files are kept in $BENCH_DATA (default ~/.cache/countyedu-bench) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/countyedu-target}"
+COUNTIES="${COUNTIES:-2850}"
+YEARS="${YEARS:-2015-2024}"
+DATA="${BENCH_DATA:-$HOME/.cache/countyedu-bench}/national-$COUNTIES-$YEARS"
+
+cargo build --quiet --locked
+BIN="$CARGO_TARGET_DIR/debug/countyedu"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# Runs a command under /usr/bin/time; prints "seconds peak_MiB".
+measure() {
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
+    read -r secs kib < "$WORK/time"
+    echo "$secs $((kib / 1024))"
+}
+
+if [ ! -f "$DATA/.complete" ]; then
+    echo "generating $COUNTIES counties, $YEARS into $DATA" >&2
+    read -r gsecs gmib < <(measure "$BIN" generate "$DATA" --counties "$COUNTIES" --years "$YEARS")
+    echo "generate: ${gsecs} s, peak ${gmib} MiB" >&2
+    touch "$DATA/.complete"
+fi
+bytes=$(du -cb "$DATA"/*.csv | tail -1 | cut -f1)
+
+read -r isecs imib < <(measure "$BIN" ingest --db "$WORK/ingest.duckdb" "$DATA")
+rows=$("$BIN" sql --db "$WORK/ingest.duckdb" --format csv "SELECT count(*) FROM schools" | tail -1)
+
+RAW="CREATE TABLE raw_counties AS SELECT * FROM read_csv('$DATA/counties.csv');
+CREATE TABLE raw_schools AS SELECT * FROM read_csv('$DATA/schools_*.csv');
+CREATE TABLE raw_indicators AS SELECT * FROM read_csv('$DATA/county_indicators.csv');
+SELECT count(*) FROM raw_schools"
+read -r dsecs dmib < <(measure "$BIN" sql --write --db "$WORK/raw.duckdb" --format csv "$RAW")
+
+ratio=$(python3 -c "print(f'{$isecs / $dsecs:.2f}')")
+echo "files: $(ls "$DATA"/*.csv | wc -l) CSV files, $((bytes / 1048576)) MiB, $rows school-years"
+printf '%-34s %10s %12s\n' "step" "seconds" "peak MiB"
+printf '%-34s %10s %12s\n' "countyedu ingest (validated)" "$isecs" "$imib"
+printf '%-34s %10s %12s\n' "DuckDB read_csv into tables" "$dsecs" "$dmib"
+echo "ingest / read_csv time ratio: $ratio"

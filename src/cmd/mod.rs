@@ -1,0 +1,82 @@
+//! The command line: one file per subcommand, each a clap `Args` (whose doc comment is its `--help`) and a `run`.
+//!
+//! Commands are thin: they resolve flags into a plan, call library code and print. Data goes to stdout;
+//! progress, summaries and warnings go to stderr.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::warehouse::{self, Access, Warehouse};
+
+pub mod demo;
+pub mod generate;
+pub mod ingest;
+pub mod sql;
+
+/// countyedu: county education evaluation analytics.
+///
+/// Loads school-level and county-level data of many counties and years into a DuckDB warehouse, validates it,
+/// and answers questions about it in SQL. See README.md for the data format and exit codes.
+#[derive(Debug, Parser)]
+#[command(name = "countyedu", version, propagate_version = true, max_term_width = 110)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Ingest(ingest::Args),
+    Sql(sql::Args),
+    Generate(generate::Args),
+    Demo(demo::Args),
+}
+
+/// The warehouse to use; shared by every command that reads or writes one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// The warehouse file (DuckDB).
+    #[arg(long, env = "COUNTYEDU_DB", default_value = warehouse::DEFAULT_PATH, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+impl DbArgs {
+    pub fn open(&self, access: Access) -> Result<Warehouse> {
+        Warehouse::open(&self.db, access)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Ingest(args) => ingest::run(args),
+        Command::Sql(args) => sql::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}
+
+/// A number with thousands separators, for summaries people read.
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::thousands(-1000), "-1,000");
+    }
+}

@@ -1,0 +1,598 @@
+//! Deterministic synthetic data in the canonical format, at any scale.
+//!
+//! The generator models what makes real county data hard: a mix of school types (teaching points, nine-year and
+//! complete secondary schools that must be split by level), urban–rural codes that follow school type, small
+//! rural schools with large per-student areas, county-level wealth and inequality, yearly drift (enrolment moving
+//! to towns, resources growing, teaching points closing), and county indicators of which some fail the funding
+//! rules. The same seed gives byte-identical files; each county draws from its own stream, so a county's data does
+//! not depend on how many others are generated.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal, Normal};
+
+use crate::error::{Error, Result};
+use crate::model::{self, Table};
+
+/// Provinces (GB/T 2260 code, name, funding region), in the order the generator uses them.
+const PROVINCES: &[(&str, &str, &str)] = &[
+    ("14", "山西省", "central"),
+    ("33", "浙江省", "east"),
+    ("62", "甘肃省", "west"),
+    ("41", "河南省", "central"),
+    ("37", "山东省", "east"),
+    ("51", "四川省", "west"),
+    ("13", "河北省", "east"),
+    ("42", "湖北省", "central"),
+    ("43", "湖南省", "central"),
+    ("44", "广东省", "east"),
+    ("45", "广西壮族自治区", "west"),
+    ("32", "江苏省", "east"),
+    ("34", "安徽省", "central"),
+    ("36", "江西省", "central"),
+    ("35", "福建省", "east"),
+    ("52", "贵州省", "west"),
+    ("53", "云南省", "west"),
+    ("61", "陕西省", "west"),
+    ("21", "辽宁省", "east"),
+    ("22", "吉林省", "central"),
+    ("23", "黑龙江省", "central"),
+    ("15", "内蒙古自治区", "west"),
+    ("50", "重庆市", "west"),
+    ("46", "海南省", "east"),
+    ("64", "宁夏回族自治区", "west"),
+    ("63", "青海省", "west"),
+    ("65", "新疆维吾尔自治区", "west"),
+    ("54", "西藏自治区", "west"),
+    ("11", "北京市", "east"),
+    ("12", "天津市", "east"),
+    ("31", "上海市", "east"),
+];
+
+const SYLLABLES: &[&str] = &[
+    "安", "宝", "昌", "长", "城", "丰", "福", "富", "广", "和", "河", "华", "怀", "嘉", "江", "金", "景", "开", "康", "乐",
+    "临", "龙", "隆", "明", "宁", "平", "庆", "泉", "荣", "瑞", "山", "尚", "寿", "顺", "泰", "通", "万", "文", "武", "西",
+    "祥", "新", "兴", "阳", "永", "源", "远", "云", "泽", "中",
+];
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub counties: usize,
+    pub first_year: i32,
+    pub last_year: i32,
+    pub seed: u64,
+    /// Write Chinese headers (the first alias of each column) instead of canonical names.
+    pub chinese_headers: bool,
+    /// Write GB18030 (GBK-compatible) text instead of UTF-8.
+    pub gbk: bool,
+}
+
+/// Files written and rows per table.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub counties: usize,
+    pub schools: usize,
+    pub indicators: usize,
+}
+
+struct County {
+    code: String,
+    name: String,
+    prefecture_code: String,
+    prefecture_name: String,
+    province_code: String,
+    province_name: String,
+    region: &'static str,
+    /// Relative wealth: scales money and, more weakly, space.
+    wealth: f64,
+    /// Spread of school resources around the county level (log-normal sigma).
+    inequality: f64,
+    /// Yearly growth of resources.
+    growth: f64,
+    schools: Vec<School>,
+    rng: ChaCha8Rng,
+}
+
+#[derive(Clone)]
+struct School {
+    id: String,
+    name: String,
+    kind: &'static str,
+    urban_rural: i64,
+    open: bool,
+    students: [f64; 3],
+    /// Per-school multiplier of resources (how well equipped this school is).
+    endowment: f64,
+    teaching_area: f64,
+    sports_area: f64,
+    indoor_sports: Option<f64>,
+    equipment: f64,
+    computers: f64,
+    books: f64,
+    multimedia: f64,
+    music: f64,
+    art: f64,
+    /// Teachers per level (primary, junior): total, degree, titled, backbone, pe/art.
+    teachers: [[f64; 5]; 2],
+}
+
+/// Writes counties.csv, schools_YEAR.csv for each year and county_indicators.csv into `dir`.
+pub fn generate(dir: &Path, spec: &Spec) -> Result<Written> {
+    if spec.counties == 0 {
+        return Err(Error::Usage("--counties must be at least 1".into()));
+    }
+    if spec.first_year > spec.last_year
+        || (spec.first_year as i64) < model::YEAR_RANGE.0
+        || (spec.last_year as i64) > model::YEAR_RANGE.1
+    {
+        return Err(Error::Usage(format!(
+            "--years must be FIRST-LAST within {}-{}",
+            model::YEAR_RANGE.0,
+            model::YEAR_RANGE.1
+        )));
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut counties = make_counties(spec);
+    let mut written = Written { counties: counties.len(), ..Default::default() };
+
+    let path = dir.join("counties.csv");
+    let mut w = Writer::create(&path, spec)?;
+    w.header(Table::Counties)?;
+    for c in &counties {
+        w.row(&[&c.code, &c.name, &c.prefecture_code, &c.prefecture_name, &c.province_code, &c.province_name, c.region])?;
+    }
+    w.finish()?;
+    written.files.push(path);
+
+    let ind_path = dir.join("county_indicators.csv");
+    let mut ind = Writer::create(&ind_path, spec)?;
+    ind.header_named(&["year", "county_code", "indicator", "value", "unit"], Table::CountyIndicators)?;
+    let mut history: Vec<Option<(f64, f64)>> = vec![None; counties.len()];
+    for year in spec.first_year..=spec.last_year {
+        let path = dir.join(format!("schools_{year}.csv"));
+        let mut w = Writer::create(&path, spec)?;
+        w.header(Table::Schools)?;
+        for (ci, c) in counties.iter_mut().enumerate() {
+            if year > spec.first_year {
+                drift(c);
+            }
+            for s in c.schools.iter().filter(|s| s.open) {
+                write_school(&mut w, year, &c.code, s)?;
+                written.schools += 1;
+            }
+            written.indicators += write_indicators(&mut ind, year, c, &mut history[ci])?;
+        }
+        w.finish()?;
+        written.files.push(path);
+    }
+    ind.finish()?;
+    written.files.push(ind_path);
+    Ok(written)
+}
+
+fn county_rng(seed: u64, index: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index as u64 + 1);
+    rng
+}
+
+fn make_counties(spec: &Spec) -> Vec<County> {
+    let n = spec.counties;
+    let n_provinces = n.div_ceil(92).max(n.div_ceil(10).min(3)).min(PROVINCES.len());
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (pcode, pname, region) = PROVINCES[i % n_provinces];
+        let k = i / n_provinces; // index of the county within its province
+        let pref = k / 10 + 1; // ten counties per prefecture, numbered 01..
+        let num = k % 10 + 21; // counties numbered 21..30: never a real district (01–20) or city (81+) number
+        let mut rng = county_rng(spec.seed, i);
+        let region_wealth = match region {
+            "east" => 1.3,
+            "central" => 1.0,
+            _ => 0.85,
+        };
+        let wealth = region_wealth * LogNormal::new(0.0, 0.25).expect("valid").sample(&mut rng);
+        let inequality = rng.random_range(0.12..0.55);
+        let growth = rng.random_range(0.01..0.07);
+        let urbanisation = rng.random_range(0.15..0.65);
+        let syl = |j: usize| SYLLABLES[j % SYLLABLES.len()];
+        let h = i * 7 + 3;
+        let name = format!("{}{}县", syl(h), syl(h / SYLLABLES.len() + i + 11));
+        let pref_name = format!("{}{}市", syl(pref * 13 + pcode.len() * 5 + i % n_provinces), syl(pref * 3 + 29));
+        let code = format!("{pcode}{pref:02}{num:02}");
+        let mut county = County {
+            code: code.clone(),
+            name,
+            prefecture_code: format!("{pcode}{pref:02}00"),
+            prefecture_name: pref_name,
+            province_code: format!("{pcode}0000"),
+            province_name: pname.to_string(),
+            region,
+            wealth,
+            inequality,
+            growth,
+            schools: Vec::new(),
+            rng,
+        };
+        make_schools(&mut county, urbanisation);
+        out.push(county);
+    }
+    out
+}
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, weighted: &'a [(T, f64)]) -> &'a T {
+    let total: f64 = weighted.iter().map(|w| w.1).sum();
+    let mut x = rng.random_range(0.0..total);
+    for (v, w) in weighted {
+        if x < *w {
+            return v;
+        }
+        x -= w;
+    }
+    &weighted[weighted.len() - 1].0
+}
+
+fn make_schools(c: &mut County, urbanisation: f64) {
+    let rng = &mut c.rng;
+    let n = rng.random_range(25..=115);
+    let kinds: [(&str, f64); 7] = [
+        ("primary", 46.0),
+        ("teaching_point", 22.0),
+        ("junior", 16.0),
+        ("nine_year", 10.0),
+        ("complete_secondary", 3.5),
+        ("twelve_year", 1.0),
+        ("special", 1.5),
+    ];
+    for j in 0..n {
+        let kind = *pick(rng, &kinds);
+        // Teaching points are village schools; juniors and complete secondaries sit in towns and cities.
+        let urban_rural = match kind {
+            "teaching_point" => *pick(rng, &[(220, 0.8), (210, 0.2)]),
+            "junior" | "complete_secondary" | "twelve_year" | "special" => {
+                *pick(rng, &[(111, urbanisation), (112, 0.1), (121, 0.5), (122, 0.1), (123, 0.02), (210, 0.25)])
+            }
+            _ => *pick(
+                rng,
+                &[(111, urbanisation * 0.6), (112, 0.08), (121, 0.35), (122, 0.1), (123, 0.02), (210, 0.35), (220, 0.3)],
+            ),
+        };
+        let size = match urban_rural {
+            111 | 112 => 1.9,
+            121..=123 => 1.0,
+            _ => 0.45,
+        };
+        let ln = |rng: &mut ChaCha8Rng, mean: f64, sigma: f64| LogNormal::new(mean.ln(), sigma).expect("valid").sample(rng);
+        let students = match kind {
+            "primary" => [ln(rng, 650.0 * size, 0.5), 0.0, 0.0],
+            "teaching_point" => [rng.random_range(8.0..95.0), 0.0, 0.0],
+            "junior" => [0.0, ln(rng, 800.0 * size, 0.45), 0.0],
+            "nine_year" => [ln(rng, 450.0 * size, 0.5), ln(rng, 300.0 * size, 0.5), 0.0],
+            "complete_secondary" => [0.0, ln(rng, 700.0 * size, 0.4), ln(rng, 900.0 * size, 0.4)],
+            "twelve_year" => [ln(rng, 500.0 * size, 0.4), ln(rng, 400.0 * size, 0.4), ln(rng, 400.0 * size, 0.4)],
+            _ => [rng.random_range(30.0..90.0), rng.random_range(10.0..50.0), 0.0],
+        };
+        let endowment = LogNormal::new(0.0, c.inequality).expect("valid").sample(rng)
+            * match urban_rural {
+                111 | 112 => 1.08,
+                121..=123 => 1.0,
+                _ => 0.88,
+            };
+        let name = match kind {
+            "primary" => format!("{}小学", j + 1),
+            "teaching_point" => format!("{}教学点", j + 1),
+            "junior" => format!("{}中学", j + 1),
+            "nine_year" => format!("{}九年一贯制学校", j + 1),
+            "complete_secondary" => format!("{}完全中学", j + 1),
+            "twelve_year" => format!("{}十二年一贯制学校", j + 1),
+            _ => format!("{}特殊教育学校", j + 1),
+        };
+        let mut s = School {
+            id: format!("{}{:05}", c.code, j + 1),
+            name: format!("{}第{}", c.name, name),
+            kind,
+            urban_rural,
+            open: true,
+            students,
+            endowment,
+            teaching_area: 0.0,
+            sports_area: 0.0,
+            indoor_sports: None,
+            equipment: 0.0,
+            computers: 0.0,
+            books: 0.0,
+            multimedia: 0.0,
+            music: 0.0,
+            art: 0.0,
+            teachers: [[0.0; 5]; 2],
+        };
+        equip(&mut s, c.wealth, rng);
+        if rng.random_bool(0.3) {
+            s.indoor_sports = Some(s.teaching_area * rng.random_range(0.03..0.1));
+        }
+        c.schools.push(s);
+    }
+}
+
+/// Sets a school's resources from its enrolment: a per-student part scaled by the school's endowment and the
+/// county's wealth, plus a fixed part, so that small schools have more space per student (as real ones do).
+fn equip(s: &mut School, wealth: f64, rng: &mut ChaCha8Rng) {
+    let [p, j, h] = s.students;
+    let all = p + j + h;
+    let e = s.endowment;
+    let noise = |rng: &mut ChaCha8Rng| LogNormal::new(0.0, 0.12).expect("valid").sample(rng);
+    s.teaching_area = (p * 4.6 + j * 6.0 + h * 6.5) * e * wealth.powf(0.3) * noise(rng) + 250.0 * e;
+    s.sports_area = (p * 7.0 + j * 9.5 + h * 10.0) * e * wealth.powf(0.2) * noise(rng) + 600.0 * e;
+    s.equipment = (p * 1900.0 + j * 2500.0 + h * 3000.0) * e * wealth * noise(rng) + 20000.0 * e;
+    s.computers = ((all * 0.12) * e * wealth.powf(0.5) * noise(rng) + 3.0).round();
+    s.books = ((p * 28.0 + j * 38.0 + h * 45.0) * e * noise(rng) + 500.0).round();
+    s.multimedia = ((all * 0.024) * e * noise(rng) + 1.0).round();
+    let classes = (p / 40.0).ceil() + (j / 45.0).ceil() + (h / 50.0).ceil();
+    s.music = ((classes / 12.0) * e * noise(rng)).round().max(if all > 200.0 { 1.0 } else { 0.0 });
+    s.art = ((classes / 12.0) * e * noise(rng)).round().max(if all > 200.0 { 1.0 } else { 0.0 });
+    for (level, students, ratio, degree, titled) in [(0, p, 17.0, 0.9, 0.45), (1, j, 13.0, 0.82, 0.5)] {
+        if students <= 0.0 {
+            s.teachers[level] = [0.0; 5];
+            continue;
+        }
+        let t = (students / ratio * e.powf(0.5) * noise(rng)).round().max(2.0);
+        let share = |x: f64, rng: &mut ChaCha8Rng| (t * (x * e.powf(0.3) * noise(rng)).min(1.0)).round();
+        s.teachers[level] = [
+            t,
+            share(degree, rng),
+            share(titled, rng),
+            (students * 0.011 * e * noise(rng)).round().min(t),
+            (students * 0.0095 * e * noise(rng)).round().min(t),
+        ];
+    }
+}
+
+/// One year passes: enrolment moves from villages to towns, teaching points close, resources grow.
+fn drift(c: &mut County) {
+    let rng = &mut c.rng;
+    let growth = c.growth;
+    let wealth = c.wealth;
+    for s in c.schools.iter_mut().filter(|s| s.open) {
+        let trend = match s.urban_rural {
+            111 | 112 => 0.02,
+            121..=123 => 0.0,
+            _ => -0.04,
+        };
+        let change = Normal::<f64>::new(trend, 0.05).expect("valid").sample(rng).exp();
+        for x in s.students.iter_mut() {
+            *x *= change;
+        }
+        if s.kind == "teaching_point" && (s.students[0] < 12.0 || rng.random_bool(0.04)) {
+            s.open = false;
+            continue;
+        }
+        s.endowment *= 1.0 + growth * rng.random_range(0.3..1.7);
+        equip(s, wealth, rng);
+        if let Some(x) = s.indoor_sports.as_mut() {
+            *x *= 1.0 + growth;
+        }
+    }
+    c.wealth *= 1.0 + growth * 0.5;
+}
+
+fn fmt_area(x: f64) -> String {
+    format!("{:.1}", x)
+}
+
+fn fmt_count(x: f64) -> String {
+    format!("{}", x.round().max(0.0) as i64)
+}
+
+fn write_school(w: &mut Writer, year: i32, county: &str, s: &School) -> Result<()> {
+    let [p, j, h] = s.students.map(|x| x.round());
+    let classes = |n: f64, size: f64| if n > 0.0 { fmt_count((n / size).ceil()) } else { "0".into() };
+    let max_class = if p + j > 0.0 {
+        let avg = if p > 0.0 { (p / (p / 40.0).ceil()).min(p) } else { (j / (j / 45.0).ceil()).min(j) };
+        fmt_count(avg * 1.15)
+    } else {
+        String::new()
+    };
+    let t = |level: usize, k: usize| fmt_count(s.teachers[level][k]);
+    let row: Vec<String> = vec![
+        year.to_string(),
+        county.to_string(),
+        s.id.clone(),
+        s.name.clone(),
+        s.kind.to_string(),
+        s.urban_rural.to_string(),
+        fmt_count(p),
+        fmt_count(j),
+        fmt_count(h),
+        classes(p, 40.0),
+        classes(j, 45.0),
+        max_class,
+        fmt_area(s.teaching_area),
+        fmt_area(s.sports_area),
+        format!("{:.0}", s.equipment),
+        fmt_count(s.computers),
+        fmt_count(s.books),
+        fmt_count(s.multimedia),
+        fmt_count(s.music),
+        fmt_count(s.art),
+        s.indoor_sports.map(fmt_area).unwrap_or_default(),
+        t(0, 0),
+        t(0, 1),
+        t(0, 2),
+        t(0, 3),
+        t(0, 4),
+        t(1, 0),
+        t(1, 1),
+        t(1, 2),
+        t(1, 3),
+        t(1, 4),
+    ];
+    w.row(&row.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// County indicators for one year. `last` carries (spending, students) of the previous year, so spending follows
+/// the schools' enrolment and a few county-years break the 两个只增不减 rule on purpose.
+fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option<(f64, f64)>) -> Result<usize> {
+    let rng = &mut c.rng;
+    let school_students: f64 = c.schools.iter().filter(|s| s.open).map(|s| s.students.iter().sum::<f64>()).sum();
+    let students = (school_students * rng.random_range(1.25..1.45)).round();
+    let base_per_student = 9000.0 * c.wealth;
+    let spending = match *last {
+        None => students * base_per_student,
+        Some((prev, _)) => {
+            let change = if rng.random_bool(0.06) { rng.random_range(-0.05..-0.005) } else { rng.random_range(0.0..0.12) };
+            prev * (1.0 + change)
+        }
+    };
+    *last = Some((spending, students));
+    let per_student = spending / students;
+    let floor = |level: f64| if year >= 2017 || c.region == "east" { level + 50.0 } else { level };
+    let (std_p, std_j) = if rng.random_bool(0.05) {
+        (floor(600.0) - 20.0, floor(800.0) - 30.0)
+    } else {
+        ((floor(600.0) + rng.random_range(0..5) as f64 * 70.0).round(), (floor(800.0) + rng.random_range(0..5) as f64 * 90.0).round())
+    };
+    let required = students * 0.7 * 0.6 * (std_p + std_j) / 2.0 * 0.2;
+    let paid = if rng.random_bool(0.05) { required * rng.random_range(0.7..0.98) } else { required };
+    let salary = 52000.0 * c.wealth * rng.random_range(0.95..1.05) * (1.0 + 0.04 * (year - 2015) as f64);
+    let civil = salary * rng.random_range(0.94..1.08);
+    let mut rows: Vec<(&str, String, &str)> = vec![
+        ("edu_budget_expenditure", format!("{:.0}", spending), "元"),
+        ("edu_budget_students", format!("{:.0}", students), "人"),
+        ("public_funds_standard_primary", format!("{:.0}", std_p), "元"),
+        ("public_funds_standard_junior", format!("{:.0}", std_j), "元"),
+        ("public_funds_standard_special", if rng.random_bool(0.9) { "6000".into() } else { "5000".into() }, "元"),
+        ("county_matching_required", format!("{:.0}", required), "元"),
+        ("county_matching_paid", format!("{:.0}", paid), "元"),
+        ("preschool_gross_enrolment_rate", format!("{:.2}", rng.random_range(82.0..99.5)), "%"),
+        ("puhui_coverage_rate", format!("{:.2}", rng.random_range(72.0..98.0)), "%"),
+        ("public_kindergarten_share", format!("{:.2}", rng.random_range(38.0..88.0)), "%"),
+        ("teacher_avg_salary", format!("{:.0}", salary), "元"),
+        ("civil_servant_avg_salary", format!("{:.0}", civil), "元"),
+        ("junior_retention_rate", format!("{:.2}", rng.random_range(93.0..100.0)), "%"),
+        ("disabled_enrolment_rate", format!("{:.2}", rng.random_range(90.0..100.0)), "%"),
+        ("social_recognition_rate", format!("{:.2}", rng.random_range(80.0..98.5)), "%"),
+    ];
+    // Most counties also state per-student spending themselves, rounded to the yuan as reports do.
+    if rng.random_bool(0.7) {
+        rows.push(("edu_expenditure_per_student", format!("{:.0}", per_student), "元"));
+    }
+    let year_s = year.to_string();
+    for (id, value, unit) in &rows {
+        w.row(&[&year_s, &c.code, id, value, unit])?;
+    }
+    Ok(rows.len())
+}
+
+/// A CSV writer in the requested header language and encoding.
+struct Writer {
+    out: csv::Writer<Encoded>,
+    path: PathBuf,
+    chinese: bool,
+}
+
+/// The file under a CSV writer: passes UTF-8 through, or re-encodes it as GB18030 (whole characters only).
+struct Encoded {
+    file: std::io::BufWriter<std::fs::File>,
+    gbk: bool,
+    pending: Vec<u8>,
+}
+
+impl Write for Encoded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.gbk {
+            return self.file.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let text = std::str::from_utf8(&self.pending[..valid]).expect("checked above");
+        self.file.write_all(&encoding_rs::GB18030.encode(text).0)?;
+        self.pending.drain(..valid);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Writer {
+    fn create(path: &Path, spec: &Spec) -> Result<Writer> {
+        let file = std::fs::File::create(path).map_err(|e| Error::other(format!("{}: {e}", path.display())))?;
+        let sink = Encoded { file: std::io::BufWriter::new(file), gbk: spec.gbk, pending: Vec::new() };
+        Ok(Writer { out: csv::Writer::from_writer(sink), path: path.to_path_buf(), chinese: spec.chinese_headers })
+    }
+
+    fn header(&mut self, table: Table) -> Result<()> {
+        let names: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
+        self.header_named(&names, table)
+    }
+
+    fn header_named(&mut self, names: &[&str], table: Table) -> Result<()> {
+        let shown: Vec<&str> = names
+            .iter()
+            .map(|n| if self.chinese { table.column(n).map_or(*n, |c| c.zh[0]) } else { n })
+            .collect();
+        self.row(&shown)
+    }
+
+    fn row(&mut self, fields: &[&str]) -> Result<()> {
+        self.out.write_record(fields).map_err(|e| Error::Other(e.into()))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        let fail = |e: std::io::Error| Error::other(format!("{}: {e}", self.path.display()));
+        self.out.flush().map_err(fail)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(counties: usize) -> Spec {
+        Spec { counties, first_year: 2020, last_year: 2021, seed: 7, chinese_headers: false, gbk: false }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_files() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        generate(a.path(), &spec(3)).unwrap();
+        generate(b.path(), &spec(3)).unwrap();
+        for f in ["counties.csv", "schools_2020.csv", "schools_2021.csv", "county_indicators.csv"] {
+            assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_county_does_not_depend_on_how_many_others_there_are() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        generate(a.path(), &spec(2)).unwrap();
+        generate(b.path(), &spec(40)).unwrap();
+        let first_county_rows = |dir: &Path| {
+            let text = std::fs::read_to_string(dir.join("schools_2021.csv")).unwrap();
+            let code = text.lines().nth(1).unwrap().split(',').nth(1).unwrap().to_string();
+            text.lines().filter(|l| l.split(',').nth(1) == Some(code.as_str())).map(String::from).collect::<Vec<_>>()
+        };
+        assert_eq!(first_county_rows(a.path()), first_county_rows(b.path()));
+    }
+
+    #[test]
+    fn codes_are_well_formed_and_never_collide_with_gaoping() {
+        let counties = make_counties(&Spec { counties: 400, ..spec(1) });
+        let mut codes: Vec<&str> = counties.iter().map(|c| c.code.as_str()).collect();
+        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(!codes.contains(&"140581"));
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), 400);
+    }
+}

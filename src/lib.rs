@@ -1,0 +1,20 @@
+//! countyedu: an analytics engine for county education evaluation in China.
+//!
+//! Code map (see ARCHITECTURE.md for the pipeline and invariants):
+//! - [`model`]: the data contract: canonical tables, columns, Chinese aliases, codes, the indicator catalogue.
+//! - [`ingest`]: reading files (CSV in UTF-8/GBK, Excel, Parquet), validating them, loading them all-or-nothing.
+//! - [`warehouse`]: the only module that opens DuckDB: schema, load transaction, queries as Arrow.
+//! - [`bridge`]: zero-copy Arrow hand-over between Polars and DuckDB.
+//! - [`output`]: formatting Arrow results as table, CSV, JSON or Parquet.
+//! - [`generate`]: deterministic synthetic data at any scale.
+//! - [`cmd`]: one module per subcommand; thin wrappers over the above.
+//! - [`error`]: input problems with file/line/column/value, and the exit-code table.
+
+pub mod bridge;
+pub mod cmd;
+pub mod error;
+pub mod generate;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod warehouse;

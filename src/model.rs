@@ -1,0 +1,401 @@
+//! The data contract: the three canonical input tables, their columns, Chinese header aliases, accepted codes
+//! and the catalogue of county indicators.
+//!
+//! Everything that decides what a valid input file looks like lives here, as data, so that `datasets/README.md`,
+//! the validator and the warehouse DDL cannot drift apart: the DDL is generated from these specs.
+
+/// What a column holds, which decides how a cell is parsed and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text, trimmed.
+    Text,
+    /// A 6-digit administrative code (GB/T 2260), kept as a string.
+    CountyCode,
+    /// A code of 2 to 6 digits (province or prefecture code), kept as a string.
+    AreaCode,
+    /// A calendar year within [`YEAR_RANGE`].
+    Year,
+    /// A non-negative whole number (students, rooms, teachers, books).
+    Count,
+    /// A non-negative real number (areas, money).
+    Amount,
+    /// Any real number (county indicator values; sign rules come from the catalogue).
+    Number,
+    /// One of [`SCHOOL_TYPES`], in English or Chinese.
+    SchoolType,
+    /// One of [`URBAN_RURAL_CODES`].
+    UrbanRural,
+    /// One of [`REGIONS`], in English or Chinese.
+    Region,
+}
+
+impl Kind {
+    /// The DuckDB type a column of this kind is stored as.
+    pub fn sql_type(self) -> &'static str {
+        match self {
+            Kind::Text | Kind::CountyCode | Kind::AreaCode | Kind::SchoolType | Kind::Region => "VARCHAR",
+            Kind::Year | Kind::UrbanRural => "INTEGER",
+            Kind::Count => "BIGINT",
+            Kind::Amount | Kind::Number => "DOUBLE",
+        }
+    }
+
+    /// What a valid value looks like, in the words an error message uses.
+    pub fn expected(self) -> String {
+        match self {
+            Kind::Text => "a non-empty text".into(),
+            Kind::CountyCode => "a 6-digit county code (GB/T 2260), e.g. 140581".into(),
+            Kind::AreaCode => "a code of 2 to 6 digits".into(),
+            Kind::Year => format!("a year from {} to {}", YEAR_RANGE.0, YEAR_RANGE.1),
+            Kind::Count => "a non-negative whole number".into(),
+            Kind::Amount => "a non-negative number".into(),
+            Kind::Number => "a number".into(),
+            Kind::SchoolType => format!(
+                "a school type: {}",
+                SCHOOL_TYPES.iter().map(|(en, zh)| format!("{en} ({zh})")).collect::<Vec<_>>().join(", ")
+            ),
+            Kind::UrbanRural => format!(
+                "an urban-rural code: {}",
+                URBAN_RURAL_CODES.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            Kind::Region => "a region: east (东部), central (中部) or west (西部)".into(),
+        }
+    }
+}
+
+/// Years accepted at ingest: older data predates the 2012 balance measures, later ones are typos.
+pub const YEAR_RANGE: (i64, i64) = (1990, 2100);
+
+/// School types: canonical id and the Chinese name of 教育统计 (the id is what the warehouse stores).
+pub const SCHOOL_TYPES: &[(&str, &str)] = &[
+    ("primary", "小学"),
+    ("teaching_point", "教学点"),
+    ("junior", "初中"),
+    ("nine_year", "九年一贯制学校"),
+    ("complete_secondary", "完全中学"),
+    ("twelve_year", "十二年一贯制学校"),
+    ("special", "特殊教育学校"),
+];
+
+/// 统计用城乡分类代码 accepted for schools (see domain reference §7).
+pub const URBAN_RURAL_CODES: &[i64] = &[111, 112, 121, 122, 123, 210, 220];
+
+/// Regions used by the funding standards: id and Chinese name.
+pub const REGIONS: &[(&str, &str)] = &[("east", "东部"), ("central", "中部"), ("west", "西部")];
+
+/// Resolves a school type written in English or Chinese (also without the 学校 suffix) to its id.
+pub fn school_type_id(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    SCHOOL_TYPES.iter().find_map(|(en, zh)| {
+        let short = zh.strip_suffix("学校").unwrap_or(zh);
+        (raw.eq_ignore_ascii_case(en) || raw == *zh || raw == short).then_some(*en)
+    })
+}
+
+/// Resolves a region written in English or Chinese (with or without 部/地区) to its id.
+pub fn region_id(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    REGIONS.iter().find_map(|(en, zh)| {
+        let short = zh.trim_end_matches('部');
+        let bare = raw.strip_suffix("地区").unwrap_or(raw);
+        (raw.eq_ignore_ascii_case(en) || bare == *zh || bare == short).then_some(*en)
+    })
+}
+
+/// One canonical column.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    /// Chinese header(s) accepted as aliases; the first is the one we write.
+    pub zh: &'static [&'static str],
+    pub kind: Kind,
+    /// The column must be present in the file header.
+    pub required: bool,
+    /// An empty cell is allowed (stored as NULL, meaning "not reported").
+    pub nullable: bool,
+    /// The unit a number is stored in, if any; a header that names another unit is converted (e.g. 万元 → 元).
+    pub unit: Option<&'static str>,
+}
+
+const fn col(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
+    ColumnSpec { name, zh, kind, required: true, nullable: false, unit: None }
+}
+
+/// A required column whose cells may be empty.
+const fn opt(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
+    ColumnSpec { name, zh, kind, required: true, nullable: true, unit: None }
+}
+
+const fn with_unit(mut c: ColumnSpec, unit: &'static str) -> ColumnSpec {
+    c.unit = Some(unit);
+    c
+}
+
+/// The canonical tables a file may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    Counties,
+    Schools,
+    CountyIndicators,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Table::Counties, Table::Schools, Table::CountyIndicators];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Counties => "counties",
+            Table::Schools => "schools",
+            Table::CountyIndicators => "county_indicators",
+        }
+    }
+
+    pub fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            Table::Counties => COUNTIES,
+            Table::Schools => SCHOOLS,
+            Table::CountyIndicators => COUNTY_INDICATORS,
+        }
+    }
+
+    /// The primary key, also the identity used to find duplicates within a load.
+    pub fn key(self) -> &'static [&'static str] {
+        match self {
+            Table::Counties => &["county_code"],
+            Table::Schools => &["year", "school_id"],
+            Table::CountyIndicators => &["year", "county_code", "indicator"],
+        }
+    }
+
+    /// What a new load replaces: rows of the warehouse that share these columns with a loaded row.
+    /// Schools are replaced per (county, year), so a school that closed disappears with the new data;
+    /// indicators per (county, year, indicator), so a file of a few indicators does not erase the others.
+    pub fn replace_scope(self) -> &'static [&'static str] {
+        match self {
+            Table::Counties => &["county_code"],
+            Table::Schools => &["county_code", "year"],
+            Table::CountyIndicators => &["county_code", "year", "indicator"],
+        }
+    }
+
+    pub fn column(self, name: &str) -> Option<&'static ColumnSpec> {
+        self.columns().iter().find(|c| c.name == name)
+    }
+}
+
+pub const COUNTIES: &[ColumnSpec] = &[
+    col("county_code", &["县区代码", "县代码", "区县代码"], Kind::CountyCode),
+    col("county_name", &["县区名称", "县名称", "区县名称"], Kind::Text),
+    col("prefecture_code", &["市代码", "地市代码"], Kind::AreaCode),
+    col("prefecture_name", &["市名称", "地市名称"], Kind::Text),
+    col("province_code", &["省代码", "省份代码"], Kind::AreaCode),
+    col("province_name", &["省名称", "省份名称", "省份"], Kind::Text),
+    col("region", &["区域", "地区"], Kind::Region),
+];
+
+pub const SCHOOLS: &[ColumnSpec] = &[
+    col("year", &["年份"], Kind::Year),
+    col("county_code", &["县区代码", "县代码", "区县代码"], Kind::CountyCode),
+    col("school_id", &["学校标识码"], Kind::Text),
+    col("school_name", &["学校名称"], Kind::Text),
+    col("school_type", &["办学类型"], Kind::SchoolType),
+    col("urban_rural_code", &["城乡分类代码", "城乡分类"], Kind::UrbanRural),
+    opt("primary_students", &["小学在校生数"], Kind::Count),
+    opt("junior_students", &["初中在校生数"], Kind::Count),
+    opt("senior_students", &["高中在校生数"], Kind::Count),
+    opt("primary_classes", &["小学班数"], Kind::Count),
+    opt("junior_classes", &["初中班数"], Kind::Count),
+    opt("max_class_size", &["最大班额"], Kind::Count),
+    with_unit(opt("teaching_area_m2", &["教学及辅助用房面积"], Kind::Amount), "㎡"),
+    with_unit(opt("sports_area_m2", &["体育运动场馆面积"], Kind::Amount), "㎡"),
+    with_unit(opt("equipment_value_yuan", &["教学仪器设备值"], Kind::Amount), "元"),
+    opt("computers", &["教学用计算机台数"], Kind::Count),
+    opt("books", &["图书册数"], Kind::Count),
+    opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count),
+    opt("music_rooms", &["音乐专用教室数"], Kind::Count),
+    opt("art_rooms", &["美术专用教室数"], Kind::Count),
+    ColumnSpec {
+        name: "indoor_sports_area_m2",
+        zh: &["室内体育用房面积"],
+        kind: Kind::Amount,
+        required: false,
+        nullable: true,
+        unit: Some("㎡"),
+    },
+    opt("primary_teachers", &["小学专任教师数"], Kind::Count),
+    opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count),
+    opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count),
+    opt("primary_backbone_teachers", &["小学县级以上骨干教师数"], Kind::Count),
+    opt("primary_pe_art_teachers", &["小学体育艺术专任教师数"], Kind::Count),
+    opt("junior_teachers", &["初中专任教师数"], Kind::Count),
+    opt("junior_degree_teachers", &["初中高于规定学历教师数"], Kind::Count),
+    opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count),
+    opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count),
+    opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count),
+];
+
+pub const COUNTY_INDICATORS: &[ColumnSpec] = &[
+    col("year", &["年份"], Kind::Year),
+    col("county_code", &["县区代码", "县代码", "区县代码"], Kind::CountyCode),
+    col("indicator", &["指标", "指标代码"], Kind::Text),
+    col("value", &["数值", "值"], Kind::Number),
+    ColumnSpec { name: "unit", zh: &["单位"], kind: Kind::Text, required: false, nullable: true, unit: None },
+    ColumnSpec { name: "note", zh: &["备注", "说明"], kind: Kind::Text, required: false, nullable: true, unit: None },
+];
+
+/// A known county indicator.
+#[derive(Clone, Copy, Debug)]
+pub struct IndicatorSpec {
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    /// The unit values are stored in: 元, 人, %, 1 (a ratio or coefficient) or 0/1 (a yes/no verdict).
+    pub unit: &'static str,
+}
+
+const fn ind(id: &'static str, name_zh: &'static str, unit: &'static str) -> IndicatorSpec {
+    IndicatorSpec { id, name_zh, unit }
+}
+
+/// Indicators a county reports (or that the reference report states). Rates are in percent (98.03, not 0.9803).
+pub const INDICATORS: &[IndicatorSpec] = &[
+    ind("edu_budget_expenditure", "一般公共预算教育支出", "元"),
+    ind("edu_budget_students", "在校学生数", "人"),
+    ind("edu_expenditure_per_student", "生均一般公共预算教育支出", "元"),
+    ind("public_funds_standard_primary", "小学生均公用经费标准", "元"),
+    ind("public_funds_standard_junior", "初中生均公用经费标准", "元"),
+    ind("public_funds_standard_special", "特殊教育生均公用经费标准", "元"),
+    ind("county_matching_required", "县级应配套资金", "元"),
+    ind("county_matching_paid", "县级实配套资金", "元"),
+    ind("preschool_gross_enrolment_rate", "学前三年毛入园率", "%"),
+    ind("puhui_coverage_rate", "普惠性幼儿园覆盖率（在园幼儿普惠率）", "%"),
+    ind("public_kindergarten_share", "公办园在园幼儿占比", "%"),
+    ind("puhui_kindergarten_share", "普惠性幼儿园占比（按园数）", "%"),
+    ind("public_kindergarten_count_share", "公办幼儿园占比（按园数）", "%"),
+    ind("teacher_avg_salary", "教师平均工资收入", "元"),
+    ind("civil_servant_avg_salary", "当地公务员平均工资收入", "元"),
+    ind("junior_retention_rate", "初中三年巩固率", "%"),
+    ind("disabled_enrolment_rate", "残疾儿童少年入学率", "%"),
+    ind("social_recognition_rate", "社会认可度", "%"),
+    ind("reported_basic_cv_primary", "小学综合差异系数（县报）", "1"),
+    ind("reported_basic_cv_junior", "初中综合差异系数（县报）", "1"),
+    ind("reported_quality_cv_primary", "小学优质均衡资源配置差异系数（县报）", "1"),
+    ind("reported_quality_cv_junior", "初中优质均衡资源配置差异系数（县报）", "1"),
+];
+
+/// Finds a catalogued indicator by id or by its Chinese name.
+pub fn indicator(raw: &str) -> Option<&'static IndicatorSpec> {
+    let raw = raw.trim();
+    INDICATORS.iter().find(|i| i.id == raw || i.name_zh == raw)
+}
+
+/// Factor that converts a value written in `from` into `to`, for the unit pairs real files use.
+pub fn unit_factor(from: &str, to: &str) -> Option<f64> {
+    let norm = |u: &str| -> String {
+        match u.trim() {
+            "m2" | "m²" | "平方米" => "㎡".into(),
+            "元/生" | "元/人" | "元/生·年" | "元/生/年" => "元".into(),
+            "个" | "名" | "人数" => "人".into(),
+            other => other.into(),
+        }
+    };
+    let (from, to) = (norm(from), norm(to));
+    if from == to || from.is_empty() {
+        return Some(1.0);
+    }
+    match (from.as_str(), to.as_str()) {
+        ("万元", "元") => Some(1e4),
+        ("亿元", "元") => Some(1e8),
+        ("千元", "元") => Some(1e3),
+        ("万㎡", "㎡") => Some(1e4),
+        ("万人", "人") => Some(1e4),
+        _ => None,
+    }
+}
+
+/// Splits a header such as `教学仪器设备值（万元）` into the name and the unit it names.
+pub fn split_header_unit(header: &str) -> (&str, Option<&str>) {
+    let h = header.trim();
+    for (open, close) in [("(", ")"), ("（", "）"), ("[", "]")] {
+        if let Some(stripped) = h.strip_suffix(close)
+            && let Some(pos) = stripped.rfind(open)
+        {
+            return (stripped[..pos].trim(), Some(stripped[pos + open.len()..].trim()));
+        }
+    }
+    (h, None)
+}
+
+/// Normalises a header for matching: no BOM, trimmed, ASCII lower-case.
+pub fn normalize_header(raw: &str) -> String {
+    raw.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
+}
+
+/// Finds the canonical column a header names, and the unit it declares, if any.
+pub fn match_header(table: Table, header: &str) -> Option<(&'static ColumnSpec, Option<String>)> {
+    let norm = normalize_header(header);
+    if let Some(c) = table.columns().iter().find(|c| c.name == norm || c.zh.contains(&norm.as_str())) {
+        return Some((c, None));
+    }
+    let (name, unit) = split_header_unit(&norm);
+    table
+        .columns()
+        .iter()
+        .find(|c| c.name == name || c.zh.contains(&name))
+        .map(|c| (c, unit.map(str::to_string)))
+}
+
+/// Decides which table a file holds from its header: the columns that only that table has.
+pub fn detect_table(headers: &[String]) -> Option<Table> {
+    let has = |t: Table, name: &str| headers.iter().any(|h| matches!(match_header(t, h), Some((c, _)) if c.name == name));
+    if has(Table::Schools, "school_id") {
+        Some(Table::Schools)
+    } else if has(Table::CountyIndicators, "indicator") && has(Table::CountyIndicators, "value") {
+        Some(Table::CountyIndicators)
+    } else if has(Table::Counties, "county_name") && has(Table::Counties, "region") {
+        Some(Table::Counties)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_in_both_languages_and_with_units() {
+        assert_eq!(match_header(Table::Schools, "图书册数").unwrap().0.name, "books");
+        assert_eq!(match_header(Table::Schools, " Books ").unwrap().0.name, "books");
+        let (c, unit) = match_header(Table::Schools, "教学仪器设备值（万元）").unwrap();
+        assert_eq!((c.name, unit.as_deref()), ("equipment_value_yuan", Some("万元")));
+        assert!(match_header(Table::Schools, "校长姓名").is_none());
+    }
+
+    #[test]
+    fn codes_resolve_from_chinese() {
+        assert_eq!(school_type_id("九年一贯制学校"), Some("nine_year"));
+        assert_eq!(school_type_id("九年一贯制"), Some("nine_year"));
+        assert_eq!(school_type_id("Primary"), Some("primary"));
+        assert_eq!(school_type_id("大学"), None);
+        assert_eq!(region_id("中部"), Some("central"));
+        assert_eq!(region_id("西部地区"), Some("west"));
+        assert_eq!(region_id("north"), None);
+    }
+
+    #[test]
+    fn units_convert_only_between_known_pairs() {
+        assert_eq!(unit_factor("万元", "元"), Some(1e4));
+        assert_eq!(unit_factor("元/生", "元"), Some(1.0));
+        assert_eq!(unit_factor("%", "%"), Some(1.0));
+        assert_eq!(unit_factor("%", "元"), None);
+    }
+
+    #[test]
+    fn tables_are_told_apart_by_header() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(detect_table(&h(&["年份", "学校标识码"])), Some(Table::Schools));
+        assert_eq!(detect_table(&h(&["year", "county_code", "indicator", "value"])), Some(Table::CountyIndicators));
+        assert_eq!(detect_table(&h(&["县区代码", "县区名称", "区域"])), Some(Table::Counties));
+        assert_eq!(detect_table(&h(&["a", "b"])), None);
+    }
+}

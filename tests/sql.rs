@@ -1,0 +1,111 @@
+//! `countyedu sql` through the real binary: formats, read-only safety, errors and exit codes.
+
+mod workdir;
+
+use workdir::{Workdir, repo};
+
+fn loaded() -> Workdir {
+    let wd = Workdir::new();
+    wd.ok(&["ingest", &repo("datasets/sample").to_string_lossy(), &repo("datasets/gaoping").to_string_lossy()]);
+    wd
+}
+
+#[test]
+fn results_print_as_table_csv_json_and_parquet() {
+    let wd = loaded();
+    let q = "SELECT county_code, county_name, region FROM counties WHERE county_code = '140581'";
+    let table = wd.ok(&["sql", q]);
+    assert!(table.contains("│ 140581      │ 高平市      │ central │"), "{table}");
+    assert_eq!(wd.ok(&["sql", "--format", "csv", q]), "county_code,county_name,region\n140581,高平市,central\n");
+    let json: serde_json::Value = serde_json::from_str(&wd.ok(&["sql", "--format", "json", q])).unwrap();
+    assert_eq!(json, serde_json::json!([{"county_code": "140581", "county_name": "高平市", "region": "central"}]));
+    // The format follows the output file's extension; --bom starts CSV with a BOM.
+    wd.ok(&["sql", "--output", "c.csv", "--bom", q]);
+    assert!(std::fs::read(wd.path("c.csv")).unwrap().starts_with(b"\xEF\xBB\xBFcounty_code,"));
+    wd.ok(&["sql", "--output", "c.parquet", q]);
+    let back = wd.ok(&["sql", "--format", "csv", "SELECT county_name FROM read_parquet('c.parquet')"]);
+    assert_eq!(back, "county_name\n高平市\n");
+}
+
+#[test]
+fn named_queries_run_from_files() {
+    let wd = loaded();
+    for q in ["queries/schools_per_year.sql", "queries/indicator_coverage.sql"] {
+        let out = wd.ok(&["sql", "--format", "csv", "--file", &repo(q).to_string_lossy()]);
+        assert!(out.lines().count() > 10, "{q} returned {out}");
+    }
+}
+
+#[test]
+fn the_warehouse_is_read_only_unless_write_is_given() {
+    let wd = loaded();
+    let before = wd.checksum();
+    let err = wd.fails(4, &["sql", "DELETE FROM schools"]);
+    assert!(err.contains("--write"), "{err}");
+    assert_eq!(wd.checksum(), before);
+    // With --write, all statements run in one transaction: a failing second statement undoes the first.
+    wd.fails(4, &["sql", "--write", "DELETE FROM schools; SELECT * FROM no_such_table"]);
+    assert_eq!(wd.checksum(), before);
+    let out = wd.ok(&["sql", "--write", "--format", "csv", "DELETE FROM county_indicators WHERE county_code = '140581'; SELECT count(*) AS n FROM county_indicators WHERE county_code = '140581'"]);
+    assert_eq!(out, "n\n0\n");
+}
+
+#[test]
+fn sql_errors_exit_4_with_duckdbs_message_and_nothing_on_stdout() {
+    let wd = loaded();
+    let err = wd.fails(4, &["sql", "SELECT * FROM no_such_table"]);
+    assert!(err.contains("no_such_table"), "{err}");
+    wd.fails(4, &["sql", "SELEC 1"]);
+}
+
+#[test]
+fn a_missing_warehouse_exits_5_and_usage_errors_exit_2() {
+    let wd = Workdir::new();
+    let err = wd.fails(5, &["sql", "SELECT 1"]);
+    assert!(err.contains("no warehouse here"), "{err}");
+    assert!(!wd.db().exists(), "reading does not create a warehouse");
+    wd.fails(2, &["sql", "--format", "xml", "SELECT 1"]);
+    wd.fails(2, &["ingest"]);
+    std::fs::write(wd.path("not.duckdb"), "hello").unwrap();
+    wd.fails(5, &["sql", "--db", "not.duckdb", "SELECT 1"]);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let wd = loaded();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_countyedu"))
+        .args(["sql", "--format", "csv", "SELECT * FROM schools, range(20)"])
+        .env("COUNTYEDU_DB", wd.db())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // read a little, then close the pipe
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(status.success(), "exit {status:?}, stderr {stderr}");
+}
+
+#[test]
+fn the_warehouse_opens_in_python_duckdb_2() {
+    let wd = loaded();
+    let script = "import duckdb, sys\n\
+                  con = duckdb.connect(sys.argv[1], read_only=True)\n\
+                  print(duckdb.__version__, con.sql(\"SELECT count(*) FROM schools\").fetchone()[0])\n";
+    let out = std::process::Command::new("python3").args(["-c", script]).arg(wd.db()).output();
+    let out = match out {
+        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap(),
+        other => {
+            // CI installs notebooks/requirements.txt, so there this must work; elsewhere say why it was skipped.
+            assert!(std::env::var("CI").is_err(), "python3 with duckdb==2.0.0 is required in CI: {other:?}");
+            eprintln!("skipped: python3 with duckdb is not installed (pip install -r notebooks/requirements.txt)");
+            return;
+        }
+    };
+    let n = wd.count("SELECT count(*) FROM schools");
+    assert_eq!(out.trim(), format!("2.0.0 {n}"));
+}
