@@ -46,6 +46,10 @@ fn the_warehouse_is_read_only_unless_write_is_given() {
     // With --write, all statements run in one transaction: a failing second statement undoes the first.
     wd.fails(4, &["sql", "--write", "DELETE FROM schools; SELECT * FROM no_such_table"]);
     assert_eq!(wd.checksum(), before);
+    // Keys stay unique whoever writes: a duplicating insert is refused as a whole.
+    let err = wd.fails(4, &["sql", "--write", "INSERT INTO counties SELECT * FROM counties WHERE county_code = '140581'"]);
+    assert!(err.contains("duplicate key value(s) (county_code) in counties"), "{err}");
+    assert_eq!(wd.checksum(), before);
     let out = wd.ok(&["sql", "--write", "--format", "csv", "DELETE FROM county_indicators WHERE county_code = '140581'; SELECT count(*) AS n FROM county_indicators WHERE county_code = '140581'"]);
     assert_eq!(out, "n\n0\n");
 }

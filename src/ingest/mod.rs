@@ -11,8 +11,6 @@ pub mod validate;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::{self, Error, InputProblem, InputProblems, Location, Result};
 use crate::model::Table;
 use crate::warehouse::{LogEntry, RowIssue, TableChange, Warehouse};
@@ -146,7 +144,7 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                 if problems.problems.is_empty() {
                     load.append(v.table, staged.len() as i32, &mut v.df)?;
                 }
-                log.push(LogEntry { file: display(path), sha256: sha256(path)?, table: v.table, rows: rows as i64 });
+                log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64 });
                 summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
                 staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
             }
@@ -211,11 +209,4 @@ fn locate_issues(staged: &[Staged], issues: Vec<RowIssue>) -> Vec<InputProblem> 
 /// The file as recorded in `ingest_log`: its absolute path, so that the log says which file it was.
 fn display(path: &Path) -> String {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
-}
-
-fn sha256(path: &Path) -> Result<String> {
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path)?;
-    std::io::copy(&mut file, &mut hasher)?;
-    Ok(format!("{:x}", hasher.finalize()))
 }

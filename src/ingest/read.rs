@@ -33,6 +33,18 @@ pub struct RawFrame {
     pub locator: Locator,
     /// What was detected about the file (encoding, sheet), for the progress log.
     pub detected: String,
+    /// SHA-256 of the file's bytes, for `ingest_log`.
+    pub sha256: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    Ok(sha256(&bytes))
 }
 
 /// Maps a record index (0-based, header excluded) to the position a person sees.
@@ -120,7 +132,10 @@ fn file_problem(path: &Path, expected: impl Into<String>) -> InputProblem {
 pub fn read(path: &Path, encoding: Option<TextEncoding>, sheet: Option<&str>) -> Result<Result<RawFrame, InputProblem>> {
     match Format::of(path) {
         Some(Format::Csv) => read_csv(path, encoding),
-        Some(Format::Workbook) => Ok(read_workbook(path, sheet)),
+        Some(Format::Workbook) => {
+            let sha = sha256_file(path)?;
+            Ok(read_workbook(path, sheet).map(|raw| RawFrame { sha256: sha, ..raw }))
+        }
         Some(Format::Parquet) => read_parquet(path),
         None => Ok(Err(file_problem(path, "a .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet file"))),
     }
@@ -159,6 +174,7 @@ fn decode(bytes: Vec<u8>, forced: Option<TextEncoding>) -> Result<(String, &'sta
 
 fn read_csv(path: &Path, forced: Option<TextEncoding>) -> Result<Result<RawFrame, InputProblem>> {
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let sha = sha256(&bytes);
     let (text, encoding) = match decode(bytes, forced) {
         Ok(t) => t,
         Err(why) => return Ok(Err(file_problem(path, format!("UTF-8 or GBK text (the file is {why}; try --encoding)")))),
@@ -189,7 +205,7 @@ fn read_csv(path: &Path, forced: Option<TextEncoding>) -> Result<Result<RawFrame
         Ok(df) => df,
         Err(polars_err) => return Ok(Err(ragged_record(path, &text, delimiter, headers.len(), &polars_err.to_string()))),
     };
-    Ok(Ok(RawFrame { path: path.to_path_buf(), headers, df, locator, detected: encoding.to_string() }))
+    Ok(Ok(RawFrame { path: path.to_path_buf(), headers, df, locator, detected: encoding.to_string(), sha256: sha }))
 }
 
 /// Finds the record whose field count differs from the header's, after Polars refused the file.
@@ -252,6 +268,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawFrame, InputProb
         df,
         locator: Locator::Sheet { sheet: name.clone(), first_data_row },
         detected: format!("sheet {name}"),
+        sha256: String::new(),
     })
 }
 
@@ -287,7 +304,14 @@ fn read_parquet(path: &Path) -> Result<Result<RawFrame, InputProblem>> {
         })
         .collect::<PolarsResult<Vec<Column>>>()?;
     let df = DataFrame::new_infer_height(columns)?;
-    Ok(Ok(RawFrame { path: path.to_path_buf(), headers, df, locator: Locator::Records, detected: "Parquet".into() }))
+    Ok(Ok(RawFrame {
+        path: path.to_path_buf(),
+        headers,
+        df,
+        locator: Locator::Records,
+        detected: "Parquet".into(),
+        sha256: sha256_file(path)?,
+    }))
 }
 
 #[cfg(test)]
