@@ -45,6 +45,20 @@ pub fn place(file: &std::path::Path, location: &Location) -> String {
     }
 }
 
+impl InputProblem {
+    /// A problem with a whole file (unreadable, wrong kind, not found).
+    pub fn whole_file(file: &std::path::Path, expected: impl Into<String>) -> Self {
+        InputProblem {
+            file: file.to_path_buf(),
+            location: Location::File,
+            column_index: None,
+            column: None,
+            value: None,
+            expected: expected.into(),
+        }
+    }
+}
+
 impl fmt::Display for InputProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", place(&self.file, &self.location))?;

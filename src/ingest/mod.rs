@@ -69,13 +69,13 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             walk(p, &mut found)?;
             found.sort();
             if found.is_empty() {
-                problems.push(file_problem(p, "a folder holding .csv, .xlsx or .parquet files; it has none"));
+                problems.push(InputProblem::whole_file(p, "a folder holding .csv, .xlsx or .parquet files; it has none"));
             }
             files.extend(found);
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            problems.push(file_problem(p, "an existing file or folder"));
+            problems.push(InputProblem::whole_file(p, "an existing file or folder"));
         }
     }
     if !problems.is_empty() {
@@ -96,16 +96,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn file_problem(path: &Path, expected: &str) -> InputProblem {
-    InputProblem {
-        file: path.to_path_buf(),
-        location: Location::File,
-        column_index: None,
-        column: None,
-        value: None,
-        expected: expected.into(),
-    }
-}
 
 /// What is kept of a staged file to report whole-load problems against it.
 struct Staged {

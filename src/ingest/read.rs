@@ -116,16 +116,6 @@ impl Format {
     }
 }
 
-fn file_problem(path: &Path, expected: impl Into<String>) -> InputProblem {
-    InputProblem {
-        file: path.to_path_buf(),
-        location: Location::File,
-        column_index: None,
-        column: None,
-        value: None,
-        expected: expected.into(),
-    }
-}
 
 /// Reads a file of any supported format. Problems that make the whole file unreadable come back as `Err(problem)`;
 /// I/O failures of the machine itself as the outer error.
@@ -137,7 +127,7 @@ pub fn read(path: &Path, encoding: Option<TextEncoding>, sheet: Option<&str>) ->
             Ok(read_workbook(path, sheet).map(|raw| RawFrame { sha256: sha, ..raw }))
         }
         Some(Format::Parquet) => read_parquet(path),
-        None => Ok(Err(file_problem(path, "a .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet file"))),
+        None => Ok(Err(InputProblem::whole_file(path, "a .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet file"))),
     }
 }
 
@@ -177,7 +167,7 @@ fn read_csv(path: &Path, forced: Option<TextEncoding>) -> Result<Result<RawFrame
     let sha = sha256(&bytes);
     let (text, encoding) = match decode(bytes, forced) {
         Ok(t) => t,
-        Err(why) => return Ok(Err(file_problem(path, format!("UTF-8 or GBK text (the file is {why}; try --encoding)")))),
+        Err(why) => return Ok(Err(InputProblem::whole_file(path, format!("UTF-8 or GBK text (the file is {why}; try --encoding)")))),
     };
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if !first_line.contains(',') && first_line.contains('\t') { b'\t' } else { b',' };
@@ -186,8 +176,8 @@ fn read_csv(path: &Path, forced: Option<TextEncoding>) -> Result<Result<RawFrame
         let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(text.as_bytes());
         match rdr.records().next() {
             Some(Ok(rec)) => rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect(),
-            Some(Err(e)) => return Ok(Err(file_problem(path, format!("a CSV header line ({e})")))),
-            None => return Ok(Err(file_problem(path, "a header line; the file is empty"))),
+            Some(Err(e)) => return Ok(Err(InputProblem::whole_file(path, format!("a CSV header line ({e})")))),
+            None => return Ok(Err(InputProblem::whole_file(path, "a header line; the file is empty"))),
         }
     };
 
@@ -225,27 +215,27 @@ fn ragged_record(path: &Path, text: &str, delimiter: u8, width: usize, fallback:
                 };
             }
             Ok(true) => {}
-            Ok(false) => return file_problem(path, format!("a well-formed CSV file ({fallback})")),
+            Ok(false) => return InputProblem::whole_file(path, format!("a well-formed CSV file ({fallback})")),
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return InputProblem { location: Location::Line(line), ..file_problem(path, format!("well-formed CSV ({e})")) };
+                return InputProblem { location: Location::Line(line), ..InputProblem::whole_file(path, format!("well-formed CSV ({e})")) };
             }
         }
     }
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawFrame, InputProblem> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| file_problem(path, format!("a readable workbook ({e})")))?;
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| InputProblem::whole_file(path, format!("a readable workbook ({e})")))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => return Err(file_problem(path, format!("a sheet named {s:?}; the workbook has {names:?}"))),
-        None => names.first().cloned().ok_or_else(|| file_problem(path, "at least one sheet"))?,
+        Some(s) => return Err(InputProblem::whole_file(path, format!("a sheet named {s:?}; the workbook has {names:?}"))),
+        None => names.first().cloned().ok_or_else(|| InputProblem::whole_file(path, "at least one sheet"))?,
     };
-    let range = book.worksheet_range(&name).map_err(|e| file_problem(path, format!("a readable sheet {name:?} ({e})")))?;
+    let range = book.worksheet_range(&name).map_err(|e| InputProblem::whole_file(path, format!("a readable sheet {name:?} ({e})")))?;
     let (row0, _) = range.start().unwrap_or((0, 0));
     let mut rows = range.rows().enumerate().skip_while(|(_, r)| r.iter().all(|c| matches!(c, Data::Empty)));
-    let (header_offset, header_row) = rows.next().ok_or_else(|| file_problem(path, format!("a header row in sheet {name:?}")))?;
+    let (header_offset, header_row) = rows.next().ok_or_else(|| InputProblem::whole_file(path, format!("a header row in sheet {name:?}")))?;
     let headers: Vec<String> = header_row.iter().map(cell_text).map(Option::unwrap_or_default).collect();
     let width = headers.len();
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); width];
@@ -260,7 +250,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<RawFrame, InputProb
     let df = DataFrame::new_infer_height(
         columns.into_iter().enumerate().map(|(i, v)| Column::new(format!("c{i}").into(), v)).collect(),
     )
-    .map_err(|e| file_problem(path, format!("a rectangular sheet ({e})")))?;
+    .map_err(|e| InputProblem::whole_file(path, format!("a rectangular sheet ({e})")))?;
     let first_data_row = row0 as u64 + header_offset as u64 + 2;
     Ok(RawFrame {
         path: path.to_path_buf(),
@@ -290,7 +280,7 @@ fn cell_text(cell: &Data) -> Option<String> {
 fn read_parquet(path: &Path) -> Result<Result<RawFrame, InputProblem>> {
     let (schema, batches) = match warehouse::read_parquet(path) {
         Ok(b) => b,
-        Err(e) => return Ok(Err(file_problem(path, format!("a readable Parquet file ({e})")))),
+        Err(e) => return Ok(Err(InputProblem::whole_file(path, format!("a readable Parquet file ({e})")))),
     };
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let typed = bridge::batches_to_df(&schema, &batches)?;

@@ -201,93 +201,62 @@ fn convert(x: f64, factor: f64) -> f64 {
     if factor == 1.0 { x } else { (x * factor * 100.0).round() / 100.0 }
 }
 
+/// Bad cells of one column, capped at a limit.
+struct ColumnProblems<'a> {
+    spec: &'a ColumnSpec,
+    limit: usize,
+    bad: Vec<BadCell>,
+    uncounted: usize,
+}
+
+impl ColumnProblems<'_> {
+    /// Runs `parse` over the trimmed non-empty cells. An empty cell is NULL, flagged when the column needs a value;
+    /// a cell that `parse` refuses is NULL and flagged.
+    fn each<'c, T>(&mut self, cells: &'c StringChunked, parse: impl Fn(&'c str) -> Option<T>) -> Vec<Option<T>> {
+        let mut out = Vec::with_capacity(cells.len());
+        for (row, cell) in cells.iter().enumerate() {
+            let cell = cell.map(str::trim).filter(|s| !s.is_empty());
+            let value = cell.and_then(&parse);
+            if value.is_none() && (cell.is_some() || !self.spec.nullable) {
+                if self.bad.len() < self.limit {
+                    let value = cell.unwrap_or("").to_string();
+                    self.bad.push(BadCell { row: row as u64, value, expected: self.spec.kind.expected() });
+                } else {
+                    self.uncounted += 1;
+                }
+            }
+            out.push(value);
+        }
+        out
+    }
+}
+
+fn digits(s: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
+    lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Parses and checks one column. Returns the typed column, the bad cells (up to `limit`) and how many more.
 fn parse_column(spec: &ColumnSpec, cells: &StringChunked, factor: f64, limit: usize) -> (Column, Vec<BadCell>, usize) {
-    let mut bad = Vec::new();
-    let mut uncounted = 0usize;
-    let mut flag = |row: usize, value: &str, expected: String| {
-        if bad.len() < limit {
-            bad.push(BadCell { row: row as u64, value: value.to_string(), expected });
-        } else {
-            uncounted += 1;
-        }
-    };
+    let mut p = ColumnProblems { spec, limit, bad: Vec::new(), uncounted: 0 };
+    let number = |s: &str| parse_number(s).map(|x| convert(x, factor));
+    let whole = |s: &str| number(s).filter(|x| x.fract() == 0.0).map(|x| x as i64);
+    let year = |s: &str| whole(s).filter(|y| (model::YEAR_RANGE.0..=model::YEAR_RANGE.1).contains(y)).map(|y| y as i32);
     let name: PlSmallStr = spec.name.into();
-    let trimmed = cells.iter().map(|c| c.map(str::trim).filter(|s| !s.is_empty()));
     let col = match spec.kind {
-        Kind::Text | Kind::CountyCode | Kind::AreaCode | Kind::SchoolType | Kind::Region => {
-            let mut v: Vec<Option<&str>> = Vec::with_capacity(cells.len());
-            for (row, cell) in trimmed.enumerate() {
-                let value = match cell {
-                    None => None,
-                    Some(s) => match spec.kind {
-                        Kind::CountyCode if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) => Some(s),
-                        Kind::AreaCode if (2..=6).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => Some(s),
-                        Kind::SchoolType => model::school_type_id(s),
-                        Kind::Region => model::region_id(s),
-                        Kind::Text => Some(s),
-                        _ => None,
-                    }
-                    .or_else(|| {
-                        flag(row, s, spec.kind.expected());
-                        None
-                    }),
-                };
-                if cell.is_none() && !spec.nullable {
-                    flag(row, "", spec.kind.expected());
-                }
-                v.push(value);
-            }
-            Column::new(name, v)
+        Kind::Text => Column::new(name, p.each(cells, Some)),
+        Kind::CountyCode => Column::new(name, p.each(cells, |s| digits(s, 6..=6).then_some(s))),
+        Kind::AreaCode => Column::new(name, p.each(cells, |s| digits(s, 2..=6).then_some(s))),
+        Kind::SchoolType => Column::new(name, p.each(cells, model::school_type_id)),
+        Kind::Region => Column::new(name, p.each(cells, model::region_id)),
+        Kind::Year => Column::new(name, p.each(cells, year)),
+        Kind::UrbanRural => {
+            Column::new(name, p.each(cells, |s| whole(s).filter(|c| model::URBAN_RURAL_CODES.contains(c)).map(|c| c as i32)))
         }
-        Kind::Year | Kind::UrbanRural | Kind::Count => {
-            let mut v: Vec<Option<i64>> = Vec::with_capacity(cells.len());
-            for (row, cell) in trimmed.enumerate() {
-                let Some(s) = cell else {
-                    if !spec.nullable {
-                        flag(row, "", spec.kind.expected());
-                    }
-                    v.push(None);
-                    continue;
-                };
-                let n = parse_number(s).map(|x| convert(x, factor)).filter(|x| x.fract() == 0.0).map(|x| x as i64);
-                let ok = match (spec.kind, n) {
-                    (_, None) => None,
-                    (Kind::Year, Some(y)) => Some(y).filter(|y| (model::YEAR_RANGE.0..=model::YEAR_RANGE.1).contains(y)),
-                    (Kind::UrbanRural, Some(c)) => Some(c).filter(|c| model::URBAN_RURAL_CODES.contains(c)),
-                    (_, Some(c)) => Some(c).filter(|c| *c >= 0),
-                };
-                if ok.is_none() {
-                    flag(row, s, spec.kind.expected());
-                }
-                v.push(ok);
-            }
-            if spec.kind == Kind::Count {
-                Column::new(name, v)
-            } else {
-                Column::new(name, v.into_iter().map(|x| x.map(|x| x as i32)).collect::<Vec<_>>())
-            }
-        }
-        Kind::Amount | Kind::Number => {
-            let mut v: Vec<Option<f64>> = Vec::with_capacity(cells.len());
-            for (row, cell) in trimmed.enumerate() {
-                let Some(s) = cell else {
-                    if !spec.nullable {
-                        flag(row, "", spec.kind.expected());
-                    }
-                    v.push(None);
-                    continue;
-                };
-                let x = parse_number(s).map(|x| convert(x, factor)).filter(|x| spec.kind == Kind::Number || *x >= 0.0);
-                if x.is_none() {
-                    flag(row, s, spec.kind.expected());
-                }
-                v.push(x);
-            }
-            Column::new(name, v)
-        }
+        Kind::Count => Column::new(name, p.each(cells, |s| whole(s).filter(|c| *c >= 0))),
+        Kind::Amount => Column::new(name, p.each(cells, |s| number(s).filter(|x| *x >= 0.0))),
+        Kind::Number => Column::new(name, p.each(cells, number)),
     };
-    (col, bad, uncounted)
+    (col, p.bad, p.uncounted)
 }
 
 /// County indicators: ids may be written as their Chinese names; a unit cell converts the value into the
