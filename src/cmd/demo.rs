@@ -10,10 +10,10 @@ use crate::warehouse::{Access, Warehouse};
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
-/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2019–2023) and datasets/gaoping (the figures
-/// of 高平市's 2021 self-evaluation report) into a new warehouse file, replacing an earlier demo warehouse,
-/// then prints table sizes and an overview per province and year. Query it afterwards with
-/// `countyedu sql --db countyedu-demo.duckdb "…"`.
+/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2019–2023) and datasets/gaoping
+/// (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, replacing an
+/// earlier demo warehouse, then prints table sizes and an overview per province and year. Query it
+/// afterwards with `countyedu sql --db countyedu-demo.duckdb "…"`.
 ///
 /// Examples:
 ///   countyedu demo

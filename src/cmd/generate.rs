@@ -8,9 +8,9 @@ use crate::generate::{self, Spec};
 
 /// Write synthetic counties, schools and county indicators in the canonical format.
 ///
-/// The same --seed gives the same files byte for byte. Output: OUT_DIR/counties.csv, one schools_YEAR.csv per
-/// year and county_indicators.csv. A national-scale set (2,850 counties, ten years) is about two million
-/// school-years.
+/// The same --seed gives the same files byte for byte. Output: OUT_DIR/counties.csv, one
+/// schools_YEAR.csv per year and county_indicators.csv. A national-scale set (2,850 counties, ten
+/// years) is about two million school-years.
 ///
 /// Examples:
 ///   countyedu generate /tmp/sample --counties 24 --years 2019-2023

@@ -13,14 +13,16 @@ use crate::warehouse::Access;
 
 /// Load counties, schools and county indicators into the warehouse.
 ///
-/// PATHS are files or folders (searched recursively). Which table a file holds is read from its header;
-/// Chinese headers (县区代码, 学校标识码, 图书册数 …) are accepted. Formats: CSV in UTF-8 (with or without BOM) or
-/// GBK/GB18030 (detected; --encoding overrides), TSV, Excel (.xlsx, --sheet), Parquet.
+/// PATHS are files or folders (searched recursively). Which table a file holds is read from its
+/// header; Chinese headers (县区代码, 学校标识码, 图书册数 …) are accepted. Formats: CSV in UTF-8
+/// (with or without BOM) or GBK/GB18030 (detected; --encoding overrides), TSV, Excel (.xlsx,
+/// --sheet), Parquet.
 ///
-/// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys, county codes known
-/// to `counties`), every problem is listed with file, line, column and value, and if there is any problem
-/// nothing is written (exit code 3). Loading a county-year again replaces its schools; an indicator replaces
-/// the same indicator of that county-year; a county replaces its row.
+/// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys,
+/// county codes known to `counties`), every problem is listed with file, line, column and value,
+/// and if there is any problem nothing is written (exit code 3). Loading a county-year again
+/// replaces its schools; an indicator replaces the same indicator of that county-year; a county
+/// replaces its row.
 ///
 /// Examples:
 ///   countyedu ingest datasets/sample

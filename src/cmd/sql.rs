@@ -10,13 +10,15 @@ use crate::warehouse::Access;
 
 /// Run SQL against the warehouse (DuckDB's dialect) and print the result.
 ///
-/// The warehouse opens read-only unless --write is given; with --write all statements run in one transaction.
-/// Several statements may be given; the last one's result is printed. Tables: counties, schools,
-/// county_indicators, ingest_log, indicator_catalogue (see datasets/README.md for their columns).
+/// The warehouse opens read-only unless --write is given; with --write all statements run in one
+/// transaction. Several statements may be given; the last one's result is printed. Tables:
+/// counties, schools, county_indicators, ingest_log, indicator_catalogue (see datasets/README.md
+/// for their columns).
 ///
-/// Output: --format table|csv|json|parquet, or inferred from --output's extension (.csv .json .parquet).
-/// Tables size columns by display width, so Chinese text lines up. Add --bom to CSV for Excel.
-/// On an SQL error DuckDB's message goes to stderr, nothing to stdout, and the exit code is 4.
+/// Output: --format table|csv|json|parquet, or inferred from --output's extension (.csv .json
+/// .parquet). Tables size columns by display width, so Chinese text lines up. Add --bom to CSV for
+/// Excel. On an SQL error DuckDB's message goes to stderr, nothing to stdout, and the exit code is
+/// 4.
 ///
 /// Examples:
 ///   countyedu sql "SELECT province_name, count(*) AS counties FROM counties GROUP BY ALL ORDER BY 1"
