@@ -10,6 +10,7 @@
 //! - [`cmd`]: one module per subcommand; thin wrappers over the above.
 //! - [`error`]: input problems with file/line/column/value, and the exit-code table.
 
+pub mod balance;
 pub mod bridge;
 pub mod cmd;
 pub mod error;

@@ -64,6 +64,7 @@ impl Warehouse {
         }
         let mode = if access == Access::ReadOnly { AccessMode::ReadOnly } else { AccessMode::ReadWrite };
         let conn = Connection::open_with_flags(path, config(mode)?).map_err(|e| fail(e.to_string()))?;
+        conn.register_table_function::<ArrowVTab>("arrow")?;
         let wh = Warehouse { conn, path: path.to_path_buf() };
         match access {
             Access::ReadWrite => wh.ensure_schema()?,
@@ -171,6 +172,65 @@ impl Warehouse {
         let arrow = stmt.query_arrow([])?;
         let schema = arrow.get_schema();
         Ok(QueryResult { schema, batches: arrow.collect() })
+    }
+
+    /// The schools of the given counties and years (all when a list is empty), as a Polars frame.
+    pub fn read_schools(&self, counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let mut sql = String::from("SELECT * FROM schools WHERE true");
+        let mut params: Vec<duckdb::types::Value> = Vec::new();
+        if !counties.is_empty() {
+            sql.push_str(&format!(" AND county_code IN ({})", vec!["?"; counties.len()].join(", ")));
+            params.extend(counties.iter().map(|c| duckdb::types::Value::Text(c.clone())));
+        }
+        if !years.is_empty() {
+            sql.push_str(&format!(" AND year IN ({})", vec!["?"; years.len()].join(", ")));
+            params.extend(years.iter().map(|y| duckdb::types::Value::Int(*y)));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let arrow = stmt.query_arrow(duckdb::params_from_iter(params))?;
+        let schema = arrow.get_schema();
+        let batches: Vec<RecordBatch> = arrow.collect();
+        bridge::batches_to_df(&schema, &batches)
+    }
+
+    /// Stores computed result tables in one transaction. With `whole`, each table is replaced entirely; otherwise
+    /// only the rows of the (year, county_code) pairs present in the new rows are replaced.
+    pub fn store_results(&self, tables: &mut [(&str, DataFrame)], whole: bool) -> Result<()> {
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        let outcome = (|| -> Result<()> {
+            for (name, df) in tables.iter_mut() {
+                let batches = bridge::df_to_batches(df)?;
+                let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
+                let empty = ArrowBatchRegistration::new(RecordBatch::new_empty(schema));
+                if whole {
+                    self.conn.execute(&format!("CREATE OR REPLACE TABLE {name} AS SELECT * FROM arrow(?)"), [&empty])?;
+                } else {
+                    self.conn.execute(&format!("CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM arrow(?)"), [&empty])?;
+                    for batch in &batches {
+                        let reg = ArrowBatchRegistration::new(batch.clone());
+                        self.conn.execute(
+                            &format!("DELETE FROM {name} WHERE (year, county_code) IN (SELECT DISTINCT year, county_code FROM arrow(?))"),
+                            [&reg],
+                        )?;
+                    }
+                }
+                for batch in batches {
+                    let reg = ArrowBatchRegistration::new(batch);
+                    self.conn.execute(&format!("INSERT INTO {name} SELECT * FROM arrow(?)"), [&reg])?;
+                }
+            }
+            Ok(())
+        })();
+        match outcome {
+            Ok(()) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Row count of each canonical table, in a fixed order.

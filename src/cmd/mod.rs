@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::error::Result;
 use crate::warehouse::{self, Access, Warehouse};
 
+pub mod balance;
 pub mod demo;
 pub mod generate;
 pub mod ingest;
@@ -30,6 +31,7 @@ pub struct Cli {
 pub enum Command {
     Ingest(ingest::Args),
     Sql(sql::Args),
+    Balance(balance::Args),
     Generate(generate::Args),
     Demo(demo::Args),
 }
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Balance(args) => balance::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
     }

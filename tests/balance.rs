@@ -1,0 +1,100 @@
+//! `countyedu balance` through the real binary, checked against the independent SQL in queries/balance_cv.sql.
+
+mod workdir;
+
+use workdir::{Workdir, repo};
+
+fn loaded() -> Workdir {
+    let wd = Workdir::new();
+    wd.ok(&["ingest", &repo("datasets/sample").to_string_lossy()]);
+    wd
+}
+
+fn csv(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+}
+
+fn close(a: &str, b: &str) -> bool {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+        _ => a == b,
+    }
+}
+
+#[test]
+fn the_engine_agrees_with_the_independent_sql_to_1e_9_on_the_sample() {
+    let wd = loaded();
+    wd.ok(&["balance", "--format", "csv"]);
+    let sql = wd.ok(&["sql", "--format", "csv", "--file", &repo("queries/balance_cv.sql").to_string_lossy()]);
+    let engine = wd.ok(&[
+        "sql", "--format", "csv",
+        "SELECT year, county_code, level, standard, indicator, n_schools, students, mean, sd, cv FROM balance_cv
+         WHERE n_schools > 0 ORDER BY year, county_code, level, standard, indicator",
+    ]);
+    let (sql, engine) = (csv(&sql), csv(&engine));
+    assert_eq!(sql.len(), 24 * 5 * 2 * 15, "every county, year, level and indicator");
+    assert_eq!(sql.len(), engine.len());
+    for (s, e) in sql.iter().zip(&engine) {
+        assert!(s.iter().zip(e).all(|(a, b)| close(a, b)), "SQL {s:?}\nengine {e:?}");
+    }
+}
+
+#[test]
+fn verdicts_schools_and_shortfalls_are_stored_and_a_filtered_run_replaces_only_its_county_years() {
+    let wd = loaded();
+    wd.ok(&["balance", "--verdicts", "--format", "csv"]);
+    let count = |t: &str| wd.count(&format!("SELECT count(*) FROM {t}"));
+    let (cv, verdicts, schools) = (count("balance_cv"), count("balance_verdicts"), count("balance_schools"));
+    assert_eq!(verdicts, 24 * 5 * 2 * 2);
+    assert_eq!(cv, 24 * 5 * 2 * 15);
+    // A run for one county-year replaces its rows and keeps the others.
+    let out = wd.ok(&["balance", "--county", "140121", "--year", "2023", "--verdicts", "--format", "csv"]);
+    assert_eq!(csv(&out).len(), 4, "{out}");
+    assert_eq!((count("balance_cv"), count("balance_verdicts"), count("balance_schools")), (cv, verdicts, schools));
+    // A quality verdict is met only when every school passes: it agrees with the stored school rows.
+    let mismatches = wd.count(
+        "SELECT count(*) FROM balance_verdicts v
+         JOIN (SELECT year, county_code, level, bool_and(school_pass) AS all_pass FROM balance_schools GROUP BY ALL) s
+           USING (year, county_code, level)
+         WHERE v.standard = 'quality' AND v.met AND NOT s.all_pass",
+    );
+    assert_eq!(mismatches, 0);
+    // Shortfalls sum the school rows.
+    let short = csv(&wd.ok(&["balance", "--shortfall", "--county", "140121", "--year", "2023", "--format", "csv"]));
+    let direct = wd.sql(
+        "SELECT round(sum(shortfall), 2) FROM balance_schools
+         WHERE county_code = '140121' AND year = 2023 AND level = 'primary' AND indicator = 'equipment_value_per_student' AND NOT met",
+    );
+    let row = short.iter().find(|r| r[2] == "primary" && r[3] == "equipment_value_per_student").expect("a shortfall row");
+    assert!(close(&row[6], &direct[0][0]), "{row:?} vs {direct:?}");
+}
+
+#[test]
+fn a_province_config_changes_the_verdicts_and_a_broken_one_is_refused() {
+    let wd = loaded();
+    let strict = std::fs::read_to_string(repo("config/balance.toml"))
+        .unwrap()
+        .replace("primary = 0.65", "primary = 0.01")
+        .replace("junior = 0.55", "junior = 0.01");
+    std::fs::write(wd.path("strict.toml"), strict).unwrap();
+    let met = |args: &[&str]| {
+        let mut all = vec!["balance", "--verdicts", "--standard", "basic", "--format", "csv"];
+        all.extend_from_slice(args);
+        csv(&wd.ok(&all)).iter().filter(|r| r[10] == "true").count()
+    };
+    assert!(met(&[]) > 0);
+    assert_eq!(met(&["--config", "strict.toml"]), 0);
+    std::fs::write(wd.path("broken.toml"), "exclude_indoor_sports_from_teaching_area = true\n").unwrap();
+    let err = wd.fails(2, &["balance", "--config", "broken.toml"]);
+    assert!(err.contains("broken.toml"), "{err}");
+    wd.fails(2, &["balance", "--county", "14012"]);
+}
+
+#[test]
+fn an_empty_warehouse_gives_empty_tables_not_an_error() {
+    let wd = Workdir::new();
+    wd.ok(&["ingest", &repo("datasets/gaoping").to_string_lossy()]);
+    let out = wd.ok(&["balance", "--format", "csv"]);
+    assert!(out.starts_with("year,county_code,level,standard,indicator,"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+}
