@@ -197,7 +197,7 @@ fn make_counties(spec: &Spec) -> Vec<County> {
             _ => 0.85,
         };
         let wealth = region_wealth * LogNormal::new(0.0, 0.25).expect("valid").sample(&mut rng);
-        let inequality = rng.random_range(0.12..0.55);
+        let inequality = rng.random_range(0.15..0.85);
         let growth = rng.random_range(0.01..0.07);
         let urbanisation = rng.random_range(0.15..0.65);
         let syl = |j: usize| SYLLABLES[j % SYLLABLES.len()];

@@ -113,20 +113,35 @@ fn is_numeric(t: &DataType) -> bool {
     t.is_numeric()
 }
 
-/// Cell texts of every column, row by row.
-fn cells(batches: &[RecordBatch]) -> Result<Vec<Vec<String>>> {
+/// Calls `row` with the cell texts of every row, batch by batch, reusing one buffer.
+fn each_row(batches: &[RecordBatch], mut row: impl FnMut(&RecordBatch, usize, &[String]) -> Result<()>) -> Result<()> {
     let opts = options();
-    let mut rows = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
     for batch in batches {
         let formatters = batch
             .columns()
             .iter()
             .map(|c| ArrayFormatter::try_new(c.as_ref(), &opts))
             .collect::<Result<Vec<_>, _>>()?;
+        texts.resize(formatters.len(), String::new());
         for r in 0..batch.num_rows() {
-            rows.push(formatters.iter().map(|f| f.value(r).to_string()).collect());
+            for (text, f) in texts.iter_mut().zip(&formatters) {
+                text.clear();
+                std::fmt::Write::write_fmt(text, format_args!("{}", f.value(r))).expect("writing to a String");
+            }
+            row(batch, r, &texts)?;
         }
     }
+    Ok(())
+}
+
+/// Cell texts of every column, row by row (for the table format, which needs all widths first).
+fn cells(batches: &[RecordBatch]) -> Result<Vec<Vec<String>>> {
+    let mut rows = Vec::new();
+    each_row(batches, |_, _, texts| {
+        rows.push(texts.to_vec());
+        Ok(())
+    })?;
     Ok(rows)
 }
 
@@ -172,9 +187,7 @@ fn write_csv(schema: &SchemaRef, batches: &[RecordBatch], bom: bool, w: &mut dyn
     }
     let mut out = csv::Writer::from_writer(w);
     out.write_record(schema.fields().iter().map(|f| f.name())).map_err(csv_error)?;
-    for row in cells(batches)? {
-        out.write_record(&row).map_err(csv_error)?;
-    }
+    each_row(batches, |_, _, texts| out.write_record(texts).map_err(csv_error))?;
     out.flush()?;
     Ok(())
 }
@@ -189,19 +202,17 @@ fn csv_error(e: csv::Error) -> Error {
 
 fn write_json(schema: &SchemaRef, batches: &[RecordBatch], w: &mut dyn Write) -> Result<()> {
     let names: Vec<&String> = schema.fields().iter().map(|f| f.name()).collect();
-    let text = cells(batches)?;
-    let mut i = 0;
+    let mut first = true;
     write!(w, "[")?;
-    for batch in batches {
-        for r in 0..batch.num_rows() {
-            let mut obj = serde_json::Map::new();
-            for (c, name) in names.iter().enumerate() {
-                obj.insert((*name).clone(), json_value(batch.column(c).as_ref(), r, &text[i][c]));
-            }
-            write!(w, "{}\n{}", if i == 0 { "" } else { "," }, serde_json::Value::Object(obj))?;
-            i += 1;
+    each_row(batches, |batch, r, texts| {
+        let mut obj = serde_json::Map::new();
+        for (c, name) in names.iter().enumerate() {
+            obj.insert((*name).clone(), json_value(batch.column(c).as_ref(), r, &texts[c]));
         }
-    }
+        write!(w, "{}\n{}", if first { "" } else { "," }, serde_json::Value::Object(obj))?;
+        first = false;
+        Ok(())
+    })?;
     writeln!(w, "]")?;
     Ok(())
 }

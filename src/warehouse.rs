@@ -174,9 +174,9 @@ impl Warehouse {
         Ok(QueryResult { schema, batches: arrow.collect() })
     }
 
-    /// The schools of the given counties and years (all when a list is empty), as a Polars frame.
-    pub fn read_schools(&self, counties: &[String], years: &[i32]) -> Result<DataFrame> {
-        let mut sql = String::from("SELECT * FROM schools WHERE true");
+    /// The given columns of the schools of the given counties and years (all when a list is empty).
+    pub fn read_schools(&self, columns: &[&str], counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let mut sql = format!("SELECT {} FROM schools WHERE true", columns.join(", "));
         let mut params: Vec<duckdb::types::Value> = Vec::new();
         if !counties.is_empty() {
             sql.push_str(&format!(" AND county_code IN ({})", vec!["?"; counties.len()].join(", ")));

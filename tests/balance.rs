@@ -62,8 +62,8 @@ fn verdicts_schools_and_shortfalls_are_stored_and_a_filtered_run_replaces_only_i
     // Shortfalls sum the school rows.
     let short = csv(&wd.ok(&["balance", "--shortfall", "--county", "140121", "--year", "2023", "--format", "csv"]));
     let direct = wd.sql(
-        "SELECT round(sum(shortfall), 2) FROM balance_schools
-         WHERE county_code = '140121' AND year = 2023 AND level = 'primary' AND indicator = 'equipment_value_per_student' AND NOT met",
+        "SELECT round(sum(equipment_value_per_student_shortfall), 2) FROM balance_schools
+         WHERE county_code = '140121' AND year = 2023 AND level = 'primary' AND NOT equipment_value_per_student_met",
     );
     let row = short.iter().find(|r| r[2] == "primary" && r[3] == "equipment_value_per_student").expect("a shortfall row");
     assert!(close(&row[6], &direct[0][0]), "{row:?} vs {direct:?}");
@@ -97,4 +97,18 @@ fn an_empty_warehouse_gives_empty_tables_not_an_error() {
     let out = wd.ok(&["balance", "--format", "csv"]);
     assert!(out.starts_with("year,county_code,level,standard,indicator,"), "{out}");
     assert_eq!(out.lines().count(), 1);
+}
+
+#[test]
+fn no_store_computes_from_a_read_only_warehouse_and_writes_nothing() {
+    let wd = loaded();
+    let before = wd.checksum();
+    let out = wd.ok(&["balance", "--no-store", "--year", "2019", "--format", "csv"]);
+    assert_eq!(csv(&out).len(), 24 * 2 * 15);
+    let err = wd.fails(4, &["sql", "SELECT count(*) FROM balance_cv"]);
+    assert!(err.contains("balance_cv"), "no result table was created: {err}");
+    assert_eq!(wd.checksum(), before);
+    // The verdicts and school rows it prints equal those of a storing run.
+    let printed = wd.ok(&["balance", "--no-store", "--verdicts", "--format", "csv"]);
+    assert_eq!(printed, wd.ok(&["balance", "--verdicts", "--format", "csv"]));
 }

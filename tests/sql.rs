@@ -28,12 +28,20 @@ fn results_print_as_table_csv_json_and_parquet() {
 }
 
 #[test]
-fn named_queries_run_from_files() {
-    let wd = loaded();
-    for q in ["queries/schools_per_year.sql", "queries/indicator_coverage.sql"] {
-        let out = wd.ok(&["sql", "--format", "csv", "--file", &repo(q).to_string_lossy()]);
-        assert!(out.lines().count() > 10, "{q} returned {out}");
+fn every_named_query_runs_on_the_demo_warehouse_and_opens_with_a_title() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "--db", "demo.duckdb"]);
+    let mut ran = 0;
+    for entry in std::fs::read_dir(repo("queries")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("-- title: "), "{} must open with its title", path.display());
+        assert!(text.contains("-- answers: ") && text.contains("-- parameters: "), "{}", path.display());
+        let out = wd.ok(&["sql", "--db", "demo.duckdb", "--format", "csv", "--file", &path.to_string_lossy()]);
+        assert!(out.lines().count() > 10, "{} returned {out}", path.display());
+        ran += 1;
     }
+    assert!(ran >= 5);
 }
 
 #[test]

@@ -93,10 +93,14 @@ pub const STANDARDS: [(&str, &[&str]); 2] = [("basic", BASIC_INDICATORS), ("qual
 
 const GROUP: [&str; 3] = ["year", "county_code", "level"];
 
-/// A window expression over `keys` (Polars checks the window's shape when it builds it; ours are fixed).
-fn over(e: Expr, keys: &[Expr]) -> Expr {
-    e.over(keys).expect("a valid window")
-}
+/// The columns of `schools` that [`level_units`] reads.
+pub const SCHOOL_COLUMNS: &[&str] = &[
+    "year", "county_code", "school_id", "school_name", "school_type", "urban_rural_code",
+    "primary_students", "junior_students", "senior_students",
+    "teaching_area_m2", "indoor_sports_area_m2", "sports_area_m2", "equipment_value_yuan", "computers", "books", "multimedia_rooms",
+    "primary_teachers", "primary_degree_teachers", "primary_titled_teachers", "primary_backbone_teachers", "primary_pe_art_teachers",
+    "junior_teachers", "junior_degree_teachers", "junior_titled_teachers", "junior_backbone_teachers", "junior_pe_art_teachers",
+];
 
 fn f(name: &str) -> Expr {
     col(name).cast(DataType::Float64)
@@ -190,36 +194,67 @@ fn cv_limit(standard: &str, cfg: &Config) -> Expr {
 
 /// One row per (year, county_code, level, standard, indicator): n_schools, n_missing, students, weighted mean,
 /// weighted population sd, cv, min, max, threshold, met, note.
-pub fn cv_table(units: &LazyFrame, cfg: &Config) -> LazyFrame {
-    let mut parts = Vec::new();
-    for (standard, ids) in STANDARDS {
-        for id in ids {
-            let i = indicator(id);
-            let keys: Vec<Expr> = GROUP.iter().map(|k| col(*k)).collect();
-            let x = col("x");
-            let part = units
-                .clone()
-                .filter(scope(standard, cfg))
-                .select([col("year"), col("county_code"), col("level"), col("students"), value(i).alias("x")])
-                .with_column(when(x.clone().is_not_null()).then(col("students")).otherwise(lit(0.0)).alias("w"))
-                .with_column((over((col("w") * x.clone()).sum(), &keys) / over(col("w").sum(), &keys)).alias("mean"))
-                .group_by(keys)
-                .agg([
-                    x.clone().count().cast(DataType::Int64).alias("n_schools"),
-                    x.clone().null_count().cast(DataType::Int64).alias("n_missing"),
-                    col("w").sum().alias("students"),
-                    col("mean").first().alias("mean"),
-                    ((col("w") * (x.clone() - col("mean")).pow(2)).sum() / col("w").sum()).alias("var"),
-                    x.clone().min().alias("min"),
-                    x.max().alias("max"),
-                ])
-                .with_columns([lit(standard).alias("standard"), lit(*id).alias("indicator")]);
-            parts.push(part);
-        }
+///
+/// Two group-bys compute every indicator of both standards at once: the weighted means first, then the squared
+/// deviations from them (`Σ w (x − x̄)² / Σ w`), never `E[x²] − x̄²`, which loses digits when schools are nearly
+/// equal.
+pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
+    let keys: Vec<Expr> = GROUP.iter().map(|k| col(*k)).collect();
+    // Both standards in one pass: units outside a standard's scope (or missing the value) get no value there.
+    let pairs: Vec<(&str, &str)> = STANDARDS.iter().flat_map(|(s, ids)| ids.iter().map(move |id| (*s, *id))).collect();
+    let name = |s: &str, id: &str, what: &str| format!("{s}|{id}|{what}");
+    let mut values = keys.clone();
+    for (standard, id) in &pairs {
+        let in_scope = scope(standard, cfg);
+        let v = value(indicator(id));
+        let x = when(in_scope.clone()).then(v.clone()).otherwise(lit(NULL).cast(DataType::Float64));
+        values.extend([
+            x.clone().alias(name(standard, id, "x")),
+            when(x.is_not_null()).then(col("students")).otherwise(lit(0.0)).alias(name(standard, id, "w")),
+            in_scope.and(v.is_null()).cast(DataType::Int64).alias(name(standard, id, "miss")),
+        ]);
     }
+    let base = units.clone().filter(scope("basic", cfg)).select(values).collect()?.lazy();
+    let (x, w) = (|s: &str, id: &str| col(name(s, id, "x")), |s: &str, id: &str| col(name(s, id, "w")));
+    // Pass 1: weights, weighted means, counts, extremes (plain sums: Polars' fast aggregation path).
+    let mut first = Vec::new();
+    let mut means = Vec::new();
+    for (s, id) in &pairs {
+        first.extend([
+            x(s, id).count().cast(DataType::Int64).alias(name(s, id, "n_schools")),
+            col(name(s, id, "miss")).sum().alias(name(s, id, "n_missing")),
+            w(s, id).sum().alias(name(s, id, "students")),
+            (w(s, id) * x(s, id)).sum().alias(name(s, id, "wx")),
+            x(s, id).min().alias(name(s, id, "min")),
+            x(s, id).max().alias(name(s, id, "max")),
+        ]);
+        means.push((col(name(s, id, "wx")) / col(name(s, id, "students"))).alias(name(s, id, "mean")));
+    }
+    let pass1 = base.clone().group_by(keys.clone()).agg(first).with_columns(means).collect()?.lazy();
+    // Pass 2: squared deviations from each group's weighted mean.
+    let mut mean_cols = keys.clone();
+    mean_cols.extend(pairs.iter().map(|(s, id)| col(name(s, id, "mean"))));
+    let deviations: Vec<Expr> = pairs
+        .iter()
+        .map(|(s, id)| (w(s, id) * (x(s, id) - col(name(s, id, "mean"))).pow(2)).sum().alias(name(s, id, "ss")))
+        .collect();
+    let pass2 = base
+        .join(pass1.clone().select(mean_cols), keys.clone(), keys.clone(), JoinArgs::new(JoinType::Inner))
+        .group_by(keys.clone())
+        .agg(deviations);
+    let grouped = pass1.join(pass2, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Inner)).collect()?.lazy();
+    let parts: Vec<LazyFrame> = pairs
+        .iter()
+        .map(|(s, id)| {
+            let mut cols = keys.clone();
+            cols.extend([lit(*s).alias("standard"), lit(*id).alias("indicator")]);
+            cols.extend(["n_schools", "n_missing", "students", "mean", "min", "max"].map(|c| col(name(s, id, c)).alias(c)));
+            cols.push((col(name(s, id, "ss")) / col(name(s, id, "students"))).alias("var"));
+            grouped.clone().select(cols)
+        })
+        .collect();
     let sd = col("var").sqrt();
-    concat(parts, UnionArgs::default())
-        .expect("same schema")
+    Ok(concat(parts, UnionArgs::default())?
         .with_columns([
             when(col("n_schools").gt(lit(0))).then(sd.clone()).otherwise(lit(NULL).cast(DataType::Float64)).alias("sd"),
             when(col("mean").gt(lit(0.0))).then(sd / col("mean")).otherwise(lit(NULL).cast(DataType::Float64)).alias("cv"),
@@ -245,79 +280,107 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> LazyFrame {
             ["year", "county_code", "level", "standard", "indicator", "n_schools", "n_missing", "students", "mean", "sd", "cv", "min", "max", "threshold", "met", "note"]
                 .map(col),
         )
-        .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default().with_maintain_order(true))
+        .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default().with_maintain_order(true)))
 }
 
-/// Per school unit under `quality`, one row per indicator: value, the standard it must reach (`required`), met,
-/// shortfall, and the school's
-/// verdict under the school rule; `variance_share` is the school's share of the county's weighted variance of
-/// that indicator, `cv_drag` the mean of those shares over the 7 (schools that raise the CVs most first).
-pub fn school_table(units: &LazyFrame, cfg: &Config) -> LazyFrame {
+/// The per-school columns kept for each quality indicator in the wide school table.
+const SCHOOL_FIELDS: [&str; 4] = ["", "_met", "_shortfall", "_share"];
+
+/// One row per school unit under `quality`: for each of the 7 indicators its value (`{id}`), whether it meets the
+/// standard of its level (`{id}_met`), what is missing in the indicator's own terms
+/// (`{id}_shortfall`: ㎡ and 元 to the cent, teachers and rooms whole) and the school's share of the county's
+/// weighted variance of that indicator (`{id}_share`); then `indicators_met`, `school_pass` under the school rule,
+/// and `cv_drag`, the mean of the 7 shares (the schools that raise the CVs most have the largest).
+/// `cv` is [`cv_table`]'s output, whose weighted means and variances the shares use.
+pub fn school_table(units: &LazyFrame, cv: &LazyFrame, cfg: &Config) -> LazyFrame {
     let keys: Vec<Expr> = GROUP.iter().map(|k| col(*k)).collect();
-    let unit_keys: Vec<Expr> = ["year", "county_code", "level", "school_id"].map(col).to_vec();
     let rule = cfg.quality.school_rule;
-    let mut parts = Vec::new();
+    // The county statistics of the 7 indicators side by side: one small join per indicator, then one large join.
+    let stats = QUALITY_INDICATORS
+        .iter()
+        .map(|id| {
+            let mut cols = keys.clone();
+            cols.extend([
+                col("mean").alias(format!("{id}|mean")),
+                (col("sd").pow(2) * col("students")).alias(format!("{id}|ss")),
+            ]);
+            cv.clone().filter(col("standard").eq(lit("quality")).and(col("indicator").eq(lit(*id)))).select(cols)
+        })
+        .reduce(|a, b| a.join(b, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns)))
+        .expect("seven indicators");
+    let mut columns: Vec<Expr> =
+        ["year", "county_code", "school_id", "school_name", "school_type", "level", "students"].map(col).to_vec();
+    let mut met_count = lit(0i64);
+    let mut all_near = lit(true);
+    let mut share_sum = lit(0.0);
     for id in QUALITY_INDICATORS {
         let i = indicator(id);
-        let standard = when(col("level").eq(lit("primary")))
-            .then(lit(cfg.standard(Level::Primary, id)))
-            .otherwise(lit(cfg.standard(Level::Junior, id)));
-        let x = col("value");
-        let w = when(x.clone().is_not_null()).then(col("students")).otherwise(lit(0.0));
-        let mean = over((w.clone() * x.clone()).sum(), &keys) / over(w.clone().sum(), &keys);
-        let dev = w.clone() * (x.clone() - mean).pow(2);
-        // What is missing in the indicator's own terms: ㎡ and 元 to the cent, teachers and rooms whole.
-        let gap = (col("required") - x.clone()) * col("students") / lit(i.per);
+        let required = required(cfg, id);
+        let x = value(i);
+        let met = x.clone().gt_eq(required.clone()).fill_null(lit(false));
+        let near = x.clone().gt_eq(required.clone() * lit(rule.min_ratio)).fill_null(lit(false));
+        let gap = (required.clone() - x.clone()) * col("students") / lit(i.per);
         let shortfall = if i.per == 1.0 { gap.round(2, RoundMode::HalfToEven) } else { gap.ceil() };
-        parts.push(
-            units
-                .clone()
-                .filter(scope("quality", cfg))
-                .select([
-                    col("year"),
-                    col("county_code"),
-                    col("school_id"),
-                    col("school_name"),
-                    col("school_type"),
-                    col("level"),
-                    col("students"),
-                    lit(*id).alias("indicator"),
-                    value(i).alias("value"),
-                    standard.alias("required"),
-                ])
-                .with_columns([
-                    x.clone().gt_eq(col("required")).fill_null(lit(false)).alias("met"),
-                    x.clone().gt_eq(col("required") * lit(rule.min_ratio)).fill_null(lit(false)).alias("near"),
-                    (dev.clone() / over(dev.sum(), &keys)).alias("variance_share"),
-                ])
-                .with_columns([
-                    when(col("met")).then(lit(0.0)).otherwise(shortfall).alias("shortfall"),
-                    lit(i.shortfall_unit).alias("shortfall_unit"),
-                ]),
-        );
+        let share = (col("students") * (x.clone() - col(format!("{id}|mean"))).pow(2) / col(format!("{id}|ss")))
+            .fill_nan(lit(0.0));
+        columns.extend([
+            x.alias(*id),
+            met.clone().alias(format!("{id}_met")),
+            when(met.clone()).then(lit(0.0)).otherwise(shortfall).alias(format!("{id}_shortfall")),
+            share.clone().alias(format!("{id}_share")),
+        ]);
+        met_count = met_count + met.clone().cast(DataType::Int64);
+        all_near = all_near.and(near.or(met));
+        share_sum = share_sum + share.fill_null(lit(0.0));
     }
-    let failed = over(col("met").not().cast(DataType::UInt32).sum(), &unit_keys);
-    concat(parts, UnionArgs::default())
-        .expect("same schema")
-        .with_columns([
-            over(col("met").cast(DataType::UInt32).sum(), &unit_keys).cast(DataType::Int64).alias("indicators_met"),
-            failed
-                .lt_eq(lit((QUALITY_INDICATORS.len() as u32).saturating_sub(rule.min_met)))
-                .and(over(col("near").or(col("met")).all(true), &unit_keys))
-                .alias("school_pass"),
-            over(col("variance_share").fill_nan(lit(0.0)).mean(), &unit_keys).alias("cv_drag"),
-        ])
-        .select(
-            [
-                "year", "county_code", "school_id", "school_name", "school_type", "level", "students", "indicator", "value",
-                "required", "met", "shortfall", "shortfall_unit", "indicators_met", "school_pass", "variance_share", "cv_drag",
-            ]
-            .map(col),
-        )
+    let allowed_misses = (QUALITY_INDICATORS.len() as i64) - rule.min_met as i64;
+    columns.extend([
+        met_count.clone().alias("indicators_met"),
+        (lit(QUALITY_INDICATORS.len() as i64) - met_count).lt_eq(lit(allowed_misses)).and(all_near).alias("school_pass"),
+        (share_sum / lit(QUALITY_INDICATORS.len() as f64)).alias("cv_drag"),
+    ]);
+    units
+        .clone()
+        .filter(scope("quality", cfg))
+        .join(stats, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .select(columns)
         .sort_by_exprs(
             [col("year"), col("county_code"), col("level"), col("cv_drag"), col("school_id")],
             SortMultipleOptions::default().with_order_descending_multi([false, false, false, true, false]).with_nulls_last(true),
         )
+}
+
+/// The standard an indicator must reach at the unit's level.
+fn required(cfg: &Config, id: &str) -> Expr {
+    when(col("level").eq(lit("primary")))
+        .then(lit(cfg.standard(Level::Primary, id)))
+        .otherwise(lit(cfg.standard(Level::Junior, id)))
+}
+
+/// The wide school table in long form, one row per school unit and indicator, with the standard each value must
+/// reach (`required`).
+pub fn school_rows(schools: LazyFrame, cfg: &Config) -> LazyFrame {
+    let parts: Vec<LazyFrame> = QUALITY_INDICATORS
+        .iter()
+        .map(|id| {
+            let mut cols: Vec<Expr> =
+                ["year", "county_code", "school_id", "school_name", "school_type", "level", "students"].map(col).to_vec();
+            cols.push(lit(*id).alias("indicator"));
+            cols.extend(SCHOOL_FIELDS.iter().map(|suffix| {
+                let name = if suffix.is_empty() { "value".to_string() } else { suffix[1..].to_string() };
+                col(format!("{id}{suffix}")).alias(name)
+            }));
+            cols.insert(cols.len() - 3, required(cfg, id).alias("required"));
+            cols.push(lit(indicator(id).shortfall_unit).alias("shortfall_unit"));
+            cols.extend(["indicators_met", "school_pass", "cv_drag"].map(col));
+            schools.clone().with_row_index("order", None).select(cols.into_iter().chain([col("order")]).collect::<Vec<_>>())
+        })
+        .collect();
+    concat(parts, UnionArgs::default())
+        .expect("same schema")
+        .sort(["order"], SortMultipleOptions::default().with_maintain_order(true))
+        .drop(Selector::ByName { names: Arc::new(["order".into()]), strict: true })
+        .rename(["share"], ["variance_share"], true)
 }
 
 /// One row per (year, county_code, level, standard): the county verdict and why.
@@ -331,8 +394,6 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
         .otherwise(lit(cfg.quality.cv_max.junior));
     let per_school = schools
         .clone()
-        .group_by(["year", "county_code", "level", "school_id"].map(col))
-        .agg([col("school_pass").first()])
         .group_by(["year", "county_code", "level"].map(col))
         .agg([
             col("school_pass").count().cast(DataType::Int64).alias("schools"),

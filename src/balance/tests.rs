@@ -45,6 +45,7 @@ fn schools(rows: &[&[(&str, f64)]], types: &[&str]) -> LazyFrame {
 fn cv_of(units: &LazyFrame, level: &str, standard: &str, indicator: &str) -> (Option<f64>, DataFrame) {
     let cfg = Config::default();
     let t = cv_table(units, &cfg)
+        .unwrap()
         .filter(col("level").eq(lit(level)).and(col("standard").eq(lit(standard))).and(col("indicator").eq(lit(indicator))))
         .collect()
         .unwrap();
@@ -221,7 +222,9 @@ fn the_school_rule_allows_one_miss_at_85_percent_and_reports_the_shortfall() {
         good_primary(&[("sports_area_m2", 700.0), ("multimedia_rooms", 2.0)]), // two misses: fails
     ];
     let refs: Vec<&[(&str, f64)]> = rows.iter().map(|r| r.as_slice()).collect();
-    let t = school_table(&units_of(schools(&refs, &["primary"; 4])), &Config::default())
+    let u = units_of(schools(&refs, &["primary"; 4]));
+    let cfg = Config::default();
+    let t = school_rows(school_table(&u, &cv_table(&u, &cfg).unwrap(), &cfg), &cfg)
         .sort(["school_id", "indicator"], Default::default())
         .collect()
         .unwrap();
@@ -248,8 +251,8 @@ fn county_verdicts_follow_the_composite_and_every_quality_cv() {
     let refs: Vec<&[(&str, f64)]> = rows.iter().map(|r| r.as_slice()).collect();
     let cfg = Config::default();
     let u = units_of(schools(&refs, &["primary"; 3]));
-    let cvs = cv_table(&u, &cfg);
-    let v = verdict_table(&cvs, &school_table(&u, &cfg), &cfg).collect().unwrap();
+    let cvs = cv_table(&u, &cfg).unwrap();
+    let v = verdict_table(&cvs, &school_table(&u, &cvs, &cfg), &cfg).collect().unwrap();
     assert_eq!(v.height(), 2, "{v}");
     let met: Vec<bool> = v.column("met").unwrap().bool().unwrap().iter().map(Option::unwrap).collect();
     // basic: books and teachers CVs are large and several indicators are all zero (no CV) → composite undefined;

@@ -23,10 +23,11 @@ use crate::warehouse::{Access, QueryResult};
 /// 7th at ≥ 85%. All rules come from config/balance.toml (national values); --config gives a province's file.
 ///
 /// Output: one row per (year, county, level, standard, indicator) by default; --verdicts one row per county
-/// verdict; --schools one row per school unit and quality indicator with value, standard, shortfall and the
-/// school's share of the county's variance (schools that raise the CVs most first); --shortfall the shortfalls
-/// summed per county. Results are also stored in the warehouse (balance_cv, balance_verdicts, balance_schools);
-/// a run with --county/--year replaces only those county-years.
+/// verdict; --schools one row per school unit and quality indicator with value, required standard, shortfall and
+/// the school's share of the county's variance (schools that raise the CVs most first); --shortfall the
+/// shortfalls summed per county. Results are also stored in the warehouse: balance_cv, balance_verdicts and
+/// balance_schools (one row per school unit, the 7 indicators side by side); a run with --county/--year replaces
+/// only those county-years; --no-store leaves the warehouse untouched (read-only access is enough).
 ///
 /// Examples:
 ///   countyedu balance --db countyedu-demo.duckdb --year 2023 --county 140121
@@ -57,6 +58,9 @@ pub struct Args {
     /// Print what each county lacks to bring every school up to the quality standards.
     #[arg(long)]
     pub shortfall: bool,
+    /// Compute and print only: open the warehouse read-only and store nothing.
+    #[arg(long)]
+    pub no_store: bool,
     /// Balance rules (TOML) instead of the national ones; see config/balance.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -66,20 +70,37 @@ pub struct Args {
     pub db: DbArgs,
 }
 
-/// The three result frames of one computation.
-pub struct Results {
-    pub cv: DataFrame,
-    pub verdicts: DataFrame,
-    pub schools: DataFrame,
+/// What a run needs computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// The indicator CVs only.
+    Cvs,
+    /// CVs and the school table.
+    Schools,
+    /// Everything, verdicts included.
+    All,
 }
 
-/// Computes every balance table from a schools frame.
-pub fn compute(schools: DataFrame, cfg: &Config) -> Result<Results> {
+/// The result frames of one computation (those not needed are empty).
+pub struct Results {
+    pub cv: DataFrame,
+    pub schools: Option<DataFrame>,
+    pub verdicts: Option<DataFrame>,
+}
+
+/// Computes the balance tables a run needs from a schools frame.
+pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> {
     let units = balance::level_units(schools.lazy(), cfg).collect()?.lazy();
-    let cv = balance::cv_table(&units, cfg).collect()?;
-    let school_rows = balance::school_table(&units, cfg).collect()?;
-    let verdicts = balance::verdict_table(&cv.clone().lazy(), &school_rows.clone().lazy(), cfg).collect()?;
-    Ok(Results { cv, verdicts, schools: school_rows })
+    let cv = balance::cv_table(&units, cfg)?.collect()?;
+    if need == Need::Cvs {
+        return Ok(Results { cv, schools: None, verdicts: None });
+    }
+    let school_rows = balance::school_table(&units, &cv.clone().lazy(), cfg).collect()?;
+    let verdicts = match need {
+        Need::All => Some(balance::verdict_table(&cv.clone().lazy(), &school_rows.clone().lazy(), cfg).collect()?),
+        _ => None,
+    };
+    Ok(Results { cv, schools: Some(school_rows), verdicts })
 }
 
 fn load_config(path: &Option<PathBuf>) -> Result<Config> {
@@ -96,26 +117,30 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(bad) = args.county.iter().find(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
         return Err(Error::Usage(format!("--county {bad:?}: expected a 6-digit county code")));
     }
-    let cfg = load_config(&args.config)?;
-    let wh = args.db.open(Access::ReadWrite)?;
-    let schools = wh.read_schools(&args.county, &args.year)?;
-    let results = compute(schools, &cfg)?;
-    let whole = args.county.is_empty() && args.year.is_empty();
-    let Results { cv, verdicts, schools } = results;
-    let mut tables = [("balance_cv", cv), ("balance_verdicts", verdicts), ("balance_schools", schools)];
-    wh.store_results(&mut tables, whole)?;
-    let [(_, cv), (_, verdicts), (_, schools)] = tables;
-
     let per_school = args.schools || args.shortfall;
     if per_school && args.standard.as_deref() == Some("basic") {
         return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
     }
+    let cfg = load_config(&args.config)?;
+    let wh = args.db.open(if args.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
+    let schools = wh.read_schools(balance::SCHOOL_COLUMNS, &args.county, &args.year)?;
+    let need = match (args.no_store, args.verdicts, per_school) {
+        (false, _, _) | (true, true, _) => Need::All,
+        (true, false, true) => Need::Schools,
+        (true, false, false) => Need::Cvs,
+    };
+    let Results { cv, schools, verdicts } = compute(schools, &cfg, need)?;
+    if !args.no_store {
+        let whole = args.county.is_empty() && args.year.is_empty();
+        let (schools, verdicts) = (schools.clone().expect("computed"), verdicts.clone().expect("computed"));
+        let mut tables = [("balance_cv", cv.clone()), ("balance_verdicts", verdicts), ("balance_schools", schools)];
+        wh.store_results(&mut tables, whole)?;
+    }
+
     let mut shown = if args.verdicts {
-        verdicts.lazy()
-    } else if args.schools {
-        schools.lazy()
-    } else if args.shortfall {
-        shortfall(schools.lazy())
+        verdicts.expect("computed").lazy()
+    } else if per_school {
+        schools.expect("computed").lazy()
     } else {
         cv.lazy()
     };
@@ -124,6 +149,11 @@ pub fn run(args: Args) -> Result<()> {
     }
     if let (Some(standard), false) = (&args.standard, per_school) {
         shown = shown.filter(col("standard").eq(lit(standard.as_str())));
+    }
+    if args.schools {
+        shown = balance::school_rows(shown, &cfg);
+    } else if args.shortfall {
+        shown = shortfall(balance::school_rows(shown, &cfg));
     }
     let mut df = shown.collect()?;
     let batches = bridge::df_to_batches(&mut df)?;
