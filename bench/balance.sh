@@ -6,28 +6,8 @@
 #
 #   bench/balance.sh                # 2,850 counties, 2015–2024 (uses the data of bench/ingest.sh)
 #   COUNTIES=300 bench/balance.sh
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/countyedu-target}"
-COUNTIES="${COUNTIES:-2850}"
-YEARS="${YEARS:-2015-2024}"
-DATA="${BENCH_DATA:-$HOME/.cache/countyedu-bench}/national-$COUNTIES-$YEARS"
+source "$(dirname "$0")/common.sh"
 
-cargo build --quiet --locked
-BIN="$CARGO_TARGET_DIR/debug/countyedu"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-
-measure() {
-    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
-    read -r secs kib < "$WORK/time"
-    echo "$secs $((kib / 1024))"
-}
-
-if [ ! -f "$DATA/.complete" ]; then
-    "$BIN" generate "$DATA" --counties "$COUNTIES" --years "$YEARS"
-    touch "$DATA/.complete"
-fi
 "$BIN" ingest --quiet --db "$WORK/w.duckdb" "$DATA"
 units=$("$BIN" sql --db "$WORK/w.duckdb" --format csv "SELECT count(*) FROM schools" | tail -1)
 

@@ -6,31 +6,8 @@
 #   COUNTIES=300 bench/ingest.sh    # a smaller run
 #
 # The generated files are kept in $BENCH_DATA (default ~/.cache/countyedu-bench) and reused.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/countyedu-target}"
-COUNTIES="${COUNTIES:-2850}"
-YEARS="${YEARS:-2015-2024}"
-DATA="${BENCH_DATA:-$HOME/.cache/countyedu-bench}/national-$COUNTIES-$YEARS"
+source "$(dirname "$0")/common.sh"
 
-cargo build --quiet --locked
-BIN="$CARGO_TARGET_DIR/debug/countyedu"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-
-# Runs a command under /usr/bin/time; prints "seconds peak_MiB".
-measure() {
-    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
-    read -r secs kib < "$WORK/time"
-    echo "$secs $((kib / 1024))"
-}
-
-if [ ! -f "$DATA/.complete" ]; then
-    echo "generating $COUNTIES counties, $YEARS into $DATA" >&2
-    read -r gsecs gmib < <(measure "$BIN" generate "$DATA" --counties "$COUNTIES" --years "$YEARS")
-    echo "generate: ${gsecs} s, peak ${gmib} MiB" >&2
-    touch "$DATA/.complete"
-fi
 bytes=$(du -cb "$DATA"/*.csv | tail -1 | cut -f1)
 
 read -r isecs imib < <(measure "$BIN" ingest --db "$WORK/ingest.duckdb" "$DATA")
