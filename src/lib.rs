@@ -12,6 +12,7 @@
 
 pub mod balance;
 pub mod bridge;
+pub mod equity;
 pub mod cmd;
 pub mod error;
 pub mod generate;

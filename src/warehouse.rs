@@ -193,25 +193,29 @@ impl Warehouse {
         bridge::batches_to_df(&schema, &batches)
     }
 
-    /// Stores computed result tables in one transaction. With `whole`, each table is replaced entirely; otherwise
-    /// only the rows of the (year, county_code) pairs present in the new rows are replaced.
-    pub fn store_results(&self, tables: &mut [(&str, DataFrame)], whole: bool) -> Result<()> {
+    /// Stores computed result tables in one transaction. With `replace_by` = None each table is replaced entirely;
+    /// otherwise only the rows whose values in those columns occur in the new rows (e.g. `year, county_code`).
+    pub fn store_results(&self, tables: &mut [(&str, DataFrame)], replace_by: Option<&[&str]>) -> Result<()> {
         self.conn.execute_batch("BEGIN TRANSACTION")?;
         let outcome = (|| -> Result<()> {
             for (name, df) in tables.iter_mut() {
                 let batches = bridge::df_to_batches(df)?;
                 let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
                 let empty = ArrowBatchRegistration::new(RecordBatch::new_empty(schema));
-                if whole {
-                    self.conn.execute(&format!("CREATE OR REPLACE TABLE {name} AS SELECT * FROM arrow(?)"), [&empty])?;
-                } else {
-                    self.conn.execute(&format!("CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM arrow(?)"), [&empty])?;
-                    for batch in &batches {
-                        let reg = ArrowBatchRegistration::new(batch.clone());
-                        self.conn.execute(
-                            &format!("DELETE FROM {name} WHERE (year, county_code) IN (SELECT DISTINCT year, county_code FROM arrow(?))"),
-                            [&reg],
-                        )?;
+                match replace_by {
+                    None => {
+                        self.conn.execute(&format!("CREATE OR REPLACE TABLE {name} AS SELECT * FROM arrow(?)"), [&empty])?;
+                    }
+                    Some(cols) => {
+                        self.conn.execute(&format!("CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM arrow(?)"), [&empty])?;
+                        let cols = cols.join(", ");
+                        for batch in &batches {
+                            let reg = ArrowBatchRegistration::new(batch.clone());
+                            self.conn.execute(
+                                &format!("DELETE FROM {name} WHERE ({cols}) IN (SELECT DISTINCT {cols} FROM arrow(?))"),
+                                [&reg],
+                            )?;
+                        }
                     }
                 }
                 for batch in batches {
@@ -231,6 +235,12 @@ impl Warehouse {
                 Err(e)
             }
         }
+    }
+
+    /// One of the engine's own queries as a Polars frame.
+    pub fn query_df(&self, sql: &str) -> Result<DataFrame> {
+        let r = self.query(sql)?;
+        bridge::batches_to_df(&r.schema, &r.batches)
     }
 
     /// Row count of each canonical table, in a fixed order.

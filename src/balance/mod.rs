@@ -163,12 +163,12 @@ pub fn level_units(schools: LazyFrame, cfg: &Config) -> LazyFrame {
 }
 
 /// An indicator's value per unit.
-fn value(i: &Indicator) -> Expr {
+pub fn value(i: &Indicator) -> Expr {
     lit(i.per) * col(i.numerator) / col("students")
 }
 
 /// Which units a standard covers.
-fn scope(standard: &str, cfg: &Config) -> Expr {
+pub fn scope(standard: &str, cfg: &Config) -> Expr {
     let not_special = col("school_type").neq(lit("special"));
     match standard {
         "basic" => not_special,

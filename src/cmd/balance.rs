@@ -1,15 +1,11 @@
 //! `countyedu balance`: inter-school coefficients of variation, county verdicts, school compliance.
 
-use std::path::PathBuf;
-
 use polars::prelude::*;
 
-use super::DbArgs;
+use super::metric::{self, MetricArgs};
 use crate::balance::{self, Config};
-use crate::bridge;
 use crate::error::{Error, Result};
 use crate::output::OutputArgs;
-use crate::warehouse::{Access, QueryResult};
 
 /// Compute inter-school coefficients of variation (差异系数) and balance verdicts.
 ///
@@ -37,18 +33,6 @@ use crate::warehouse::{Access, QueryResult};
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Only these counties (6-digit codes; repeat the flag for several).
-    #[arg(long, value_name = "CODE")]
-    pub county: Vec<String>,
-    /// Only these years (repeat the flag for several).
-    #[arg(long, value_name = "YEAR")]
-    pub year: Vec<i32>,
-    /// Only this level in the output.
-    #[arg(long, value_parser = ["primary", "junior"])]
-    pub level: Option<String>,
-    /// Only this standard in the output.
-    #[arg(long, value_parser = ["basic", "quality"])]
-    pub standard: Option<String>,
     /// Print county verdicts instead of indicator CVs.
     #[arg(long, conflicts_with_all = ["schools", "shortfall"])]
     pub verdicts: bool,
@@ -58,16 +42,10 @@ pub struct Args {
     /// Print what each county lacks to bring every school up to the quality standards.
     #[arg(long)]
     pub shortfall: bool,
-    /// Compute and print only: open the warehouse read-only and store nothing.
-    #[arg(long)]
-    pub no_store: bool,
-    /// Balance rules (TOML) instead of the national ones; see config/balance.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     #[command(flatten)]
     pub out: OutputArgs,
-    #[command(flatten)]
-    pub db: DbArgs,
 }
 
 /// What a run needs computed.
@@ -103,62 +81,38 @@ pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> 
     Ok(Results { cv, schools: Some(school_rows), verdicts })
 }
 
-fn load_config(path: &Option<PathBuf>) -> Result<Config> {
-    match path {
-        None => Ok(Config::default()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?;
-            Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))
-        }
-    }
-}
-
 pub fn run(args: Args) -> Result<()> {
-    if let Some(bad) = args.county.iter().find(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(Error::Usage(format!("--county {bad:?}: expected a 6-digit county code")));
-    }
+    let m = &args.metric;
     let per_school = args.schools || args.shortfall;
-    if per_school && args.standard.as_deref() == Some("basic") {
+    if per_school && m.standard.as_deref() == Some("basic") {
         return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
     }
-    let cfg = load_config(&args.config)?;
-    let wh = args.db.open(if args.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
-    let schools = wh.read_schools(balance::SCHOOL_COLUMNS, &args.county, &args.year)?;
-    let need = match (args.no_store, args.verdicts, per_school) {
+    let (cfg, wh) = m.prepare()?;
+    let need = match (m.no_store, args.verdicts, per_school) {
         (false, _, _) | (true, true, _) => Need::All,
         (true, false, true) => Need::Schools,
         (true, false, false) => Need::Cvs,
     };
-    let Results { cv, schools, verdicts } = compute(schools, &cfg, need)?;
-    if !args.no_store {
-        let whole = args.county.is_empty() && args.year.is_empty();
+    let Results { cv, schools, verdicts } = compute(m.schools(&wh)?, &cfg, need)?;
+    if !m.no_store {
         let (schools, verdicts) = (schools.clone().expect("computed"), verdicts.clone().expect("computed"));
         let mut tables = [("balance_cv", cv.clone()), ("balance_verdicts", verdicts), ("balance_schools", schools)];
-        wh.store_results(&mut tables, whole)?;
+        wh.store_results(&mut tables, (!m.unfiltered()).then_some(&["year", "county_code"][..]))?;
     }
-
-    let mut shown = if args.verdicts {
+    let shown = if args.verdicts {
         verdicts.expect("computed").lazy()
     } else if per_school {
         schools.expect("computed").lazy()
     } else {
         cv.lazy()
     };
-    if let Some(level) = &args.level {
-        shown = shown.filter(col("level").eq(lit(level.as_str())));
-    }
-    if let (Some(standard), false) = (&args.standard, per_school) {
-        shown = shown.filter(col("standard").eq(lit(standard.as_str())));
-    }
+    let mut shown = m.filter(shown, !per_school);
     if args.schools {
         shown = balance::school_rows(shown, &cfg);
     } else if args.shortfall {
         shown = shortfall(balance::school_rows(shown, &cfg));
     }
-    let mut df = shown.collect()?;
-    let batches = bridge::df_to_batches(&mut df)?;
-    let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
-    args.out.write(&QueryResult { schema, batches })
+    metric::print(&args.out, shown)
 }
 
 /// What each county lacks, per level and indicator: schools below the standard and the summed shortfall.

@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<()> {
     let Results { cv, schools, verdicts } =
         balance::compute(wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[])?, &Config::default(), Need::All)?;
     let (schools, verdicts) = (schools.expect("computed"), verdicts.expect("computed"));
-    wh.store_results(&mut [("balance_cv", cv), ("balance_verdicts", verdicts), ("balance_schools", schools)], true)?;
+    wh.store_results(&mut [("balance_cv", cv), ("balance_verdicts", verdicts), ("balance_schools", schools)], None)?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());

@@ -12,9 +12,12 @@ use crate::warehouse::{self, Access, Warehouse};
 
 pub mod balance;
 pub mod demo;
+pub mod equity;
 pub mod generate;
 pub mod ingest;
+pub mod metric;
 pub mod sql;
+pub mod urban_rural;
 
 /// countyedu: county education evaluation analytics.
 ///
@@ -32,6 +35,8 @@ pub enum Command {
     Ingest(ingest::Args),
     Sql(sql::Args),
     Balance(balance::Args),
+    Equity(equity::Args),
+    UrbanRural(urban_rural::Args),
     Generate(generate::Args),
     Demo(demo::Args),
 }
@@ -56,6 +61,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ingest(args) => ingest::run(args),
         Command::Sql(args) => sql::run(args),
         Command::Balance(args) => balance::run(args),
+        Command::Equity(args) => equity::run(args),
+        Command::UrbanRural(args) => urban_rural::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
     }

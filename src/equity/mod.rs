@@ -1,0 +1,289 @@
+//! Equity measures beyond the official CV, and urban–rural variation, over the same level units and scopes as
+//! [`crate::balance`]; also across counties of a prefecture or province (county means weighted by enrolment).
+//!
+//! The arithmetic is in [`measures`] (pure functions of sorted slices). This module arranges the units into
+//! groups: one hash group-by finds each group's rows, and within a group the values of one indicator are sorted,
+//! so each measure needs one pass.
+
+pub mod measures;
+
+use polars::prelude::*;
+
+use crate::balance::{self, Config, STANDARDS};
+use measures::{Decomposition, Measures, decompose};
+
+/// How schools are split for urban–rural variation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Grouping {
+    /// 城区 (111, 112), 镇区 (121–123), 乡村 (210, 220).
+    Three,
+    /// 城镇 (城区 + 镇区) against 乡村; reported in the urban and rural columns, town left empty.
+    Two,
+}
+
+impl Grouping {
+    pub fn id(self) -> &'static str {
+        match self {
+            Grouping::Three => "three",
+            Grouping::Two => "two",
+        }
+    }
+
+    fn parts(self) -> usize {
+        match self {
+            Grouping::Three => 3,
+            Grouping::Two => 2,
+        }
+    }
+
+    /// The part of an urban–rural code: 0 urban, 1 town, 2 rural (three-way); 0 城镇, 1 乡村 (two-way).
+    fn part(self, code: i32) -> usize {
+        match (self, code) {
+            (_, 111 | 112) => 0,
+            (Grouping::Three, 121..=123) => 1,
+            (Grouping::Two, 121..=123) => 0,
+            (Grouping::Three, _) => 2,
+            (Grouping::Two, _) => 1,
+        }
+    }
+}
+
+/// The rows of each group of equal `keys`: the key values of each group (in order of first appearance) and the
+/// row numbers belonging to it. One hash group-by; the frame need not be sorted.
+fn groups(frame: &DataFrame, keys: &[&str]) -> PolarsResult<(DataFrame, Vec<Vec<usize>>)> {
+    let grouped = frame
+        .clone()
+        .lazy()
+        .with_row_index("row", None)
+        .group_by_stable(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+        .agg([col("row")])
+        .collect()?;
+    let lists = grouped.column("row")?.list()?;
+    let mut rows = Vec::with_capacity(lists.len());
+    for i in 0..lists.len() {
+        let list = lists.get_as_series(i).expect("a group has rows");
+        rows.push(list.cast(&DataType::UInt64)?.u64()?.into_no_null_iter().map(|r| r as usize).collect());
+    }
+    Ok((grouped.select(keys.iter().copied())?, rows))
+}
+
+fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+}
+
+fn column<T>(name: &str, values: Vec<T>) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(name.into(), values)
+}
+
+/// One computed row: the group it belongs to, the standard and indicator, and what was computed.
+struct Row<T> {
+    group: IdxSize,
+    standard: &'static str,
+    indicator: &'static str,
+    value: T,
+}
+
+/// Walks every (standard, indicator) over every group of `units` by `keys`, handing the group's in-scope
+/// non-missing values, sorted ascending with their weights and urban–rural codes, to `f`.
+fn each_group<T>(
+    units: &DataFrame,
+    keys: &[&str],
+    cfg: &Config,
+    mut f: impl FnMut(&[f64], &[f64], &[i32]) -> Option<T>,
+) -> PolarsResult<(DataFrame, Vec<Row<T>>)> {
+    let (group_keys, ranges) = groups(units, keys)?;
+    let students = floats(units, "students")?;
+    let codes: Vec<i32> = units.column("urban_rural_code")?.cast(&DataType::Int32)?.i32()?.iter().map(|c| c.unwrap_or(0)).collect();
+    let mut rows = Vec::new();
+    let mut buf: Vec<(f64, f64, i32)> = Vec::new();
+    let (mut x, mut w, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    for (standard, ids) in STANDARDS {
+        let scope = units.clone().lazy().select([balance::scope(standard, cfg).alias("in")]).collect()?;
+        let in_scope: Vec<bool> = scope.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
+        for id in ids {
+            let values = units
+                .clone()
+                .lazy()
+                .select([balance::value(balance::indicator(id)).alias("x")])
+                .collect()?;
+            let values = floats(&values, "x")?;
+            for (g, members) in ranges.iter().enumerate() {
+                buf.clear();
+                for &i in members {
+                    if let (true, Some(v), Some(s)) = (in_scope[i], values[i], students[i]) {
+                        buf.push((v, s, codes[i]));
+                    }
+                }
+                if buf.is_empty() {
+                    continue;
+                }
+                buf.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                x.clear();
+                w.clear();
+                c.clear();
+                for (v, s, code) in &buf {
+                    x.push(*v);
+                    w.push(*s);
+                    c.push(*code);
+                }
+                if let Some(value) = f(&x, &w, &c) {
+                    rows.push(Row { group: g as IdxSize, standard, indicator: id, value });
+                }
+            }
+        }
+    }
+    Ok((group_keys, rows))
+}
+
+/// The measure columns of a [`Measures`] list, in output order.
+fn measure_columns(ms: &[&Measures]) -> Vec<Column> {
+    let opt = |name: &str, f: &dyn Fn(&Measures) -> Option<f64>| column(name, ms.iter().map(|m| f(m)).collect::<Vec<_>>());
+    let val = |name: &str, f: &dyn Fn(&Measures) -> f64| column(name, ms.iter().map(|m| f(m)).collect::<Vec<_>>());
+    vec![
+        column("n_units", ms.iter().map(|m| m.n as i64).collect::<Vec<_>>()),
+        column("n_nonpositive", ms.iter().map(|m| m.n_nonpositive as i64).collect::<Vec<_>>()),
+        val("students", &|m| m.weight),
+        val("mean", &|m| m.mean),
+        opt("cv", &|m| m.cv),
+        opt("gini", &|m| m.gini),
+        opt("theil_t", &|m| m.theil_t),
+        opt("mld", &|m| m.mld),
+        opt("mcloone", &|m| m.mcloone),
+        opt("verstegen", &|m| m.verstegen),
+        val("p5", &|m| m.p5),
+        val("median", &|m| m.median),
+        val("p95", &|m| m.p95),
+        val("restricted_range", &|m| m.restricted_range),
+        opt("federal_range_ratio", &|m| m.federal_range_ratio),
+        opt("max_min_ratio", &|m| m.max_min_ratio),
+    ]
+}
+
+/// Joins computed rows to their group keys: keys, standard, indicator, then `columns`.
+fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) -> PolarsResult<DataFrame> {
+    let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
+    let mut out = group_keys.take(&idx)?;
+    out.with_column(column("standard", rows.iter().map(|r| r.standard).collect::<Vec<_>>()))?;
+    out.with_column(column("indicator", rows.iter().map(|r| r.indicator).collect::<Vec<_>>()))?;
+    for c in columns {
+        out.with_column(c)?;
+    }
+    Ok(out)
+}
+
+const KEYS: [&str; 3] = ["year", "county_code", "level"];
+
+/// Equity measures per (year, county_code, level, standard, indicator), schools as units weighted by pupils.
+pub fn equity_table(units: &DataFrame, cfg: &Config) -> PolarsResult<DataFrame> {
+    let (keys, rows) = each_group(units, &KEYS, cfg, |x, w, _| Some(measures::measures(x, w)))?;
+    let ms: Vec<&Measures> = rows.iter().map(|r| &r.value).collect();
+    let mut out = assemble(&keys, &rows, measure_columns(&ms))?;
+    out.rename("n_units", "n_schools".into())?;
+    Ok(out)
+}
+
+/// Urban–rural variation per (year, county_code, level, standard, indicator).
+pub fn urban_rural_table(units: &DataFrame, cfg: &Config, grouping: Grouping) -> PolarsResult<DataFrame> {
+    let (keys, rows) = each_group(units, &KEYS, cfg, |x, w, codes| {
+        let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
+        Some(decompose(x, w, &part, grouping.parts()))
+    })?;
+    let ds: Vec<&Decomposition> = rows.iter().map(|r| &r.value).collect();
+    // Column slot of urban, town, rural in the parts.
+    let slot = |name: &str| match (grouping, name) {
+        (_, "urban") => Some(0),
+        (Grouping::Three, "town") => Some(1),
+        (Grouping::Three, "rural") => Some(2),
+        (Grouping::Two, "rural") => Some(1),
+        _ => None,
+    };
+    let mut columns = vec![column("grouping", vec![grouping.id(); rows.len()])];
+    for name in ["urban", "town", "rural"] {
+        let part = |d: &Decomposition| slot(name).map(|s| d.parts[s].clone());
+        columns.push(column(&format!("schools_{name}"), ds.iter().map(|d| part(d).map(|p| p.n as i64)).collect::<Vec<_>>()));
+        columns.push(column(&format!("students_{name}"), ds.iter().map(|d| part(d).map(|p| p.weight)).collect::<Vec<_>>()));
+        columns.push(column(&format!("mean_{name}"), ds.iter().map(|d| part(d).and_then(|p| p.mean)).collect::<Vec<_>>()));
+    }
+    let mean = |d: &Decomposition, name: &str| slot(name).and_then(|s| d.parts[s].mean);
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b != 0.0 => Some(a / b),
+        _ => None,
+    };
+    columns.extend([
+        column("rural_urban_ratio", ds.iter().map(|d| ratio(mean(d, "rural"), mean(d, "urban"))).collect::<Vec<_>>()),
+        column("town_urban_ratio", ds.iter().map(|d| ratio(mean(d, "town"), mean(d, "urban"))).collect::<Vec<_>>()),
+        column(
+            "gap_urban_rural",
+            ds.iter().map(|d| mean(d, "urban").zip(mean(d, "rural")).map(|(u, r)| u - r)).collect::<Vec<_>>(),
+        ),
+        column("between_cv", ds.iter().map(|d| d.between_cv).collect::<Vec<_>>()),
+        column("between_share", ds.iter().map(|d| d.between_share).collect::<Vec<_>>()),
+        column("theil_t", ds.iter().map(|d| d.theil_t).collect::<Vec<_>>()),
+        column("theil_between", ds.iter().map(|d| d.theil_between).collect::<Vec<_>>()),
+        column("theil_within", ds.iter().map(|d| d.theil_within).collect::<Vec<_>>()),
+    ]);
+    assemble(&keys, &rows, columns)
+}
+
+/// Where counties are grouped for measures across counties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Across {
+    Prefecture,
+    Province,
+}
+
+impl Across {
+    pub fn id(self) -> &'static str {
+        match self {
+            Across::Prefecture => "prefecture",
+            Across::Province => "province",
+        }
+    }
+}
+
+/// Equity measures across the counties of each prefecture or province: the units are counties, their values
+/// the county means of [`balance::cv_table`], their weights the county pupils of that indicator.
+/// `counties` is the counties table.
+pub fn across_table(cv: &DataFrame, counties: &DataFrame, across: Across) -> PolarsResult<DataFrame> {
+    let (code, name) = match across {
+        Across::Prefecture => ("prefecture_code", "prefecture_name"),
+        Across::Province => ("province_code", "province_name"),
+    };
+    let keys = ["year", "area_code", "area_name", "level", "standard", "indicator"];
+    let frame = cv
+        .clone()
+        .lazy()
+        .filter(col("mean").is_not_null().and(col("students").gt(lit(0.0))))
+        .join(
+            counties.clone().lazy().select([col("county_code"), col(code).alias("area_code"), col(name).alias("area_name")]),
+            [col("county_code")],
+            [col("county_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .collect()?;
+    let (group_keys, ranges) = groups(&frame, &keys)?;
+    let (mean, students) = (floats(&frame, "mean")?, floats(&frame, "students")?);
+    let mut ms = Vec::with_capacity(ranges.len());
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    for members in &ranges {
+        pairs.clear();
+        pairs.extend(members.iter().map(|&i| (mean[i].unwrap_or(0.0), students[i].unwrap_or(0.0))));
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let (x, w): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+        ms.push(measures::measures(&x, &w));
+    }
+    let refs: Vec<&Measures> = ms.iter().collect();
+    let mut out = group_keys;
+    out.with_column(column("across", vec![across.id(); refs.len()]))?;
+    for c in measure_columns(&refs) {
+        out.with_column(c)?;
+    }
+    out.rename("n_units", "n_counties".into())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
