@@ -253,6 +253,27 @@ mod tests {
     }
 
     #[test]
+    fn with_equal_weights_the_measures_are_their_textbook_unweighted_forms() {
+        let x = [0.8, 1.3, 2.2, 2.9, 4.1, 6.0, 7.7, 12.5];
+        let n = x.len() as f64;
+        let m = measures(&x, &[2.5; 8]);
+        let mu = x.iter().sum::<f64>() / n;
+        let sd = (x.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / n).sqrt();
+        let gini = x.iter().flat_map(|a| x.iter().map(move |b| (a - b).abs())).sum::<f64>() / (2.0 * n * n * mu);
+        let theil = x.iter().map(|v| v / mu * (v / mu).ln()).sum::<f64>() / n;
+        let mld = x.iter().map(|v| (mu / v).ln()).sum::<f64>() / n;
+        assert!(close(m.cv.unwrap(), sd / mu));
+        assert!(close(m.gini.unwrap(), gini));
+        assert!(close(m.theil_t.unwrap(), theil));
+        assert!(close(m.mld.unwrap(), mld));
+        // Median of 8 equal weights: the 4th value reaches a share of 0.5.
+        assert_eq!(m.median, 2.9);
+        // McLoone: (0.8 + 1.3 + 2.2) / (3 · 2.9); Verstegen: (4.1 + 6 + 7.7 + 12.5) / (4 · 2.9).
+        assert!(close(m.mcloone.unwrap(), 4.3 / 8.7));
+        assert!(close(m.verstegen.unwrap(), 30.3 / 11.6));
+    }
+
+    #[test]
     fn gini_is_zero_for_equal_values_and_tends_to_one_minus_one_over_n() {
         assert!(close(measures(&[5.0; 7], &[3.0; 7]).gini.unwrap(), 0.0));
         for n in [2usize, 5, 50] {
