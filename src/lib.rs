@@ -16,6 +16,7 @@ pub mod equity;
 pub mod cmd;
 pub mod error;
 pub mod generate;
+pub mod growth;
 pub mod ingest;
 pub mod model;
 pub mod output;

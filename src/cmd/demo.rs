@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::balance::{self, Need, Results};
 use super::thousands;
+use crate::growth::{self, PerStudentSource, Standards};
+use polars::prelude::*;
 use crate::balance::Config;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Options};
@@ -72,6 +74,17 @@ pub fn run(args: Args) -> Result<()> {
     wh.store_results(&mut [("balance_cv", cv), ("balance_verdicts", verdicts), ("balance_schools", schools)], None)?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
+
+    // The reference report's funding figures, checked: 高平市 2021 (countyedu growth --checks).
+    let values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators WHERE county_code = '140581'")?;
+    let counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
+    let (series, _) = growth::derive_per_student(&values)?;
+    let checks = growth::checks(&series, &counties, &Standards::national(), PerStudentSource::Reported)?
+        .lazy()
+        .filter(col("year").eq(lit(2021)).and(col("passed").is_not_null()))
+        .select([col("check"), col("passed"), col("detail")]);
+    eprintln!("高平市 (140581) 2021 funding rules, from its self-evaluation report:");
+    super::metric::print(&out, checks)?;
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
 }

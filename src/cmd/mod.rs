@@ -14,6 +14,7 @@ pub mod balance;
 pub mod demo;
 pub mod equity;
 pub mod generate;
+pub mod growth;
 pub mod ingest;
 pub mod metric;
 pub mod sql;
@@ -37,6 +38,7 @@ pub enum Command {
     Balance(balance::Args),
     Equity(equity::Args),
     UrbanRural(urban_rural::Args),
+    Growth(growth::Args),
     Generate(generate::Args),
     Demo(demo::Args),
 }
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Balance(args) => balance::run(args),
         Command::Equity(args) => equity::run(args),
         Command::UrbanRural(args) => urban_rural::run(args),
+        Command::Growth(args) => growth::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
     }

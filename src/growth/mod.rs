@@ -1,0 +1,404 @@
+//! Growth of county series year on year and over a window, ranks within prefecture and province, and the funding
+//! rules: 两个只增不减, 生均公用经费 floors, county matching funds, teacher pay (domain reference §6).
+//!
+//! Pure functions of Polars frames. A series is (year, county_code, indicator, value); `counties` supplies the
+//! prefecture and province of each county for ranks and the region for funding floors.
+
+pub mod standards;
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+pub use standards::{Floor, Standards};
+
+/// A county code change: from `year` on, `old_code` is reported as `new_code`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recoding {
+    pub old_code: String,
+    pub new_code: String,
+    pub year: i32,
+}
+
+/// Ids of the derived per-student spending series.
+pub const PER_STUDENT: &str = "edu_expenditure_per_student";
+pub const PER_STUDENT_COMPUTED: &str = "edu_expenditure_per_student_computed";
+
+/// Disagreement between reported and computed per-student spending beyond which a row is flagged.
+pub const PER_STUDENT_TOLERANCE: f64 = 0.005;
+
+/// Indicators whose values add up when counties merge (money and head counts); rates, standards and CVs do not.
+fn additive(unit: &str) -> bool {
+    matches!(unit, "元" | "人")
+}
+
+/// Moves the series of re-coded counties onto their new codes, so that a county's series continues across a
+/// re-coding. When several old codes merge into one, additive indicators (元, 人) are summed and the others are
+/// dropped for the merged years, with a note. `units` maps indicator ids to their catalogue unit.
+pub fn apply_crosswalk(
+    values: DataFrame,
+    recodings: &[Recoding],
+    units: &HashMap<String, String>,
+) -> PolarsResult<(DataFrame, Vec<String>)> {
+    if recodings.is_empty() {
+        return Ok((values, Vec::new()));
+    }
+    // Applied in order of year, each step on the previous one's result, so that chains (A → B, then B → C) end
+    // on the last code.
+    let mut sorted = recodings.to_vec();
+    sorted.sort_by_key(|r| r.year);
+    let mut frame = values.lazy().with_column(col("county_code").alias("county_code_now"));
+    for r in &sorted {
+        frame = frame.with_column(
+            when(col("county_code_now").eq(lit(r.old_code.as_str())).and(col("year").lt(lit(r.year))))
+                .then(lit(r.new_code.as_str()))
+                .otherwise(col("county_code_now"))
+                .alias("county_code_now"),
+        );
+    }
+    let is_additive: Vec<String> = units.iter().filter(|(_, u)| additive(u)).map(|(id, _)| id.clone()).collect();
+    let merged = frame
+        .group_by([col("year"), col("county_code_now"), col("indicator")])
+        .agg([col("value").sum().alias("sum"), len().alias("n"), col("value").first().alias("first")])
+        .with_column(col("indicator").is_in(lit(Series::new("a".into(), is_additive)).implode(false), false).alias("additive"))
+        .collect()?;
+    let dropped = merged
+        .clone()
+        .lazy()
+        .filter(col("n").gt(lit(1)).and(col("additive").not()))
+        .select([col("year"), col("county_code_now"), col("indicator")])
+        .collect()?;
+    let mut notes = Vec::new();
+    if dropped.height() > 0 {
+        notes.push(format!(
+            "{} value(s) of merged counties left out: not additive across counties (e.g. {} {} {})",
+            dropped.height(),
+            dropped.column("year")?.get(0)?,
+            dropped.column("county_code_now")?.get(0)?.str_value(),
+            dropped.column("indicator")?.get(0)?.str_value(),
+        ));
+    }
+    let out = merged
+        .lazy()
+        .filter(col("n").eq(lit(1)).or(col("additive")))
+        .select([
+            col("year"),
+            col("county_code_now").alias("county_code"),
+            col("indicator"),
+            when(col("n").gt(lit(1))).then(col("sum")).otherwise(col("first")).alias("value"),
+        ])
+        .collect()?;
+    Ok((out, notes))
+}
+
+/// Adds the computed per-student spending (budget spending / students) wherever both are reported, and fills the
+/// per-student series with it where the county did not report one. Returns the series and, for each county-year
+/// with both, the reported and computed values (to flag disagreement).
+pub fn derive_per_student(values: &DataFrame) -> PolarsResult<(DataFrame, DataFrame)> {
+    let keys = [col("year"), col("county_code")];
+    let pick = |id: &str| col("value").filter(col("indicator").eq(lit(id))).first().alias(id);
+    let wide = values
+        .clone()
+        .lazy()
+        .group_by(keys.clone())
+        .agg([pick("edu_budget_expenditure"), pick("edu_budget_students"), pick(PER_STUDENT)])
+        .with_column(
+            when(col("edu_budget_students").gt(lit(0.0)))
+                .then(col("edu_budget_expenditure") / col("edu_budget_students"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("computed"),
+        );
+    let computed = wide
+        .clone()
+        .filter(col("computed").is_not_null())
+        .select([col("year"), col("county_code"), lit(PER_STUDENT_COMPUTED).alias("indicator"), col("computed").alias("value")]);
+    let filled = wide
+        .clone()
+        .filter(col(PER_STUDENT).is_null().and(col("computed").is_not_null()))
+        .select([col("year"), col("county_code"), lit(PER_STUDENT).alias("indicator"), col("computed").alias("value")]);
+    let both = wide
+        .filter(col(PER_STUDENT).is_not_null().and(col("computed").is_not_null()))
+        .select([col("year"), col("county_code"), col(PER_STUDENT).alias("reported"), col("computed")])
+        .collect()?;
+    let series = concat([values.clone().lazy(), computed, filled], UnionArgs::default())?.collect()?;
+    Ok((series, both))
+}
+
+fn rank_within(area: &str) -> Expr {
+    col("pct_change")
+        .rank(RankOptions { method: RankMethod::Min, descending: true }, None)
+        .over([col("year"), col("indicator"), col(area)])
+        .expect("a valid window")
+        .cast(DataType::Int64)
+}
+
+/// Year-on-year rows: value, previous_value, change, pct_change (percent), ranks of pct_change within the
+/// prefecture and province (1 = largest increase; ties share the lower rank: 1, 2, 2, 4), and a note where the
+/// chain breaks. `both` comes from [`derive_per_student`].
+pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) -> PolarsResult<LazyFrame> {
+    let keys = [col("county_code"), col("indicator"), col("year")];
+    let previous = series.clone().lazy().select([
+        col("county_code"),
+        col("indicator"),
+        (col("year") + lit(1)).alias("year"),
+        col("value").alias("previous_value"),
+    ]);
+    let firsts = series
+        .clone()
+        .lazy()
+        .group_by([col("county_code"), col("indicator")])
+        .agg([col("year").min().alias("first_year"), col("year").max().alias("last_year")]);
+    // The last year in which the county reported anything: a county that vanishes was perhaps re-coded.
+    let county_last = series.clone().lazy().group_by([col("county_code")]).agg([col("year").max().alias("county_last")]);
+    let data_last = series.column("year")?.i32()?.max().unwrap_or(0);
+    let flags = both.clone().lazy().select([
+        col("year"),
+        col("county_code"),
+        lit(PER_STUDENT).alias("indicator"),
+        ((col("reported") - col("computed")).abs() / col("computed")).gt(lit(PER_STUDENT_TOLERANCE)).alias("disagrees"),
+        col("computed"),
+    ]);
+    let area = counties.clone().lazy().select([col("county_code"), col("prefecture_code"), col("province_code")]);
+    Ok(series
+        .clone()
+        .lazy()
+        .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
+        .join(firsts, [col("county_code"), col("indicator")], [col("county_code"), col("indicator")], JoinArgs::new(JoinType::Left))
+        .join(flags, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .join(area, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .join(county_last, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            (col("value") - col("previous_value")).alias("change"),
+            when(col("previous_value").neq(lit(0.0)))
+                .then((col("value") - col("previous_value")) / col("previous_value") * lit(100.0))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("pct_change"),
+        ])
+        .with_columns([rank_within("prefecture_code").alias("rank_in_prefecture"), rank_within("province_code").alias("rank_in_province")])
+        .with_column({
+            let null = || lit(NULL).cast(DataType::String);
+            let notes = [
+                when(col("year").eq(col("first_year"))).then(lit("first year of the series")).otherwise(null()),
+                when(col("year").gt(col("first_year")).and(col("previous_value").is_null()))
+                    .then(format_str("no value for {}: the chain breaks here", &[col("year") - lit(1)])?)
+                    .otherwise(null()),
+                when(col("disagrees").fill_null(lit(false)))
+                    .then(format_str(
+                        "reported differs from spending / students ({}) by more than 0.5%",
+                        &[col("computed").round(2, RoundMode::HalfToEven)],
+                    )?)
+                    .otherwise(null()),
+                when(col("year").eq(col("last_year")).and(col("county_last").eq(col("year"))).and(col("year").lt(lit(data_last))))
+                    .then(lit("the county reports nothing after this year (re-coded? see --crosswalk)"))
+                    .otherwise(null()),
+            ];
+            let joined = concat_str(notes, "; ", true);
+            when(joined.clone().eq(lit(""))).then(null()).otherwise(joined).alias("note")
+        })
+        .select(
+            ["year", "county_code", "indicator", "value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province", "note"]
+                .map(col),
+        )
+        .sort(["county_code", "indicator", "year"], SortMultipleOptions::default()))
+}
+
+/// Compound annual growth from `from` to `to` for every series with a value in both years, with ranks.
+pub fn window(series: &DataFrame, counties: &DataFrame, from: i32, to: i32) -> PolarsResult<LazyFrame> {
+    let at = |y: i32, name: &str| {
+        series
+            .clone()
+            .lazy()
+            .filter(col("year").eq(lit(y)))
+            .select([col("county_code"), col("indicator"), col("value").alias(name)])
+    };
+    let keys = [col("county_code"), col("indicator")];
+    let area = counties.clone().lazy().select([col("county_code"), col("prefecture_code"), col("province_code")]);
+    let years = (to - from) as f64;
+    Ok(at(from, "value_from")
+        .join(at(to, "value_to"), keys.clone(), keys, JoinArgs::new(JoinType::Inner))
+        .join(area, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            lit(from).alias("from_year"),
+            lit(to).alias("to_year"),
+            lit(to).alias("year"),
+            when(col("value_from").gt(lit(0.0)).and(col("value_to").gt_eq(lit(0.0))))
+                .then(((col("value_to") / col("value_from")).pow(lit(1.0 / years)) - lit(1.0)) * lit(100.0))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("pct_change"),
+        ])
+        .with_columns([rank_within("prefecture_code").alias("rank_in_prefecture"), rank_within("province_code").alias("rank_in_province")])
+        .select(
+            ["from_year", "to_year", "county_code", "indicator", "value_from", "value_to", "pct_change", "rank_in_prefecture", "rank_in_province"]
+                .map(col),
+        )
+        .rename(["pct_change"], ["cagr_pct"], true)
+        .sort(["indicator", "county_code"], SortMultipleOptions::default()))
+}
+
+/// One county-year's figures used by the rule checks.
+#[derive(Clone, Debug, Default)]
+struct Figures {
+    values: HashMap<String, f64>,
+}
+
+impl Figures {
+    fn get(&self, id: &str) -> Option<f64> {
+        self.values.get(id).copied()
+    }
+}
+
+/// Where per-student spending for 两个只增不减 comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PerStudentSource {
+    /// The county's reported edu_expenditure_per_student, else budget spending / students.
+    Reported,
+    /// Always budget spending / edu_budget_students.
+    Computed,
+}
+
+/// The rule checks, one row per (year, county_code, check): value, reference, ratio or growth (percent),
+/// passed (null when data is missing), detail.
+pub fn checks(series: &DataFrame, counties: &DataFrame, standards: &Standards, source: PerStudentSource) -> PolarsResult<DataFrame> {
+    // Figures by (county, year).
+    let mut figures: HashMap<(String, i32), Figures> = HashMap::new();
+    let years = series.column("year")?.i32()?;
+    let codes = series.column("county_code")?.str()?;
+    let ids = series.column("indicator")?.str()?;
+    let vals = series.column("value")?.f64()?;
+    for i in 0..series.height() {
+        if let (Some(y), Some(c), Some(id), Some(v)) = (years.get(i), codes.get(i), ids.get(i), vals.get(i)) {
+            figures.entry((c.to_string(), y)).or_default().values.insert(id.to_string(), v);
+        }
+    }
+    let region: HashMap<String, (String, String)> = {
+        let c = counties.column("county_code")?.str()?;
+        let r = counties.column("region")?.str()?;
+        let p = counties.column("province_code")?.str()?;
+        (0..counties.height())
+            .filter_map(|i| Some((c.get(i)?.to_string(), (r.get(i)?.to_string(), p.get(i)?.to_string()))))
+            .collect()
+    };
+    let mut keys: Vec<&(String, i32)> = figures.keys().collect();
+    keys.sort();
+    let mut out = CheckRows::default();
+    for key in keys {
+        let (county, year) = (&key.0, key.1);
+        let now = &figures[key];
+        let before = figures.get(&(county.clone(), year - 1));
+        let per_student = |f: &Figures| -> Option<f64> {
+            let computed = match (f.get("edu_budget_expenditure"), f.get("edu_budget_students")) {
+                (Some(e), Some(s)) if s > 0.0 => Some(e / s),
+                _ => None,
+            };
+            match source {
+                PerStudentSource::Reported => f.get(PER_STUDENT).or(computed),
+                PerStudentSource::Computed => computed,
+            }
+        };
+        let mut not_decreasing = |check: &'static str, what: &str, now_v: Option<f64>, before_v: Option<Option<f64>>| {
+            match (now_v, before_v) {
+                (Some(v), Some(Some(p))) => {
+                    let growth = if p != 0.0 { Some((v - p) / p * 100.0) } else { None };
+                    let detail = format!("{what} {} → {} ({:+.1}%)", fmt(p), fmt(v), growth.unwrap_or(f64::NAN));
+                    out.push(year, county, check, Some(v), Some(p), growth, Some(v >= p), detail);
+                }
+                (Some(v), _) => out.push(year, county, check, Some(v), None, None, None, format!("no {what} for {}", year - 1)),
+                (None, _) => out.push(year, county, check, None, None, None, None, format!("no {what} for {year}")),
+            }
+        };
+        not_decreasing("budget_not_decreasing", "education budget spending", now.get("edu_budget_expenditure"), before.map(|b| b.get("edu_budget_expenditure")));
+        not_decreasing("per_student_not_decreasing", "per-student budget spending", per_student(now), before.map(per_student));
+
+        let (reg, province) = region.get(county).cloned().unwrap_or_default();
+        for (level, id) in [("primary", "public_funds_standard_primary"), ("junior", "public_funds_standard_junior"), ("special", "public_funds_standard_special")] {
+            let check = match level {
+                "primary" => "public_funds_primary",
+                "junior" => "public_funds_junior",
+                _ => "public_funds_special",
+            };
+            let floor = standards.floor(&province, &reg, level, year);
+            match (now.get(id), floor.clone()) {
+                (Some(v), Some(f)) => {
+                    let detail = format!("{level} standard {} 元 against the floor {} 元 ({})", fmt(v), fmt(f.amount), f.source);
+                    out.push(year, county, check, Some(v), Some(f.amount), Some(v / f.amount * 100.0), Some(v >= f.amount), detail)
+                }
+                (None, _) => out.push(year, county, check, None, floor.map(|f| f.amount), None, None, format!("no {id} reported")),
+                (Some(v), None) => out.push(year, county, check, Some(v), None, None, None, format!("no floor known for {level} in {year}")),
+            }
+        }
+        match (now.get("county_matching_paid"), now.get("county_matching_required")) {
+            (Some(p), Some(r)) => out.push(
+                year,
+                county,
+                "matching_funds",
+                Some(p),
+                Some(r),
+                (r != 0.0).then(|| p / r * 100.0),
+                Some(p >= r),
+                format!("county matching funds paid {} of {} 元 required", fmt(p), fmt(r)),
+            ),
+            _ => out.push(year, county, "matching_funds", now.get("county_matching_paid"), now.get("county_matching_required"), None, None, "matching funds paid or required not reported".into()),
+        }
+        match (now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary")) {
+            (Some(t), Some(c)) => out.push(
+                year,
+                county,
+                "teacher_pay",
+                Some(t),
+                Some(c),
+                (c != 0.0).then(|| t / c * 100.0),
+                Some(t >= c),
+                format!("teachers' average pay {} 元 is {:.1}% of civil servants' {} 元", fmt(t), t / c * 100.0, fmt(c)),
+            ),
+            _ => out.push(year, county, "teacher_pay", now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary"), None, None, "teacher or civil-servant pay not reported".into()),
+        }
+    }
+    out.frame()
+}
+
+/// A number as a report writes it: whole numbers without decimals, others with two.
+fn fmt(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x:.2}") }
+}
+
+#[derive(Default)]
+struct CheckRows {
+    year: Vec<i32>,
+    county: Vec<String>,
+    check: Vec<&'static str>,
+    value: Vec<Option<f64>>,
+    reference: Vec<Option<f64>>,
+    pct: Vec<Option<f64>>,
+    passed: Vec<Option<bool>>,
+    detail: Vec<String>,
+}
+
+impl CheckRows {
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, year: i32, county: &str, check: &'static str, value: Option<f64>, reference: Option<f64>, pct: Option<f64>, passed: Option<bool>, detail: String) {
+        self.year.push(year);
+        self.county.push(county.to_string());
+        self.check.push(check);
+        self.value.push(value);
+        self.reference.push(reference);
+        self.pct.push(pct.filter(|p| p.is_finite()));
+        self.passed.push(passed);
+        self.detail.push(detail);
+    }
+
+    fn frame(self) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("year".into(), self.year),
+            Column::new("county_code".into(), self.county),
+            Column::new("check".into(), self.check),
+            Column::new("value".into(), self.value),
+            Column::new("reference".into(), self.reference),
+            Column::new("pct".into(), self.pct),
+            Column::new("passed".into(), self.passed),
+            Column::new("detail".into(), self.detail),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests;

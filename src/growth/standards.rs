@@ -1,0 +1,107 @@
+//! Funding floors (生均公用经费 基准定额) as data: national floors by region and year, provincial overrides.
+//! The floor that applies is the largest of the national one for the county's region and its province's own,
+//! each taken at the latest `from_year` not after the year in question.
+
+use serde::Deserialize;
+
+/// One row of a standards table (CSV: scope, region, level, from_year, amount, source).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct StandardRow {
+    /// `national`, or a 6-digit province code (e.g. 140000 for 山西).
+    pub scope: String,
+    /// `east`, `central`, `west`, or `all`.
+    pub region: String,
+    /// `primary`, `junior` or `special`.
+    pub level: String,
+    pub from_year: i32,
+    /// 元 per pupil per year.
+    pub amount: f64,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The floor that applies, and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Floor {
+    pub amount: f64,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Standards {
+    rows: Vec<StandardRow>,
+}
+
+/// The national floors shipped in config/funding_standards.csv.
+pub const NATIONAL_CSV: &str = include_str!("../../config/funding_standards.csv");
+
+impl Standards {
+    /// Parses a standards CSV; errors name the line.
+    pub fn from_csv(text: &str) -> Result<Standards, String> {
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let mut rows = Vec::new();
+        for (i, rec) in rdr.deserialize::<StandardRow>().enumerate() {
+            let row = rec.map_err(|e| format!("line {}: {e}", i + 2))?;
+            if !matches!(row.level.as_str(), "primary" | "junior" | "special") {
+                return Err(format!("line {}: level {:?}: expected primary, junior or special", i + 2, row.level));
+            }
+            if !matches!(row.region.as_str(), "east" | "central" | "west" | "all") {
+                return Err(format!("line {}: region {:?}: expected east, central, west or all", i + 2, row.region));
+            }
+            rows.push(row);
+        }
+        Ok(Standards { rows })
+    }
+
+    /// The national floors.
+    pub fn national() -> Standards {
+        Standards::from_csv(NATIONAL_CSV).expect("the shipped config/funding_standards.csv is valid")
+    }
+
+    /// Adds rows (a provincial file) to these.
+    pub fn extend(&mut self, other: Standards) {
+        self.rows.extend(other.rows);
+    }
+
+    /// The floor for a county of `province` in `region`, at `level`, in `year`.
+    pub fn floor(&self, province: &str, region: &str, level: &str, year: i32) -> Option<Floor> {
+        let latest = |scope_ok: &dyn Fn(&StandardRow) -> bool| {
+            self.rows
+                .iter()
+                .filter(|r| scope_ok(r) && r.level == level && r.from_year <= year && (r.region == "all" || r.region == region))
+                .max_by_key(|r| r.from_year)
+        };
+        let national = latest(&|r| r.scope == "national");
+        let provincial = latest(&|r| r.scope == province);
+        [national, provincial]
+            .into_iter()
+            .flatten()
+            .max_by(|a, b| a.amount.total_cmp(&b.amount))
+            .map(|r| Floor { amount: r.amount, source: if r.source.is_empty() { r.scope.clone() } else { r.source.clone() } })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_floors_follow_region_and_year() {
+        let s = Standards::national();
+        assert_eq!(s.floor("140000", "central", "primary", 2016).unwrap().amount, 600.0);
+        assert_eq!(s.floor("330000", "east", "junior", 2016).unwrap().amount, 850.0);
+        assert_eq!(s.floor("140000", "central", "primary", 2017).unwrap().amount, 650.0);
+        assert_eq!(s.floor("140000", "central", "special", 2021).unwrap().amount, 6000.0);
+        assert_eq!(s.floor("140000", "central", "primary", 2015), None);
+    }
+
+    #[test]
+    fn a_provincial_floor_raises_the_national_one() {
+        let mut s = Standards::national();
+        s.extend(Standards::from_csv("scope,region,level,from_year,amount,source\n140000,all,primary,2021,930,晋 2021\n").unwrap());
+        assert_eq!(s.floor("140000", "central", "primary", 2021).unwrap(), Floor { amount: 930.0, source: "晋 2021".into() });
+        assert_eq!(s.floor("140000", "central", "primary", 2020).unwrap().amount, 650.0);
+        assert_eq!(s.floor("410000", "central", "primary", 2021).unwrap().amount, 650.0);
+        assert!(Standards::from_csv("scope,region,level,from_year,amount\nnational,north,primary,2016,1\n").unwrap_err().contains("line 2"));
+    }
+}
