@@ -15,6 +15,7 @@ pub mod bridge;
 pub mod equity;
 pub mod cmd;
 pub mod error;
+pub mod evaluate;
 pub mod generate;
 pub mod growth;
 pub mod ingest;

@@ -276,6 +276,8 @@ pub const INDICATORS: &[IndicatorSpec] = &[
     ind("junior_retention_rate", "初中三年巩固率", "%"),
     ind("disabled_enrolment_rate", "残疾儿童少年入学率", "%"),
     ind("social_recognition_rate", "社会认可度", "%"),
+    ind("school_layout_plan", "学校布局规划合理（县报，1 是 0 否）", "0/1"),
+    ind("school_charter", "中小学校章程建设全覆盖（县报，1 是 0 否）", "0/1"),
     ind("reported_basic_cv_primary", "小学综合差异系数（县报）", "1"),
     ind("reported_basic_cv_junior", "初中综合差异系数（县报）", "1"),
     ind("reported_quality_cv_primary", "小学优质均衡资源配置差异系数（县报）", "1"),

@@ -27,6 +27,8 @@ pub enum Format {
     Json,
     /// Apache Parquet (zstd); needs --output or a redirected stdout.
     Parquet,
+    /// An Excel workbook (one sheet, header row, column widths fitted); needs --output.
+    Xlsx,
 }
 
 impl Format {
@@ -36,6 +38,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "parquet" | "pq" => Some(Format::Parquet),
+            "xlsx" => Some(Format::Xlsx),
             "txt" => Some(Format::Table),
             _ => None,
         }
@@ -64,6 +67,10 @@ impl OutputArgs {
     /// Writes a result where the user asked.
     pub fn write(&self, result: &QueryResult) -> Result<()> {
         let format = self.resolved_format();
+        if format == Format::Xlsx {
+            let path = self.output.as_deref().ok_or_else(|| Error::Usage("an Excel workbook needs --output FILE.xlsx".into()))?;
+            return write_xlsx(result, path);
+        }
         if format == Format::Parquet {
             return match &self.output {
                 Some(path) => warehouse::write_parquet(&result.schema, &result.batches, path),
@@ -101,7 +108,7 @@ pub fn write(result: &QueryResult, format: Format, bom: bool, w: &mut dyn Write)
         Format::Table => write_table(&result.schema, &result.batches, w),
         Format::Csv => write_csv(&result.schema, &result.batches, bom, w),
         Format::Json => write_json(&result.schema, &result.batches, w),
-        Format::Parquet => Err(Error::other("Parquet is written to a file, not a text stream")),
+        Format::Parquet | Format::Xlsx => Err(Error::other("Parquet and Excel are written to a file, not a text stream")),
     }
 }
 
@@ -214,6 +221,45 @@ fn write_json(schema: &SchemaRef, batches: &[RecordBatch], w: &mut dyn Write) ->
         Ok(())
     })?;
     writeln!(w, "]")?;
+    Ok(())
+}
+
+/// Writes a result as an Excel workbook: a bold, frozen header row, numbers as numbers, column widths fitted
+/// to the content's display width (at most 60).
+fn write_xlsx(result: &QueryResult, path: &Path) -> Result<()> {
+    use rust_xlsxwriter::{Format as Cell, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::other(format!("{}: {e}", path.display()));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Cell::new().set_bold();
+    let mut widths: Vec<usize> = Vec::new();
+    for (c, field) in result.schema.fields().iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, field.name(), &bold).map_err(fail)?;
+        widths.push(field.name().width());
+    }
+    let mut r = 0u32;
+    each_row(&result.batches, |batch, i, texts| {
+        r += 1;
+        for (c, text) in texts.iter().enumerate() {
+            let array = batch.column(c);
+            if array.is_null(i) {
+                continue;
+            }
+            match json_value(array.as_ref(), i, text) {
+                serde_json::Value::Number(n) => sheet.write_number(r, c as u16, n.as_f64().unwrap_or(f64::NAN)).map(|_| ()),
+                serde_json::Value::Bool(b) => sheet.write_boolean(r, c as u16, b).map(|_| ()),
+                _ => sheet.write_string(r, c as u16, text).map(|_| ()),
+            }
+            .map_err(fail)?;
+            widths[c] = widths[c].max(text.width());
+        }
+        Ok(())
+    })?;
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 2.0).map_err(fail)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    book.save(path).map_err(fail)?;
     Ok(())
 }
 

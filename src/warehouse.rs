@@ -243,6 +243,22 @@ impl Warehouse {
         bridge::batches_to_df(&r.schema, &r.batches)
     }
 
+    /// A scheme's derived county indicator for one year: `expression` is DuckDB SQL over the county indicators of
+    /// that year, each a column named by its id (missing ones are NULL). Returns county_code, value.
+    pub fn derived_county_values(&self, year: i32, expression: &str, ids: &[String]) -> Result<DataFrame> {
+        let columns: Vec<String> =
+            ids.iter().map(|id| format!("max(value) FILTER (WHERE indicator = {}) AS \"{}\"", lit(id), id.replace('"', ""))).collect();
+        let sql = format!(
+            "SELECT county_code, CAST(({expression}) AS DOUBLE) AS value FROM (
+               SELECT c.county_code, {cols} FROM counties c
+               LEFT JOIN county_indicators i ON i.county_code = c.county_code AND i.year = {year}
+               GROUP BY c.county_code)",
+            cols = if columns.is_empty() { "NULL AS none".to_string() } else { columns.join(", ") }
+        );
+        let r = self.user_sql(&sql, false)?;
+        bridge::batches_to_df(&r.schema, &r.batches)
+    }
+
     /// Row count of each canonical table, in a fixed order.
     pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
         let mut out = Vec::new();

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::balance::{self, Need, Results};
 use super::thousands;
+use crate::evaluate::Scheme;
 use crate::growth::{self, PerStudentSource, Standards};
 use polars::prelude::*;
 use crate::balance::Config;
@@ -31,14 +32,25 @@ pub struct Args {
     /// Folders to load [default: datasets/sample and datasets/gaoping].
     #[arg(long, value_name = "DIR")]
     pub data: Vec<PathBuf>,
+    /// Where the ranking files go.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out_dir: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
 }
 
-/// The shipped datasets: next to the working directory when run from the repository, else where it was built.
+/// A shipped file: next to the working directory when run from the repository, else where it was built.
+fn shipped(folder: &str, name: &str) -> PathBuf {
+    let local = Path::new(folder).join(name);
+    if local.exists() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join(folder).join(name) }
+}
+
 fn dataset(name: &str) -> PathBuf {
-    let local = Path::new("datasets").join(name);
-    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets").join(name) }
+    shipped("datasets", name)
+}
+
+fn criteria(name: &str) -> PathBuf {
+    shipped("criteria", name)
 }
 
 /// What the demo prints: SQL kept in queries/ with the other named queries.
@@ -85,6 +97,22 @@ pub fn run(args: Args) -> Result<()> {
         .select([col("check"), col("passed"), col("detail")]);
     eprintln!("高平市 (140581) 2021 funding rules, from its self-evaluation report:");
     super::metric::print(&out, checks)?;
+
+    // Evaluation and ranking under the national scheme, written where a supervision office would pick them up.
+    let scheme_path = criteria("national.toml");
+    let scheme = Scheme::load(&scheme_path).map_err(Error::Usage)?;
+    let year = 2023;
+    let (_, summary) = super::evaluate::evaluate_in(&wh, &scheme, year, &Standards::national(), true)?;
+    std::fs::create_dir_all(&args.out_dir)?;
+    let top = super::rank::ranking(&scheme, &summary, None, false)?.limit(10);
+    eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
+    super::metric::print(&out, top)?;
+    for file in ["ranking.csv", "ranking.xlsx"] {
+        let path = args.out_dir.join(file);
+        let to = OutputArgs { format: None, output: Some(path.clone()), bom: true };
+        super::metric::print(&to, super::rank::ranking(&scheme, &summary, None, true)?)?;
+        eprintln!("wrote {}", path.display());
+    }
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
 }

@@ -13,10 +13,12 @@ use crate::warehouse::{self, Access, Warehouse};
 pub mod balance;
 pub mod demo;
 pub mod equity;
+pub mod evaluate;
 pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod metric;
+pub mod rank;
 pub mod sql;
 pub mod urban_rural;
 
@@ -39,6 +41,8 @@ pub enum Command {
     Equity(equity::Args),
     UrbanRural(urban_rural::Args),
     Growth(growth::Args),
+    Evaluate(evaluate::Args),
+    Rank(rank::Args),
     Generate(generate::Args),
     Demo(demo::Args),
 }
@@ -66,6 +70,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Equity(args) => equity::run(args),
         Command::UrbanRural(args) => urban_rural::run(args),
         Command::Growth(args) => growth::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Rank(args) => rank::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
     }

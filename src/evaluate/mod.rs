@@ -1,0 +1,353 @@
+//! Evaluation of counties against a scheme: each observation point's value, threshold, verdict, points earned and a
+//! one-line explanation in plain words; per county the total, grade, failed points, vetoes and missing data; and
+//! the ranking. Pure: the metric values come in as [`Figures`].
+
+pub mod scheme;
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+pub use scheme::{Metric, Op, Point, Scheme, Scoring, Threshold};
+
+use crate::balance;
+use crate::model;
+
+/// Metric values by (county, metric), with the evidence notes of reported verdicts by (county, indicator id).
+#[derive(Debug, Default, Clone)]
+pub struct Figures {
+    pub values: HashMap<(String, Metric), f64>,
+    pub notes: HashMap<(String, String), String>,
+}
+
+impl Figures {
+    pub fn get(&self, county: &str, metric: &Metric) -> Option<f64> {
+        self.values.get(&(county.to_string(), metric.clone())).copied()
+    }
+}
+
+/// A county as the evaluation needs it.
+#[derive(Clone, Debug)]
+pub struct County {
+    pub code: String,
+    pub name: String,
+    pub prefecture_code: String,
+    pub prefecture_name: String,
+    pub province_code: String,
+    pub province_name: String,
+    pub region: String,
+}
+
+fn level_zh(level: &str) -> &'static str {
+    if level == "primary" { "小学" } else { "初中" }
+}
+
+fn indicator_zh(id: &str) -> String {
+    balance::INDICATORS.iter().find(|i| i.id == id).map(|i| i.name_zh.to_string()).unwrap_or_else(|| id.to_string())
+}
+
+/// The metric in the words of a report.
+pub fn label(metric: &Metric, scheme: &Scheme) -> String {
+    match metric {
+        Metric::Indicator(id) | Metric::Reported(id) => model::indicator(id).map(|i| i.name_zh.to_string()).unwrap_or_else(|| id.clone()),
+        Metric::Check(id) => match id.as_str() {
+            "budget_not_decreasing" => "一般公共预算教育支出逐年只增不减".into(),
+            "per_student_not_decreasing" => "按在校学生人数平均的一般公共预算教育支出逐年只增不减".into(),
+            "public_funds_primary" => "小学生均公用经费达到基准定额".into(),
+            "public_funds_junior" => "初中生均公用经费达到基准定额".into(),
+            "public_funds_special" => "特殊教育生均公用经费达到标准".into(),
+            "matching_funds" => "县级配套资金足额到位".into(),
+            _ => "教师平均工资收入不低于当地公务员".into(),
+        },
+        Metric::BalanceMet { standard, level } => {
+            format!("{}{}", level_zh(level), if standard == "basic" { "基本均衡" } else { "优质均衡资源配置" })
+        }
+        Metric::CompositeCv { level } => format!("{} 综合差异系数", level_zh(level)),
+        Metric::Cv { level, indicator, .. } => format!("{} {} 差异系数", level_zh(level), indicator_zh(indicator)),
+        Metric::SchoolPassRate { level } => format!("{} 学校达标率（%）", level_zh(level)),
+        Metric::Equity { measure, level, indicator, .. } => format!("{} {} {measure}", level_zh(level), indicator_zh(indicator)),
+        Metric::UrbanRural { column, level, indicator, .. } => format!("{} {} {column}", level_zh(level), indicator_zh(indicator)),
+        Metric::Derived(id) => scheme.derived.iter().find(|d| &d.id == id).map(|d| d.title_zh.clone()).unwrap_or_else(|| id.clone()),
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e12 {
+        format!("{}", x as i64)
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// The outcome of one point for one county.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub value: Option<f64>,
+    /// The threshold as written in the explanation.
+    pub threshold: Option<String>,
+    /// met, failed, missing (待填报) or partial (linear and share scoring between none and all).
+    pub status: &'static str,
+    pub earned: Option<f64>,
+    pub explanation: String,
+}
+
+/// Scores one point for one county.
+pub fn score(point: &Point, county: &County, figures: &Figures, scheme: &Scheme) -> Outcome {
+    let name = label(&point.metric, scheme);
+    let value = figures.get(&county.code, &point.metric);
+    let Some(v) = value else {
+        return Outcome { value: None, threshold: None, status: "missing", earned: None, explanation: format!("{name}：缺少数据（待填报）") };
+    };
+    let boolean = matches!(point.metric, Metric::Check(_) | Metric::BalanceMet { .. } | Metric::Reported(_));
+    match &point.scoring {
+        Scoring::Reported => {
+            let met = v >= 1.0;
+            let note = match &point.metric {
+                Metric::Reported(id) => figures.notes.get(&(county.code.clone(), id.clone())).map(|n| format!("（{n}）")).unwrap_or_default(),
+                _ => String::new(),
+            };
+            Outcome {
+                value,
+                threshold: Some("1".into()),
+                status: if met { "met" } else { "failed" },
+                earned: Some(if met { point.points } else { 0.0 }),
+                explanation: format!("{name}：县报{}{note}", if met { "已达到" } else { "未达到" }),
+            }
+        }
+        Scoring::PassFail { op, threshold } => {
+            let Some((low, high)) = threshold.resolve(&county.region) else {
+                return Outcome {
+                    value,
+                    threshold: None,
+                    status: "missing",
+                    earned: None,
+                    explanation: format!("{name}：方案没有适用于 {} 的阈值", county.region),
+                };
+            };
+            let met = match op {
+                Op::Ge => v >= low,
+                Op::Le => v <= low,
+                Op::Eq => (v - low).abs() < 1e-9,
+                Op::Between => v >= low && v <= high,
+            };
+            let shown = if *op == Op::Between { format!("[{}, {}]", num(low), num(high)) } else { num(low) };
+            let explanation = if boolean {
+                format!("{name}：{}", if met { "达到" } else { "未达到" })
+            } else {
+                let relation = match (op, met) {
+                    (Op::Between, true) => "在".to_string(),
+                    (Op::Between, false) => "不在".to_string(),
+                    (Op::Ge, true) => "≥".into(),
+                    (Op::Ge, false) => "<".into(),
+                    (Op::Le, true) => "≤".into(),
+                    (Op::Le, false) => ">".into(),
+                    (Op::Eq, true) => "=".into(),
+                    (Op::Eq, false) => "≠".into(),
+                };
+                format!("{name} {} {relation} {shown}", num(v))
+            };
+            Outcome {
+                value,
+                threshold: Some(format!("{} {shown}", op.symbol())),
+                status: if met { "met" } else { "failed" },
+                earned: Some(if met { point.points } else { 0.0 }),
+                explanation,
+            }
+        }
+        Scoring::Linear { zero_at, full_at } => {
+            let share = ((v - zero_at) / (full_at - zero_at)).clamp(0.0, 1.0);
+            let earned = point.points * share;
+            Outcome {
+                value,
+                threshold: Some(format!("{} → {}", num(*zero_at), num(*full_at))),
+                status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
+                earned: Some(earned),
+                explanation: format!("{name} {}：{} 至 {} 之间按比例得 {} 分", num(v), num(*zero_at), num(*full_at), num(earned)),
+            }
+        }
+        Scoring::Share => {
+            let share = (v / 100.0).clamp(0.0, 1.0);
+            let earned = point.points * share;
+            Outcome {
+                value,
+                threshold: Some("100%".into()),
+                status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
+                earned: Some(earned),
+                explanation: format!("{name} {}%，按比例得 {} 分", num(v), num(earned)),
+            }
+        }
+    }
+}
+
+/// Per (county, point) rows and per county summaries for one year.
+pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figures) -> PolarsResult<(DataFrame, DataFrame)> {
+    let applies = |p: &Point| p.years.is_none_or(|[a, b]| (a..=b).contains(&year));
+    let points: Vec<&Point> = scheme.points.iter().filter(|p| applies(p)).collect();
+    let mut rows = RowColumns::default();
+    let mut summary = SummaryColumns::default();
+    for county in counties {
+        let (mut total, mut max, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
+        let mut vetoes = Vec::new();
+        let mut gaps: Vec<(f64, String)> = Vec::new();
+        for p in &points {
+            let o = score(p, county, figures, scheme);
+            max += p.points;
+            total += o.earned.unwrap_or(0.0);
+            match o.status {
+                "failed" | "partial" => {
+                    failed += i64::from(o.status == "failed");
+                    gaps.push((p.points - o.earned.unwrap_or(0.0), format!("{} {}", p.id, o.explanation)));
+                    if p.veto && o.status == "failed" {
+                        vetoes.push(p.id.clone());
+                    }
+                }
+                "missing" => missing += 1,
+                _ => {}
+            }
+            rows.push(year, county, p, scheme, &o);
+        }
+        gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}（−{}）", g.1, num(g.0))).collect();
+        summary.year.push(year);
+        summary.county_code.push(county.code.clone());
+        summary.county_name.push(county.name.clone());
+        summary.prefecture_code.push(county.prefecture_code.clone());
+        summary.prefecture_name.push(county.prefecture_name.clone());
+        summary.province_code.push(county.province_code.clone());
+        summary.province_name.push(county.province_name.clone());
+        summary.total.push((total * 100.0).round() / 100.0);
+        summary.max_points.push(max);
+        summary.grade.push(scheme.grade(total, !vetoes.is_empty()));
+        summary.failed.push(failed);
+        summary.missing.push(missing);
+        summary.vetoes.push(vetoes.join(", "));
+        summary.gaps.push(largest.join("；"));
+    }
+    Ok((rows.frame()?, summary.frame()?))
+}
+
+/// Orders the summaries by total (ties share a rank), overall or within each province or prefecture.
+pub fn rank(summary: &DataFrame, within: Option<&str>) -> PolarsResult<DataFrame> {
+    let rank = col("total").rank(RankOptions { method: RankMethod::Min, descending: true }, None);
+    let rank = match within {
+        Some(area) => rank.over([col(area)])?,
+        None => rank,
+    };
+    let mut order = Vec::new();
+    if let Some(area) = within {
+        order.push(col(area));
+    }
+    order.extend([col("rank"), col("county_code")]);
+    let n = order.len();
+    summary
+        .clone()
+        .lazy()
+        .with_column(rank.cast(DataType::Int64).alias("rank"))
+        .sort_by_exprs(order, SortMultipleOptions::default().with_order_descending_multi(vec![false; n]))
+        .select([col("rank"), all().exclude_cols(["rank"]).as_expr()])
+        .collect()
+}
+
+#[derive(Default)]
+struct RowColumns {
+    year: Vec<i32>,
+    county_code: Vec<String>,
+    county_name: Vec<String>,
+    area: Vec<String>,
+    key_point: Vec<String>,
+    point_id: Vec<String>,
+    title_zh: Vec<String>,
+    title_en: Vec<String>,
+    value: Vec<Option<f64>>,
+    threshold: Vec<Option<String>>,
+    status: Vec<&'static str>,
+    points: Vec<f64>,
+    earned: Vec<Option<f64>>,
+    veto: Vec<bool>,
+    explanation: Vec<String>,
+}
+
+impl RowColumns {
+    fn push(&mut self, year: i32, county: &County, p: &Point, scheme: &Scheme, o: &Outcome) {
+        self.year.push(year);
+        self.county_code.push(county.code.clone());
+        self.county_name.push(county.name.clone());
+        let title = |id: &String| scheme.titles.get(id).map(|t| t.0.clone()).unwrap_or_else(|| id.clone());
+        self.area.push(title(&p.area));
+        self.key_point.push(title(&p.key_point));
+        self.point_id.push(p.id.clone());
+        self.title_zh.push(p.title_zh.clone());
+        self.title_en.push(p.title.clone());
+        self.value.push(o.value);
+        self.threshold.push(o.threshold.clone());
+        self.status.push(o.status);
+        self.points.push(p.points);
+        self.earned.push(o.earned.map(|e| (e * 100.0).round() / 100.0));
+        self.veto.push(p.veto);
+        self.explanation.push(o.explanation.clone());
+    }
+
+    fn frame(self) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("year".into(), self.year),
+            Column::new("county_code".into(), self.county_code),
+            Column::new("county_name".into(), self.county_name),
+            Column::new("area".into(), self.area),
+            Column::new("key_point".into(), self.key_point),
+            Column::new("point_id".into(), self.point_id),
+            Column::new("point".into(), self.title_zh),
+            Column::new("point_en".into(), self.title_en),
+            Column::new("value".into(), self.value),
+            Column::new("threshold".into(), self.threshold),
+            Column::new("status".into(), self.status),
+            Column::new("points".into(), self.points),
+            Column::new("earned".into(), self.earned),
+            Column::new("veto".into(), self.veto),
+            Column::new("explanation".into(), self.explanation),
+        ])
+    }
+}
+
+#[derive(Default)]
+struct SummaryColumns {
+    year: Vec<i32>,
+    county_code: Vec<String>,
+    county_name: Vec<String>,
+    prefecture_code: Vec<String>,
+    prefecture_name: Vec<String>,
+    province_code: Vec<String>,
+    province_name: Vec<String>,
+    total: Vec<f64>,
+    max_points: Vec<f64>,
+    grade: Vec<String>,
+    failed: Vec<i64>,
+    missing: Vec<i64>,
+    vetoes: Vec<String>,
+    gaps: Vec<String>,
+}
+
+impl SummaryColumns {
+    fn frame(self) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("year".into(), self.year),
+            Column::new("county_code".into(), self.county_code),
+            Column::new("county_name".into(), self.county_name),
+            Column::new("prefecture_code".into(), self.prefecture_code),
+            Column::new("prefecture_name".into(), self.prefecture_name),
+            Column::new("province_code".into(), self.province_code),
+            Column::new("province_name".into(), self.province_name),
+            Column::new("total".into(), self.total),
+            Column::new("max_points".into(), self.max_points),
+            Column::new("grade".into(), self.grade),
+            Column::new("failed_points".into(), self.failed),
+            Column::new("missing_points".into(), self.missing),
+            Column::new("vetoes".into(), self.vetoes),
+            Column::new("largest_gaps".into(), self.gaps),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! `countyedu evaluate` and `countyedu rank` through the real binary: files a supervision office can read.
+
+mod workdir;
+
+use workdir::{Workdir, repo};
+
+fn loaded() -> Workdir {
+    let wd = Workdir::new();
+    wd.ok(&["ingest", &repo("datasets/sample").to_string_lossy(), &repo("datasets/gaoping").to_string_lossy()]);
+    wd
+}
+
+fn national() -> String {
+    repo("criteria/national.toml").to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_ranking_csv_and_xlsx_hold_the_same_rows() {
+    let wd = loaded();
+    wd.ok(&["rank", "--scheme", &national(), "--year", "2021", "--lang", "zh", "--output", "r.csv"]);
+    wd.ok(&["rank", "--scheme", &national(), "--year", "2021", "--lang", "zh", "--output", "r.xlsx", "--no-store"]);
+    let bytes = std::fs::read(wd.path("r.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let csv_rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(csv_rows.len(), 25, "24 sample counties and 高平市");
+    assert!(text.starts_with("排名,年度,评价方案,县区代码,县区名称"), "{}", &text[..60]);
+
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto(wd.path("r.xlsx")).unwrap();
+    let sheet = book.worksheet_range(&book.sheet_names()[0]).unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .skip(1)
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::String(s) => s.clone(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::Empty => String::new(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    let normalise = |v: &Vec<String>| v.iter().map(|c| c.trim_end_matches(".0").to_string()).collect::<Vec<_>>();
+    assert_eq!(rows.iter().map(normalise).collect::<Vec<_>>(), csv_rows.iter().map(normalise).collect::<Vec<_>>());
+    // Ranks are ordered, and ties share a rank.
+    let ranks: Vec<i64> = csv_rows.iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]) && ranks[0] == 1);
+}
+
+#[test]
+fn within_a_province_ranks_start_again() {
+    let wd = loaded();
+    let out = wd.ok(&["rank", "--scheme", &national(), "--year", "2021", "--within", "province", "--format", "csv", "--no-store"]);
+    let firsts = out.lines().skip(1).filter(|l| l.starts_with("1,")).count();
+    assert!(firsts >= 3, "one first place per province: {out}");
+}
+
+#[test]
+fn evaluation_rows_explain_and_reported_verdicts_carry_their_evidence() {
+    let wd = loaded();
+    let out = wd.ok(&["evaluate", "--scheme", &national(), "--year", "2021", "--county", "140581", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let point = |id: &str| rows.as_array().unwrap().iter().find(|r| r["point_id"] == id).unwrap().clone();
+    assert_eq!(point("A1.1")["status"], "met");
+    assert_eq!(point("A1.1")["earned"], 8.0);
+    assert!(point("D2.2")["explanation"].as_str().unwrap().contains("县报已达到（《高平市义务教育阶段学校布局优化方案（2021-2023）》"));
+    assert_eq!(point("A3.1")["status"], "missing", "高平 reported no pay figures");
+    assert!(point("A3.1")["explanation"].as_str().unwrap().ends_with("缺少数据（待填报）"));
+    assert_eq!(wd.count("SELECT count(*) FROM evaluation_summary WHERE year = 2021"), 25);
+}
+
+#[test]
+fn a_derived_indicator_is_evaluated_by_duckdb() {
+    let wd = loaded();
+    let template = repo("criteria/template.toml").to_string_lossy().into_owned();
+    let out = wd.ok(&["evaluate", "--scheme", &template, "--year", "2021", "--county", "140121", "--format", "json", "--no-store"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let derived = rows.as_array().unwrap().iter().find(|r| r["point_id"] == "1.1.2").unwrap();
+    let expected = wd.sql(
+        "SELECT max(value) FILTER (WHERE indicator = 'edu_budget_expenditure') / max(value) FILTER (WHERE indicator = 'edu_budget_students')
+         FROM county_indicators WHERE county_code = '140121' AND year = 2021",
+    )[0][0]
+        .parse::<f64>()
+        .unwrap();
+    assert!((derived["value"].as_f64().unwrap() - expected).abs() < 1e-9 * expected);
+}
+
+#[test]
+fn broken_schemes_and_wrong_years_are_usage_errors() {
+    let wd = loaded();
+    let text = std::fs::read_to_string(repo("criteria/national.toml")).unwrap().replace("metric = \"check:teacher_pay\"", "metric = \"check:teacher_bonus\"");
+    std::fs::write(wd.path("broken.toml"), &text).unwrap();
+    let line = text.lines().position(|l| l.contains("teacher_bonus")).unwrap() + 1;
+    let err = wd.fails(2, &["evaluate", "--scheme", "broken.toml", "--year", "2021"]);
+    assert!(err.contains(&format!("broken.toml:{line}: point A3.1: check \"teacher_bonus\"")), "{err}");
+    let err = wd.fails(2, &["rank", "--scheme", &national(), "--year", "2040"]);
+    assert!(err.contains("applies to 2015–2030, not 2040"), "{err}");
+}
