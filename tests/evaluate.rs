@@ -68,7 +68,7 @@ fn evaluation_rows_explain_and_reported_verdicts_carry_their_evidence() {
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let point = |id: &str| rows.as_array().unwrap().iter().find(|r| r["point_id"] == id).unwrap().clone();
     assert_eq!(point("A1.1")["status"], "met");
-    assert_eq!(point("A1.1")["earned"], 8.0);
+    assert_eq!(point("A1.1")["earned"], 6.0);
     assert!(point("D2.2")["explanation"].as_str().unwrap().contains("县报已达到（《高平市义务教育阶段学校布局优化方案（2021-2023）》"));
     assert_eq!(point("A3.1")["status"], "missing", "高平 reported no pay figures");
     assert!(point("A3.1")["explanation"].as_str().unwrap().ends_with("缺少数据（待填报）"));

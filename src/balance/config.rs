@@ -55,12 +55,23 @@ pub struct Quality {
     pub standards: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
+/// School and class size limits.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    pub class_max_primary: f64,
+    pub class_max_junior: f64,
+    pub school_max: f64,
+    pub school_max_combined: f64,
+}
+
 /// All balance rules.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub exclude_indoor_sports_from_teaching_area: bool,
     pub quality_min_teaching_point_students: f64,
+    pub size: Size,
     /// School type → weights; `default` for types not listed.
     pub split: BTreeMap<String, SplitWeights>,
     pub basic: Basic,
@@ -127,6 +138,7 @@ mod tests {
         assert_eq!(c.standard(Level::Primary, "equipment_value_per_student"), 2000.0);
         assert_eq!(c.quality.school_rule, SchoolRule { min_met: 6, min_ratio: 0.85 });
         assert!(c.exclude_indoor_sports_from_teaching_area);
+        assert_eq!(c.size, Size { class_max_primary: 45.0, class_max_junior: 50.0, school_max: 2000.0, school_max_combined: 2500.0 });
     }
 
     #[test]

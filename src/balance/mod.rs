@@ -100,6 +100,7 @@ pub const SCHOOL_COLUMNS: &[&str] = &[
     "teaching_area_m2", "indoor_sports_area_m2", "sports_area_m2", "equipment_value_yuan", "computers", "books", "multimedia_rooms",
     "primary_teachers", "primary_degree_teachers", "primary_titled_teachers", "primary_backbone_teachers", "primary_pe_art_teachers",
     "junior_teachers", "junior_degree_teachers", "junior_titled_teachers", "junior_backbone_teachers", "junior_pe_art_teachers",
+    "max_class_size",
 ];
 
 fn f(name: &str) -> Expr {
@@ -459,6 +460,31 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
                 .map(col),
         )
         .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default())
+}
+
+/// Per (year, county_code): of the compulsory schools (special-education schools left out), the percent whose
+/// largest class is within the limit (`class_size_rate`, over schools that report it) and the percent whose
+/// pupils are within the school-size limit (`school_size_rate`).
+pub fn size_rates(schools: LazyFrame, cfg: &Config) -> LazyFrame {
+    let s = cfg.size;
+    let primary_only = col("school_type").is_in(lit(Series::new("t".into(), ["primary", "teaching_point"])).implode(false), false);
+    let combined = col("school_type").is_in(lit(Series::new("t".into(), ["nine_year", "twelve_year"])).implode(false), false);
+    let class_limit = when(primary_only).then(lit(s.class_max_primary)).otherwise(lit(s.class_max_junior));
+    let school_limit = when(combined).then(lit(s.school_max_combined)).otherwise(lit(s.school_max));
+    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0)) + f("senior_students").fill_null(lit(0.0));
+    schools
+        .filter(col("school_type").neq(lit("special")))
+        .with_columns([
+            f("max_class_size").lt_eq(class_limit).alias("class_ok"),
+            pupils.lt_eq(school_limit).alias("school_ok"),
+        ])
+        .group_by([col("year"), col("county_code")])
+        .agg([
+            len().cast(DataType::Int64).alias("schools"),
+            (col("class_ok").cast(DataType::Float64).mean() * lit(100.0)).alias("class_size_rate"),
+            (col("school_ok").cast(DataType::Float64).mean() * lit(100.0)).alias("school_size_rate"),
+        ])
+        .sort(["year", "county_code"], SortMultipleOptions::default())
 }
 
 #[cfg(test)]

@@ -261,3 +261,22 @@ fn county_verdicts_follow_the_composite_and_every_quality_cv() {
     assert_eq!(met, [false, true]);
     assert_eq!(v.column("schools_passing").unwrap().i64().unwrap().get(1), Some(3));
 }
+
+#[test]
+fn class_and_school_sizes_against_their_limits() {
+    let s = schools(
+        &[
+            &[("primary_students", 900.0), ("max_class_size", 45.0)],  // within 45
+            &[("primary_students", 2100.0), ("max_class_size", 46.0)], // class over 45, school over 2000
+            &[("primary_students", 1200.0), ("junior_students", 1200.0), ("max_class_size", 50.0)], // nine-year: 50 and 2500 allowed
+            &[("junior_students", 300.0), ("max_class_size", f64::NAN)], // no class size reported
+            &[("primary_students", 80.0), ("max_class_size", 60.0)],   // special school: left out
+        ],
+        &["primary", "primary", "nine_year", "junior", "special"],
+    );
+    let t = size_rates(s, &Config::default()).collect().unwrap();
+    let get = |c: &str| t.column(c).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().get(0).unwrap();
+    assert_eq!(get("schools"), 4.0);
+    assert!((get("class_size_rate") - 200.0 / 3.0).abs() < 1e-9, "2 of the 3 reporting schools");
+    assert_eq!(get("school_size_rate"), 75.0);
+}

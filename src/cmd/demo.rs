@@ -80,10 +80,31 @@ pub fn run(args: Args) -> Result<()> {
     }
     let out = OutputArgs { format: Some(args.out.format.unwrap_or(Format::Table)), ..args.out.clone() };
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
-    let Results { cv, schools, verdicts } =
-        balance::compute(wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[])?, &Config::default(), Need::All)?;
+    // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them.
+    let cfg = Config::default();
+    let school_rows = wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[])?;
+    let units = crate::balance::level_units(school_rows.clone().lazy(), &cfg).collect()?;
+    let Results { cv, schools, verdicts } = balance::compute(school_rows, &cfg, Need::All)?;
     let (schools, verdicts) = (schools.expect("computed"), verdicts.expect("computed"));
-    wh.store_results(&mut [("balance_cv", cv), ("balance_verdicts", verdicts), ("balance_schools", schools)], None)?;
+    let equity = crate::equity::equity_table(&units, &cfg)?;
+    let urban_rural = crate::equity::urban_rural_table(&units, &cfg, crate::equity::Grouping::Three)?;
+    let all_values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
+    let all_counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
+    let (series, both) = growth::derive_per_student(&all_values)?;
+    let yoy = growth::year_on_year(&series, &all_counties, &both)?.collect()?;
+    let growth_checks = growth::checks(&series, &all_counties, &Standards::national(), PerStudentSource::Reported)?;
+    wh.store_results(
+        &mut [
+            ("balance_cv", cv),
+            ("balance_verdicts", verdicts),
+            ("balance_schools", schools),
+            ("equity", equity),
+            ("urban_rural", urban_rural),
+            ("growth", yoy),
+            ("growth_checks", growth_checks),
+        ],
+        None,
+    )?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 

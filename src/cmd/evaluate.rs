@@ -162,10 +162,17 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) ->
         add(&mut figures, &checks, "passed", |i| Some(Metric::Check(names[i].clone())))?;
     }
     let balance_used = uses(&|m| matches!(m, Metric::BalanceMet { .. } | Metric::CompositeCv { .. } | Metric::Cv { .. } | Metric::SchoolPassRate { .. }));
+    let sizes_used = uses(&|m| matches!(m, Metric::SizeRate(_)));
     let units_used = uses(&|m| matches!(m, Metric::Equity { .. } | Metric::UrbanRural { .. }));
     let cfg = Config::default();
-    if balance_used || units_used {
+    if balance_used || units_used || sizes_used {
         let schools = wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[year])?;
+        if sizes_used {
+            let rates = crate::balance::size_rates(schools.clone().lazy(), &cfg).collect()?;
+            for rule in ["class_size", "school_size"] {
+                add(&mut figures, &rates, &format!("{rule}_rate"), |_| Some(Metric::SizeRate(rule.to_string())))?;
+            }
+        }
         if balance_used {
             let Results { cv, verdicts, .. } = compute(schools.clone(), &cfg, Need::All)?;
             let verdicts = verdicts.expect("computed").lazy().with_column(col("met").cast(DataType::Float64)).collect()?;

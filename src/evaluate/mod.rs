@@ -65,6 +65,7 @@ pub fn label(metric: &Metric, scheme: &Scheme) -> String {
         Metric::CompositeCv { level } => format!("{} 综合差异系数", level_zh(level)),
         Metric::Cv { level, indicator, .. } => format!("{} {} 差异系数", level_zh(level), indicator_zh(indicator)),
         Metric::SchoolPassRate { level } => format!("{} 学校达标率（%）", level_zh(level)),
+        Metric::SizeRate(rule) => if rule == "class_size" { "班额达标学校比例（%）".into() } else { "学校规模达标比例（%）".into() },
         Metric::Equity { measure, level, indicator, .. } => format!("{} {} {measure}", level_zh(level), indicator_zh(indicator)),
         Metric::UrbanRural { column, level, indicator, .. } => format!("{} {} {column}", level_zh(level), indicator_zh(indicator)),
         Metric::Derived(id) => scheme.derived.iter().find(|d| &d.id == id).map(|d| d.title_zh.clone()).unwrap_or_else(|| id.clone()),
@@ -94,7 +95,7 @@ pub struct Outcome {
 }
 
 /// Scores one point for one county.
-pub fn score(point: &Point, county: &County, figures: &Figures, scheme: &Scheme) -> Outcome {
+pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme) -> Outcome {
     let name = label(&point.metric, scheme);
     let value = figures.get(&county.code, &point.metric);
     let Some(v) = value else {
@@ -117,7 +118,7 @@ pub fn score(point: &Point, county: &County, figures: &Figures, scheme: &Scheme)
             }
         }
         Scoring::PassFail { op, threshold } => {
-            let Some((low, high)) = threshold.resolve(&county.region) else {
+            let Some((low, high)) = threshold.resolve(&county.region, year) else {
                 return Outcome {
                     value,
                     threshold: None,
@@ -192,7 +193,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         let mut vetoes = Vec::new();
         let mut gaps: Vec<(f64, String)> = Vec::new();
         for p in &points {
-            let o = score(p, county, figures, scheme);
+            let o = score(p, county, year, figures, scheme);
             max += p.points;
             total += o.earned.unwrap_or(0.0);
             match o.status {

@@ -106,7 +106,8 @@ fn default_scoring() -> Spanned<String> {
     Spanned::new(0..0, "pass_fail".to_string())
 }
 
-/// A threshold: one number, a range for `between`, or numbers by funding region with a default.
+/// A threshold: one number, a range for `between`, or a table with a `default`, numbers by funding region
+/// (`east`, `central`, `west`) and numbers from a year on (`from_2022`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(untagged)]
 pub enum Threshold {
@@ -116,12 +117,36 @@ pub enum Threshold {
 }
 
 impl Threshold {
-    /// The threshold that applies in `region` (`[low, high]`; a single value has low = high).
-    pub fn resolve(&self, region: &str) -> Option<(f64, f64)> {
+    /// The threshold that applies in `region` in `year` (`[low, high]`; a single value has low = high): the
+    /// region's own number, else the latest `from_YYYY` not after `year`, else `default`.
+    pub fn resolve(&self, region: &str, year: i32) -> Option<(f64, f64)> {
         match self {
             Threshold::Value(v) => Some((*v, *v)),
             Threshold::Range([a, b]) => Some((*a, *b)),
-            Threshold::ByRegion(m) => m.get(region).or_else(|| m.get("default")).map(|v| (*v, *v)),
+            Threshold::ByRegion(m) => {
+                let from_year = m
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.strip_prefix("from_")?.parse::<i32>().ok()?, *v)))
+                    .filter(|(y, _)| *y <= year)
+                    .max_by_key(|(y, _)| *y)
+                    .map(|(_, v)| v);
+                m.get(region).copied().or(from_year).or_else(|| m.get("default").copied()).map(|v| (v, v))
+            }
+        }
+    }
+
+    /// Keys a threshold table may not hold.
+    fn unknown_keys(&self) -> Vec<String> {
+        match self {
+            Threshold::ByRegion(m) => m
+                .keys()
+                .filter(|k| {
+                    !matches!(k.as_str(), "default" | "east" | "central" | "west")
+                        && k.strip_prefix("from_").and_then(|y| y.parse::<i32>().ok()).is_none()
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -143,6 +168,8 @@ pub enum Metric {
     Cv { standard: String, level: String, indicator: String },
     /// Share of schools passing the quality school rule, in percent (`school_pass_rate:LEVEL`).
     SchoolPassRate { level: String },
+    /// Percent of schools within the class-size or school-size limit (`school_rate:class_size`, `school_rate:school_size`).
+    SizeRate(String),
     /// An equity measure (`equity:MEASURE:STANDARD:LEVEL:INDICATOR`).
     Equity { measure: String, standard: String, level: String, indicator: String },
     /// An urban–rural column, three-way grouping (`urban_rural:COLUMN:STANDARD:LEVEL:INDICATOR`).
@@ -201,6 +228,7 @@ impl Metric {
                 Ok(Metric::Cv { standard, level: level(l)?, indicator })
             }
             ["school_pass_rate", l] => Ok(Metric::SchoolPassRate { level: level(l)? }),
+            ["school_rate", r] => Ok(Metric::SizeRate(one_of("school rate", r, &["class_size", "school_size"])?)),
             ["equity", m, s, l, i] => {
                 let measure = one_of("equity measure", m, EQUITY_MEASURES)?;
                 let (standard, indicator) = standard_indicator(s, i)?;
@@ -215,7 +243,8 @@ impl Metric {
             ["derived", id] => Err(format!("no derived indicator {id:?} is defined in this scheme")),
             _ => Err(format!(
                 "unknown metric {text:?}; expected indicator:ID, reported:ID, check:ID, balance:STANDARD:LEVEL:met, \
-                 balance:basic:LEVEL:composite_cv, cv:STANDARD:LEVEL:INDICATOR, school_pass_rate:LEVEL, \
+                 balance:basic:LEVEL:composite_cv, cv:STANDARD:LEVEL:INDICATOR, school_pass_rate:LEVEL, school_rate:class_size, \
+                 school_rate:school_size, \
                  equity:MEASURE:STANDARD:LEVEL:INDICATOR, urban_rural:COLUMN:STANDARD:LEVEL:INDICATOR or derived:ID"
             )),
         }
@@ -381,7 +410,13 @@ impl Scheme {
                                     problems.push((line, format!("point {}: op \"between\" needs threshold = [low, high]", p.id.get_ref())));
                                     continue;
                                 }
-                                (Some(t), _) => Scoring::PassFail { op, threshold: t },
+                                (Some(t), _) => {
+                                    if let Some(k) = t.unknown_keys().first() {
+                                        problems.push((line, format!("point {}: threshold key {k:?}: expected default, east, central, west or from_YYYY", p.id.get_ref())));
+                                        continue;
+                                    }
+                                    Scoring::PassFail { op, threshold: t }
+                                }
                             }
                         }
                         ("linear", _) => match (p.zero_at, p.full_at) {

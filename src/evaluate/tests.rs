@@ -145,6 +145,16 @@ fn missing_data_scores_as_missing_and_ties_share_a_rank() {
 }
 
 #[test]
+fn thresholds_follow_region_and_year() {
+    let t = Threshold::ByRegion([("default".to_string(), 85.0), ("from_2022".to_string(), 88.0), ("east".to_string(), 90.0)].into());
+    assert_eq!(t.resolve("central", 2021), Some((85.0, 85.0)));
+    assert_eq!(t.resolve("central", 2023), Some((88.0, 88.0)));
+    assert_eq!(t.resolve("east", 2023), Some((90.0, 90.0)));
+    let broken = TINY.replace("threshold = { default = 85, east = 90 }", "threshold = { default = 85, north = 90 }");
+    assert!(Scheme::parse(&broken).unwrap_err()[0].1.contains("threshold key \"north\""));
+}
+
+#[test]
 fn explanations_say_the_value_and_the_threshold() {
     let s = Scheme::parse(&TINY.replace("metric = \"school_pass_rate:primary\"\nscoring = \"share\"", "metric = \"cv:quality:junior:equipment_value_per_student\"\nop = \"<=\"\nthreshold = 0.45")).unwrap();
     let cv = Metric::Cv { standard: "quality".into(), level: "junior".into(), indicator: "equipment_value_per_student".into() };
