@@ -259,6 +259,28 @@ impl Warehouse {
         bridge::batches_to_df(&r.schema, &r.batches)
     }
 
+    /// Evaluates a scheme's school-level expression (DuckDB SQL over the columns of `units`) on every row, in an
+    /// in-memory DuckDB; the warehouse is not touched. Values come back in row order.
+    pub fn unit_values(units: &mut DataFrame, expression: &str) -> Result<Vec<Option<f64>>> {
+        let batches = bridge::df_to_batches(units)?;
+        let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no units"))?;
+        let batch = arrow::compute::concat_batches(&schema, &batches)?;
+        let conn = Connection::open_in_memory_with_flags(config(AccessMode::Automatic)?)?;
+        conn.register_table_function::<ArrowVTab>("arrow")?;
+        let reg = ArrowBatchRegistration::new(batch);
+        let run = || -> duckdb::Result<Vec<RecordBatch>> {
+            let mut stmt = conn.prepare(&format!("SELECT CAST(({expression}) AS DOUBLE) AS v FROM arrow(?)"))?;
+            Ok(stmt.query_arrow([&reg])?.collect())
+        };
+        let out = run().map_err(|e| Error::Sql(e.to_string()))?;
+        let mut values = Vec::with_capacity(units.height());
+        for b in &out {
+            let a = b.column(0).as_any().downcast_ref::<arrow::array::Float64Array>().ok_or_else(|| Error::other("not a number"))?;
+            values.extend((0..a.len()).map(|i| (!arrow::array::Array::is_null(a, i)).then(|| a.value(i))));
+        }
+        Ok(values)
+    }
+
     /// Row count of each canonical table, in a fixed order.
     pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
         let mut out = Vec::new();

@@ -102,3 +102,60 @@ fn broken_schemes_and_wrong_years_are_usage_errors() {
     let err = wd.fails(2, &["rank", "--scheme", &national(), "--year", "2040"]);
     assert!(err.contains("applies to 2015–2030, not 2040"), "{err}");
 }
+
+#[test]
+fn a_school_level_derived_indicator_gets_the_same_cv_as_its_built_in_twin() {
+    let wd = loaded();
+    let scheme = r#"
+[scheme]
+name = "twin"
+version = "1"
+years = [2019, 2023]
+total_points = 2
+grades = [{ name = "合格", min = 0 }]
+
+[[derived]]
+id = "computers_again"
+title_zh = "每百名学生拥有计算机台数（方案自定义）"
+level = "school"
+sql = "100 * computers / students"
+
+[[area]]
+id = "A"
+title_zh = "甲"
+[[area.key_point]]
+id = "A1"
+title_zh = "甲一"
+[[area.key_point.point]]
+id = "built_in"
+title_zh = "内置"
+points = 1
+metric = "cv:basic:junior:computers_per_100"
+op = "<="
+threshold = 1
+[[area.key_point.point]]
+id = "derived"
+title_zh = "自定义"
+points = 1
+metric = "derived_cv:computers_again:junior"
+op = "<="
+threshold = 1
+"#;
+    std::fs::write(wd.path("twin.toml"), scheme).unwrap();
+    let out = wd.ok(&["evaluate", "--scheme", "twin.toml", "--year", "2022", "--format", "json", "--no-store"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    let mut compared = 0;
+    for county in rows.iter().filter(|r| r["point_id"] == "built_in") {
+        let twin = rows.iter().find(|r| r["point_id"] == "derived" && r["county_code"] == county["county_code"]).unwrap();
+        match (county["value"].as_f64(), twin["value"].as_f64()) {
+            (Some(a), Some(b)) => {
+                assert!((a - b).abs() < 1e-9, "{county} vs {twin}");
+                compared += 1;
+            }
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+    assert_eq!(compared, 24);
+    assert!(rows.iter().any(|r| r["explanation"].as_str().unwrap().starts_with("初中 每百名学生拥有计算机台数（方案自定义） 差异系数")));
+}

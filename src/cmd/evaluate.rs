@@ -163,7 +163,7 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) ->
     }
     let balance_used = uses(&|m| matches!(m, Metric::BalanceMet { .. } | Metric::CompositeCv { .. } | Metric::Cv { .. } | Metric::SchoolPassRate { .. }));
     let sizes_used = uses(&|m| matches!(m, Metric::SizeRate(_)));
-    let units_used = uses(&|m| matches!(m, Metric::Equity { .. } | Metric::UrbanRural { .. }));
+    let units_used = uses(&|m| matches!(m, Metric::Equity { .. } | Metric::UrbanRural { .. } | Metric::DerivedSchool { .. }));
     let cfg = Config::default();
     if balance_used || units_used || sizes_used {
         let schools = wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[year])?;
@@ -201,6 +201,28 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) ->
                     })?;
                 }
             }
+            for d in scheme.derived.iter().filter(|d| d.school) {
+                let mut frame = units.clone();
+                let values = Warehouse::unit_values(&mut frame, &d.sql).map_err(|e| Error::Usage(format!("derived indicator {}: {e}", d.id)))?;
+                let in_scope = frame
+                    .clone()
+                    .lazy()
+                    .select([crate::balance::scope(&d.scope, &cfg).alias("in")])
+                    .collect()?
+                    .column("in")?
+                    .bool()?
+                    .iter()
+                    .map(|b| b.unwrap_or(false))
+                    .collect();
+                let series = vec![equity::UnitSeries { standard: d.scope.clone(), indicator: d.id.clone(), values, in_scope }];
+                let e = equity::series_table(&frame, series)?;
+                let l = strings(&e, "level")?;
+                for measure in evaluate::scheme::EQUITY_MEASURES {
+                    add(&mut figures, &e, measure, |i| {
+                        Some(Metric::DerivedSchool { measure: measure.to_string(), id: d.id.clone(), level: l[i].clone() })
+                    })?;
+                }
+            }
             if uses(&|m| matches!(m, Metric::UrbanRural { .. })) {
                 let u = equity::urban_rural_table(&units, &cfg, Grouping::Three)?;
                 let (s, l, ind) = (strings(&u, "standard")?, strings(&u, "level")?, strings(&u, "indicator")?);
@@ -213,7 +235,7 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) ->
         }
     }
     let known = strings(&wh.query_df("SELECT DISTINCT indicator FROM county_indicators ORDER BY 1")?, "indicator")?;
-    for d in &scheme.derived {
+    for d in scheme.derived.iter().filter(|d| !d.school) {
         let df = wh
             .derived_county_values(year, &d.sql, &known)
             .map_err(|e| Error::Usage(format!("derived indicator {}: {e}", d.id)))?;

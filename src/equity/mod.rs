@@ -81,17 +81,39 @@ where
 /// One computed row: the group it belongs to, the standard and indicator, and what was computed.
 struct Row<T> {
     group: IdxSize,
-    standard: &'static str,
-    indicator: &'static str,
+    standard: String,
+    indicator: String,
     value: T,
 }
 
-/// Walks every (standard, indicator) over every group of `units` by `keys`, handing the group's in-scope
-/// non-missing values, sorted ascending with their weights and urban–rural codes, to `f`.
+/// One value per unit for one indicator, and which units the standard covers.
+pub struct UnitSeries {
+    pub standard: String,
+    pub indicator: String,
+    pub values: Vec<Option<f64>>,
+    pub in_scope: Vec<bool>,
+}
+
+/// The built-in indicators of both standards as unit series.
+fn builtin_series(units: &DataFrame, cfg: &Config) -> PolarsResult<Vec<UnitSeries>> {
+    let mut out = Vec::new();
+    for (standard, ids) in STANDARDS {
+        let scope = units.clone().lazy().select([balance::scope(standard, cfg).alias("in")]).collect()?;
+        let in_scope: Vec<bool> = scope.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
+        for id in ids {
+            let values = units.clone().lazy().select([balance::value(balance::indicator(id)).alias("x")]).collect()?;
+            out.push(UnitSeries { standard: standard.into(), indicator: id.to_string(), values: floats(&values, "x")?, in_scope: in_scope.clone() });
+        }
+    }
+    Ok(out)
+}
+
+/// Walks every series over every group of `units` by `keys`, handing the group's in-scope non-missing values,
+/// sorted ascending with their weights and urban–rural codes, to `f`.
 fn each_group<T>(
     units: &DataFrame,
     keys: &[&str],
-    cfg: &Config,
+    series: Vec<UnitSeries>,
     mut f: impl FnMut(&[f64], &[f64], &[i32]) -> Option<T>,
 ) -> PolarsResult<(DataFrame, Vec<Row<T>>)> {
     let (group_keys, ranges) = groups(units, keys)?;
@@ -100,38 +122,28 @@ fn each_group<T>(
     let mut rows = Vec::new();
     let mut buf: Vec<(f64, f64, i32)> = Vec::new();
     let (mut x, mut w, mut c) = (Vec::new(), Vec::new(), Vec::new());
-    for (standard, ids) in STANDARDS {
-        let scope = units.clone().lazy().select([balance::scope(standard, cfg).alias("in")]).collect()?;
-        let in_scope: Vec<bool> = scope.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
-        for id in ids {
-            let values = units
-                .clone()
-                .lazy()
-                .select([balance::value(balance::indicator(id)).alias("x")])
-                .collect()?;
-            let values = floats(&values, "x")?;
-            for (g, members) in ranges.iter().enumerate() {
-                buf.clear();
-                for &i in members {
-                    if let (true, Some(v), Some(s)) = (in_scope[i], values[i], students[i]) {
-                        buf.push((v, s, codes[i]));
-                    }
+    for one in series {
+        for (g, members) in ranges.iter().enumerate() {
+            buf.clear();
+            for &i in members {
+                if let (true, Some(v), Some(s)) = (one.in_scope[i], one.values[i], students[i]) {
+                    buf.push((v, s, codes[i]));
                 }
-                if buf.is_empty() {
-                    continue;
-                }
-                buf.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-                x.clear();
-                w.clear();
-                c.clear();
-                for (v, s, code) in &buf {
-                    x.push(*v);
-                    w.push(*s);
-                    c.push(*code);
-                }
-                if let Some(value) = f(&x, &w, &c) {
-                    rows.push(Row { group: g as IdxSize, standard, indicator: id, value });
-                }
+            }
+            if buf.is_empty() {
+                continue;
+            }
+            buf.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            x.clear();
+            w.clear();
+            c.clear();
+            for (v, s, code) in &buf {
+                x.push(*v);
+                w.push(*s);
+                c.push(*code);
+            }
+            if let Some(value) = f(&x, &w, &c) {
+                rows.push(Row { group: g as IdxSize, standard: one.standard.clone(), indicator: one.indicator.clone(), value });
             }
         }
     }
@@ -166,8 +178,8 @@ fn measure_columns(ms: &[&Measures]) -> Vec<Column> {
 fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) -> PolarsResult<DataFrame> {
     let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
     let mut out = group_keys.take(&idx)?;
-    out.with_column(column("standard", rows.iter().map(|r| r.standard).collect::<Vec<_>>()))?;
-    out.with_column(column("indicator", rows.iter().map(|r| r.indicator).collect::<Vec<_>>()))?;
+    out.with_column(column("standard", rows.iter().map(|r| r.standard.as_str()).collect::<Vec<_>>()))?;
+    out.with_column(column("indicator", rows.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>()))?;
     for c in columns {
         out.with_column(c)?;
     }
@@ -178,7 +190,12 @@ const KEYS: [&str; 3] = ["year", "county_code", "level"];
 
 /// Equity measures per (year, county_code, level, standard, indicator), schools as units weighted by pupils.
 pub fn equity_table(units: &DataFrame, cfg: &Config) -> PolarsResult<DataFrame> {
-    let (keys, rows) = each_group(units, &KEYS, cfg, |x, w, _| Some(measures::measures(x, w)))?;
+    series_table(units, builtin_series(units, cfg)?)
+}
+
+/// Equity measures (the CV among them) of any unit series, e.g. a scheme's school-level derived indicator.
+pub fn series_table(units: &DataFrame, series: Vec<UnitSeries>) -> PolarsResult<DataFrame> {
+    let (keys, rows) = each_group(units, &KEYS, series, |x, w, _| Some(measures::measures(x, w)))?;
     let ms: Vec<&Measures> = rows.iter().map(|r| &r.value).collect();
     let mut out = assemble(&keys, &rows, measure_columns(&ms))?;
     out.rename("n_units", "n_schools".into())?;
@@ -187,7 +204,7 @@ pub fn equity_table(units: &DataFrame, cfg: &Config) -> PolarsResult<DataFrame> 
 
 /// Urban–rural variation per (year, county_code, level, standard, indicator).
 pub fn urban_rural_table(units: &DataFrame, cfg: &Config, grouping: Grouping) -> PolarsResult<DataFrame> {
-    let (keys, rows) = each_group(units, &KEYS, cfg, |x, w, codes| {
+    let (keys, rows) = each_group(units, &KEYS, builtin_series(units, cfg)?, |x, w, codes| {
         let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
         Some(decompose(x, w, &part, grouping.parts()))
     })?;

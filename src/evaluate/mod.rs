@@ -69,6 +69,10 @@ pub fn label(metric: &Metric, scheme: &Scheme) -> String {
         Metric::Equity { measure, level, indicator, .. } => format!("{} {} {measure}", level_zh(level), indicator_zh(indicator)),
         Metric::UrbanRural { column, level, indicator, .. } => format!("{} {} {column}", level_zh(level), indicator_zh(indicator)),
         Metric::Derived(id) => scheme.derived.iter().find(|d| &d.id == id).map(|d| d.title_zh.clone()).unwrap_or_else(|| id.clone()),
+        Metric::DerivedSchool { measure, id, level } => {
+            let title = scheme.derived.iter().find(|d| &d.id == id).map(|d| d.title_zh.clone()).unwrap_or_else(|| id.clone());
+            if measure == "cv" { format!("{} {title} 差异系数", level_zh(level)) } else { format!("{} {title} {measure}", level_zh(level)) }
+        }
     }
 }
 

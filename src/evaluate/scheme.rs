@@ -51,7 +51,13 @@ pub struct Grade {
 struct RawDerived {
     id: Spanned<String>,
     title_zh: String,
-    /// A DuckDB SQL expression over county indicators, each available as a column named by its id.
+    /// `county` (default): over county indicators; `school`: over level-unit columns, per school and level.
+    #[serde(default)]
+    level: Option<Spanned<String>>,
+    /// For school-level indicators: which schools count, `basic` (default) or `quality`.
+    #[serde(default)]
+    scope: Option<String>,
+    /// A DuckDB SQL expression.
     sql: String,
 }
 
@@ -176,6 +182,9 @@ pub enum Metric {
     UrbanRural { column: String, standard: String, level: String, indicator: String },
     /// A derived county indicator of the scheme (`derived:ID`).
     Derived(String),
+    /// A measure across schools of a school-level derived indicator (`derived_cv:ID:LEVEL`,
+    /// `derived_equity:MEASURE:ID:LEVEL`).
+    DerivedSchool { measure: String, id: String, level: String },
 }
 
 pub const CHECKS: &[&str] = &[
@@ -194,7 +203,7 @@ pub const URBAN_RURAL_COLUMNS: &[&str] =
 
 impl Metric {
     /// Parses a metric reference; the error says what was expected.
-    fn parse(text: &str, derived: &HashSet<String>) -> Result<Metric, String> {
+    fn parse(text: &str, derived: &HashSet<String>, school_derived: &HashSet<String>) -> Result<Metric, String> {
         let parts: Vec<&str> = text.split(':').collect();
         let level = |l: &str| -> Result<String, String> {
             if matches!(l, "primary" | "junior") { Ok(l.into()) } else { Err(format!("level {l:?}: expected primary or junior")) }
@@ -240,12 +249,21 @@ impl Metric {
                 Ok(Metric::UrbanRural { column, standard, level: level(l)?, indicator })
             }
             ["derived", id] if derived.contains(*id) => Ok(Metric::Derived(id.to_string())),
-            ["derived", id] => Err(format!("no derived indicator {id:?} is defined in this scheme")),
+            ["derived", id] => Err(format!("no county-level derived indicator {id:?} is defined in this scheme")),
+            ["derived_cv", id, l] | ["derived_equity", _, id, l] if !school_derived.contains(*id) => {
+                let _ = l;
+                Err(format!("no school-level derived indicator {id:?} is defined in this scheme"))
+            }
+            ["derived_cv", id, l] => Ok(Metric::DerivedSchool { measure: "cv".into(), id: id.to_string(), level: level(l)? }),
+            ["derived_equity", m, id, l] => {
+                Ok(Metric::DerivedSchool { measure: one_of("equity measure", m, EQUITY_MEASURES)?, id: id.to_string(), level: level(l)? })
+            }
             _ => Err(format!(
                 "unknown metric {text:?}; expected indicator:ID, reported:ID, check:ID, balance:STANDARD:LEVEL:met, \
                  balance:basic:LEVEL:composite_cv, cv:STANDARD:LEVEL:INDICATOR, school_pass_rate:LEVEL, school_rate:class_size, \
                  school_rate:school_size, \
-                 equity:MEASURE:STANDARD:LEVEL:INDICATOR, urban_rural:COLUMN:STANDARD:LEVEL:INDICATOR or derived:ID"
+                 equity:MEASURE:STANDARD:LEVEL:INDICATOR, urban_rural:COLUMN:STANDARD:LEVEL:INDICATOR, derived:ID, \
+                 derived_cv:ID:LEVEL or derived_equity:MEASURE:ID:LEVEL"
             )),
         }
     }
@@ -298,12 +316,16 @@ pub struct Point {
     pub years: Option<[i32; 2]>,
 }
 
-/// A derived county indicator: a DuckDB expression over county indicators.
+/// A derived indicator: a DuckDB expression over county indicators, or (school level) over level-unit columns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
     pub id: String,
     pub title_zh: String,
     pub sql: String,
+    /// School level: computed per level unit, measured across schools like the built-in indicators.
+    pub school: bool,
+    /// For school level: `basic` or `quality` scope.
+    pub scope: String,
 }
 
 /// A checked scheme.
@@ -350,9 +372,21 @@ impl Scheme {
                 problems.push((line_of(text, &id.span()), format!("duplicate id {:?}", id.get_ref())));
             }
         };
-        let derived_ids: HashSet<String> = raw.derived.iter().map(|d| d.id.get_ref().clone()).collect();
+        let is_school = |d: &RawDerived| d.level.as_ref().is_some_and(|l| l.get_ref() == "school");
+        let derived_ids: HashSet<String> = raw.derived.iter().filter(|d| !is_school(d)).map(|d| d.id.get_ref().clone()).collect();
+        let school_ids: HashSet<String> = raw.derived.iter().filter(|d| is_school(d)).map(|d| d.id.get_ref().clone()).collect();
         for d in &raw.derived {
             check_id(&d.id, &mut problems);
+            if let Some(l) = &d.level
+                && !matches!(l.get_ref().as_str(), "county" | "school")
+            {
+                problems.push((line_of(text, &l.span()), format!("derived {}: level {:?}: expected county or school", d.id.get_ref(), l.get_ref())));
+            }
+            if let Some(s) = &d.scope
+                && !matches!(s.as_str(), "basic" | "quality")
+            {
+                problems.push((line_of(text, &d.id.span()), format!("derived {}: scope {s:?}: expected basic or quality", d.id.get_ref())));
+            }
         }
         let mut grades = raw.scheme.grades.clone();
         grades.sort_by(|a, b| b.min.total_cmp(&a.min));
@@ -375,7 +409,7 @@ impl Scheme {
                     check_id(&p.id, &mut problems);
                     let at = |s: &Spanned<String>| line_of(text, &s.span());
                     let line = at(&p.id);
-                    let metric = match Metric::parse(p.metric.get_ref(), &derived_ids) {
+                    let metric = match Metric::parse(p.metric.get_ref(), &derived_ids, &school_ids) {
                         Ok(m) => m,
                         Err(e) => {
                             problems.push((at(&p.metric), format!("point {}: {e}", p.id.get_ref())));
@@ -473,7 +507,17 @@ impl Scheme {
             total_points: total,
             grades,
             veto_grade,
-            derived: raw.derived.into_iter().map(|d| Derived { id: d.id.into_inner(), title_zh: d.title_zh, sql: d.sql }).collect(),
+            derived: raw
+                .derived
+                .into_iter()
+                .map(|d| Derived {
+                    school: d.level.as_ref().is_some_and(|l| l.get_ref() == "school"),
+                    scope: d.scope.unwrap_or_else(|| "basic".into()),
+                    id: d.id.into_inner(),
+                    title_zh: d.title_zh,
+                    sql: d.sql,
+                })
+                .collect(),
             points,
             titles,
         })

@@ -167,7 +167,8 @@ fn explanations_say_the_value_and_the_threshold() {
 
 #[test]
 fn each_kind_of_broken_scheme_is_refused_with_its_line() {
-    let cases: [(&str, &str, &str); 6] = [
+    let cases: [(&str, &str, &str); 7] = [
+        ("metric = \"school_pass_rate:primary\"", "metric = \"derived_cv:nope:primary\"", "no school-level derived indicator \"nope\""),
         ("metric = \"check:budget_not_decreasing\"", "metric = \"check:budget_up\"", "check \"budget_up\": expected one of"),
         ("metric = \"indicator:preschool_gross_enrolment_rate\"", "metric = \"balance:basic:senior:met\"", "level \"senior\""),
         ("threshold = { default = 85, east = 90 }", "", "a pass_fail point needs a threshold"),
