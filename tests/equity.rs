@@ -5,9 +5,7 @@ mod workdir;
 use workdir::{Workdir, repo};
 
 fn loaded() -> Workdir {
-    let wd = Workdir::new();
-    wd.ok(&["ingest", &repo("datasets/sample").to_string_lossy()]);
-    wd
+    Workdir::loaded(&["sample"])
 }
 
 #[test]

@@ -10,9 +10,7 @@ fn sample() -> String {
 
 /// A work folder whose warehouse holds the shipped sample.
 fn loaded() -> Workdir {
-    let wd = Workdir::new();
-    wd.ok(&["ingest", &sample()]);
-    wd
+    Workdir::loaded(&["sample"])
 }
 
 #[test]

@@ -19,6 +19,16 @@ impl Workdir {
         Workdir { dir: tempfile::tempdir().expect("temp dir") }
     }
 
+    /// A work folder whose warehouse holds the shipped datasets named (`sample`, `gaoping`).
+    pub fn loaded(datasets: &[&str]) -> Workdir {
+        let wd = Workdir::new();
+        let paths: Vec<String> = datasets.iter().map(|d| repo(&format!("datasets/{d}")).to_string_lossy().into_owned()).collect();
+        let mut args = vec!["ingest"];
+        args.extend(paths.iter().map(String::as_str));
+        wd.ok(&args);
+        wd
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
