@@ -21,4 +21,5 @@ pub mod growth;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod queries;
 pub mod warehouse;

@@ -166,6 +166,30 @@ impl Warehouse {
         }
     }
 
+    /// Runs a named query read-only with its parameters bound by name (`$name` in the text).
+    pub fn named_query(&self, sql: &str, params: &std::collections::BTreeMap<String, crate::queries::Value>) -> Result<QueryResult> {
+        use crate::queries::Value;
+        use duckdb::types::Value as V;
+        let bound: std::collections::HashMap<String, V> = params
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::Int(i) => V::BigInt(*i),
+                    Value::Float(f) => V::Double(*f),
+                    Value::Text(t) => V::Text(t.clone()),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let run = || -> duckdb::Result<QueryResult> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let arrow = stmt.query_arrow(&bound)?;
+            let schema = arrow.get_schema();
+            Ok(QueryResult { schema, batches: arrow.collect() })
+        };
+        run().map_err(|e| Error::Sql(e.to_string()))
+    }
+
     /// Runs one of the engine's own queries (not user text).
     pub fn query(&self, sql: &str) -> Result<QueryResult> {
         let mut stmt = self.conn.prepare(sql)?;
@@ -279,6 +303,44 @@ impl Warehouse {
             values.extend((0..a.len()).map(|i| (!arrow::array::Array::is_null(a, i)).then(|| a.value(i))));
         }
         Ok(values)
+    }
+
+    /// Every table of the warehouse with its row count and whether it has a `year` column, in name order.
+    pub fn tables(&self) -> Result<Vec<(String, i64, bool)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.table_name, t.estimated_size,
+                    EXISTS (SELECT 1 FROM duckdb_columns() c
+                            WHERE c.table_name = t.table_name AND c.schema_name = t.schema_name AND c.column_name = 'year')
+             FROM duckdb_tables() t WHERE t.schema_name = 'main' AND NOT t.temporary ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, has_year) = row?;
+            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0))?;
+            out.push((name, n, has_year));
+        }
+        Ok(out)
+    }
+
+    /// Writes a table as Parquet (zstd) under `dir/TABLE/`: hive-partitioned by year (`year=2021/…`) when it has a
+    /// year column, else one file `dir/TABLE/TABLE.parquet`.
+    pub fn export_parquet(&self, table: &str, has_year: bool, dir: &Path) -> Result<()> {
+        let target = dir.join(table);
+        if target.exists() {
+            std::fs::remove_dir_all(&target)?;
+        }
+        std::fs::create_dir_all(&target)?;
+        let sql = if has_year {
+            format!(
+                "COPY (SELECT * FROM \"{table}\") TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), OVERWRITE_OR_IGNORE true)",
+                lit(&target.to_string_lossy())
+            )
+        } else {
+            format!("COPY \"{table}\" TO {} (FORMAT parquet, COMPRESSION zstd)", lit(&target.join(format!("{table}.parquet")).to_string_lossy()))
+        };
+        self.conn.execute_batch(&sql)?;
+        Ok(())
     }
 
     /// Row count of each canonical table, in a fixed order.

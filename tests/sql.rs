@@ -26,20 +26,40 @@ fn results_print_as_table_csv_json_and_parquet() {
 }
 
 #[test]
-fn every_named_query_runs_on_the_demo_warehouse_and_opens_with_a_title() {
+fn every_named_query_runs_on_the_demo_warehouse_with_its_defaults() {
     let wd = Workdir::new();
-    wd.ok(&["demo", "--db", "demo.duckdb"]);
-    let mut ran = 0;
-    for entry in std::fs::read_dir(repo("queries")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("-- title: "), "{} must open with its title", path.display());
-        assert!(text.contains("-- answers: ") && text.contains("-- parameters: "), "{}", path.display());
-        let out = wd.ok(&["sql", "--db", "demo.duckdb", "--format", "csv", "--file", &path.to_string_lossy()]);
-        assert!(out.lines().count() > 10, "{} returned {out}", path.display());
-        ran += 1;
+    wd.ok(&["demo", "--db", "demo.duckdb", "--out-dir", "out"]);
+    let list = wd.ok(&["query", "list", "--format", "csv"]);
+    let names: Vec<String> = list.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert!(names.len() >= 10, "{list}");
+    for name in &names {
+        let out = wd.ok(&["query", name, "--db", "demo.duckdb", "--format", "csv"]);
+        assert!(out.lines().count() > 1, "{name} returned nothing:\n{out}");
     }
-    assert!(ran >= 5);
+    // balance_cv.sql agrees with the stored balance_cv (the full differential test is in tests/balance.rs).
+    let sql = wd.ok(&["query", "balance_cv", "--db", "demo.duckdb", "--format", "csv"]);
+    let stored = wd.sql_on("demo.duckdb", "SELECT count(*) FROM balance_cv WHERE n_schools > 0")[0][0].parse::<usize>().unwrap();
+    assert_eq!(sql.lines().count() - 1, stored);
+}
+
+#[test]
+fn query_parameters_are_bound_and_checked() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "--db", "demo.duckdb", "--out-dir", "out"]);
+    let a = wd.ok(&["query", "balance_failing", "--db", "demo.duckdb", "--param", "year=2019", "--format", "csv"]);
+    let b = wd.ok(&["query", "balance_failing", "--db", "demo.duckdb", "--format", "csv"]);
+    assert_ne!(a, b, "the year changes the answer");
+    let err = wd.fails(2, &["query", "balance_failing", "--db", "demo.duckdb", "--param", "yaer=2019"]);
+    assert!(err.contains("no parameter \"yaer\"; it takes: year"), "{err}");
+    // A value is bound, never spliced: an injection attempt is just a county code that matches nothing.
+    let out = wd.ok(&["query", "cv_top_schools", "--db", "demo.duckdb", "--param", "county_code=1' OR '1'='1", "--format", "csv"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    std::fs::create_dir(wd.path("q")).unwrap();
+    std::fs::write(wd.path("q/need.sql"), "-- title: t\n-- answers: a\n-- parameters:\n--   county_code: the county\nSELECT $county_code AS c\n").unwrap();
+    let err = wd.fails(2, &["query", "need", "--dir", "q", "--db", "demo.duckdb"]);
+    assert!(err.contains("needs --param county_code=VALUE (the county)"), "{err}");
+    assert_eq!(wd.ok(&["query", "need", "--dir", "q", "--db", "demo.duckdb", "-p", "county_code=140121", "--format", "csv"]), "c\n140121\n");
+    wd.fails(2, &["query", "nothing_like_it", "--db", "demo.duckdb"]);
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! `countyedu demo`: load the shipped sample data into a fresh warehouse and show what it holds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::balance::{self, Need, Results};
-use super::thousands;
+use super::{shipped, thousands};
 use crate::evaluate::Scheme;
 use crate::growth::{self, PerStudentSource, Standards};
 use polars::prelude::*;
@@ -37,12 +37,6 @@ pub struct Args {
     pub out_dir: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
-}
-
-/// A shipped file: next to the working directory when run from the repository, else where it was built.
-fn shipped(folder: &str, name: &str) -> PathBuf {
-    let local = Path::new(folder).join(name);
-    if local.exists() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join(folder).join(name) }
 }
 
 fn dataset(name: &str) -> PathBuf {

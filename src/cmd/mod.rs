@@ -13,11 +13,13 @@ use crate::warehouse::{self, Access, Warehouse};
 pub mod balance;
 pub mod demo;
 pub mod equity;
+pub mod export;
 pub mod evaluate;
 pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod metric;
+pub mod query;
 pub mod rank;
 pub mod sql;
 pub mod urban_rural;
@@ -37,6 +39,8 @@ pub struct Cli {
 pub enum Command {
     Ingest(ingest::Args),
     Sql(sql::Args),
+    Query(query::Args),
+    Export(export::Args),
     Balance(balance::Args),
     Equity(equity::Args),
     UrbanRural(urban_rural::Args),
@@ -66,6 +70,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Export(args) => export::run(args),
         Command::Balance(args) => balance::run(args),
         Command::Equity(args) => equity::run(args),
         Command::UrbanRural(args) => urban_rural::run(args),
@@ -75,6 +81,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
     }
+}
+
+/// A file or folder shipped with the repository: relative to the working directory when run from the
+/// repository, else where the binary was built.
+pub fn shipped(folder: &str, name: &str) -> PathBuf {
+    let local = std::path::Path::new(folder).join(name);
+    if local.exists() { local } else { std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder).join(name) }
 }
 
 /// A number with thousands separators, for summaries people read.

@@ -75,6 +75,13 @@ impl Workdir {
         rdr.records().map(|r| r.expect("csv").iter().map(String::from).collect()).collect()
     }
 
+    /// A query's result on another warehouse of the work folder, as CSV rows (header dropped).
+    pub fn sql_on(&self, db: &str, query: &str) -> Vec<Vec<String>> {
+        let text = self.ok(&["sql", "--db", db, "--format", "csv", query]);
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        rdr.records().map(|r| r.expect("csv").iter().map(String::from).collect()).collect()
+    }
+
     /// One number from a query.
     pub fn count(&self, query: &str) -> i64 {
         self.sql(query)[0][0].parse().expect("a number")

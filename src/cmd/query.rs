@@ -1,0 +1,73 @@
+//! `countyedu query`: list and run the named queries of `queries/`.
+
+use std::path::PathBuf;
+
+use super::DbArgs;
+use crate::error::{Error, Result};
+use crate::output::OutputArgs;
+use crate::queries;
+use crate::warehouse::{Access, QueryResult};
+
+/// Run a named query from queries/ (or list them).
+///
+/// `countyedu query list` shows every query with its title and parameters. `countyedu query NAME` runs one
+/// read-only, with each `--param NAME=VALUE` bound as a parameter (never spliced into the SQL); parameters not
+/// given take their defaults; an unknown parameter or a missing required value is an error (exit 2).
+/// A query is a documented SQL file: see queries/ and README.md.
+///
+/// Examples:
+///   countyedu query list
+///   countyedu query --db countyedu-demo.duckdb balance_failing --param year=2022
+///   countyedu query cv_top_schools --param county_code=140121 --param level=primary --output top.csv --bom
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The query's name (its file name without .sql), or `list`.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// A parameter value, NAME=VALUE (repeat the flag for several).
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// The folder of queries [default: queries/ of the repository].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(|| super::shipped("queries", ""));
+    let all = queries::list(&dir)?;
+    if args.name == "list" {
+        let params = |q: &queries::Query| {
+            q.params
+                .iter()
+                .map(|p| match &p.default {
+                    Some(d) => format!("{}={d}", p.name),
+                    None => format!("{} (required)", p.name),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let frame = polars::prelude::df![
+            "name" => all.iter().map(|q| q.name.clone()).collect::<Vec<_>>(),
+            "title" => all.iter().map(|q| q.title.clone()).collect::<Vec<_>>(),
+            "parameters" => all.iter().map(params).collect::<Vec<_>>(),
+        ]?;
+        return super::metric::print(&args.out, polars::prelude::IntoLazy::lazy(frame));
+    }
+    let query = all.iter().find(|q| q.name == args.name).ok_or_else(|| {
+        Error::Usage(format!(
+            "no query {:?} in {}; there are: {}",
+            args.name,
+            dir.display(),
+            all.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    let values = queries::bind(query, &args.params)?;
+    let wh = args.db.open(Access::ReadOnly)?;
+    let result: QueryResult = wh.named_query(&query.sql, &values)?;
+    args.out.write(&result)
+}

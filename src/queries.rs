@@ -1,0 +1,160 @@
+//! Named queries: the documented SQL files of `queries/`. Each opens with a comment block — `-- title:`,
+//! `-- answers:`, `-- parameters:` (`none`, or one `--   NAME = DEFAULT: description` line each, `= DEFAULT`
+//! left out for a required one) — and refers to its parameters as `$NAME`, bound by DuckDB, never spliced.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One declared parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<String>,
+    pub description: String,
+}
+
+/// A query file and what its header says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    pub name: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub answers: String,
+    pub params: Vec<Param>,
+    pub sql: String,
+}
+
+/// Reads a query's header; the error names the file and what is missing.
+pub fn parse(path: &Path, text: &str) -> Result<Query> {
+    let bad = |what: &str| Error::Usage(format!("{}: {what}", path.display()));
+    let header: Vec<&str> = text.lines().take_while(|l| l.trim_start().starts_with("--")).collect();
+    let field = |key: &str| -> Option<String> {
+        let start = header.iter().position(|l| l.trim_start_matches("--").trim_start().starts_with(key))?;
+        let first = header[start].trim_start_matches("--").trim_start()[key.len()..].trim().to_string();
+        // Continuation lines are indented further and hold no other field.
+        let more = header[start + 1..]
+            .iter()
+            .map(|l| l.trim_start_matches("--"))
+            .take_while(|l| l.starts_with("   ") || l.starts_with('\t'))
+            .map(str::trim);
+        Some(std::iter::once(first.as_str()).chain(more).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "))
+    };
+    let title = field("title:").ok_or_else(|| bad("the header has no `-- title:` line"))?;
+    let answers = field("answers:").ok_or_else(|| bad("the header has no `-- answers:` line"))?;
+    let start = header
+        .iter()
+        .position(|l| l.trim_start_matches("--").trim_start().starts_with("parameters:"))
+        .ok_or_else(|| bad("the header has no `-- parameters:` line (write `-- parameters: none`)"))?;
+    let mut params = Vec::new();
+    for line in &header[start + 1..] {
+        let body = line.trim_start_matches("--");
+        if !body.starts_with("  ") {
+            break;
+        }
+        let (decl, description) = body.trim().split_once(':').ok_or_else(|| bad(&format!("parameter line {line:?}: expected NAME = DEFAULT: description")))?;
+        let (name, default) = match decl.split_once('=') {
+            Some((n, d)) => (n.trim().to_string(), Some(d.trim().to_string())),
+            None => (decl.trim().to_string(), None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad(&format!("parameter name {name:?} is not a name")));
+        }
+        params.push(Param { name, default, description: description.trim().to_string() });
+    }
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Query { name, path: path.to_path_buf(), title, answers, params, sql: text.to_string() })
+}
+
+/// Every query of a folder, by name.
+pub fn list(dir: &Path) -> Result<Vec<Query>> {
+    let mut out = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Usage(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p)?;
+        out.push(parse(&p, &text)?);
+    }
+    Ok(out)
+}
+
+/// A value bound to a parameter: whole numbers and numbers keep their type, anything else is text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Value {
+    fn of(text: &str) -> Value {
+        // Codes with leading zeros (or any 6-digit code) stay text: they are names, not numbers.
+        if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Value::Text(text.into());
+        }
+        text.parse::<i64>().map(Value::Int).or_else(|_| text.parse::<f64>().map(Value::Float)).unwrap_or_else(|_| Value::Text(text.into()))
+    }
+}
+
+/// Resolves `--param NAME=VALUE` pairs against the declared parameters: unknown names and missing values are
+/// errors; defaults fill the rest.
+pub fn bind(query: &Query, given: &[String]) -> Result<BTreeMap<String, Value>> {
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    for pair in given {
+        let (k, v) = pair.split_once('=').ok_or_else(|| Error::Usage(format!("--param {pair:?}: expected NAME=VALUE")))?;
+        if !query.params.iter().any(|p| p.name == k) {
+            let known: Vec<&str> = query.params.iter().map(|p| p.name.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "query {} has no parameter {k:?}; it takes: {}",
+                query.name,
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            )));
+        }
+        values.insert(k.to_string(), v.to_string());
+    }
+    let mut out = BTreeMap::new();
+    for p in &query.params {
+        let v = values.get(&p.name).cloned().or_else(|| p.default.clone()).ok_or_else(|| {
+            Error::Usage(format!("query {} needs --param {}=VALUE ({})", query.name, p.name, p.description))
+        })?;
+        out.insert(p.name.clone(), Value::of(&v));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const Q: &str = "-- title: Spending\n-- answers: how much,\n--          and where\n-- parameters:\n--   year = 2023: the year\n--   county_code: the county\nSELECT $year, $county_code\n";
+
+    #[test]
+    fn headers_give_title_answers_and_parameters() {
+        let q = parse(Path::new("q/spend.sql"), Q).unwrap();
+        assert_eq!((q.name.as_str(), q.title.as_str(), q.answers.as_str()), ("spend", "Spending", "how much, and where"));
+        assert_eq!(
+            q.params,
+            vec![
+                Param { name: "year".into(), default: Some("2023".into()), description: "the year".into() },
+                Param { name: "county_code".into(), default: None, description: "the county".into() },
+            ]
+        );
+        assert!(parse(Path::new("x.sql"), "SELECT 1").is_err());
+    }
+
+    #[test]
+    fn binding_checks_names_and_fills_defaults() {
+        let q = parse(Path::new("spend.sql"), Q).unwrap();
+        let b = bind(&q, &["county_code=140121".into()]).unwrap();
+        assert_eq!(b["year"], Value::Int(2023));
+        assert_eq!(b["county_code"], Value::Text("140121".into()), "codes stay text");
+        assert!(bind(&q, &[]).unwrap_err().to_string().contains("needs --param county_code=VALUE"));
+        assert!(bind(&q, &["county_code=1".into(), "yaer=2021".into()]).unwrap_err().to_string().contains("no parameter \"yaer\"; it takes: year, county_code"));
+        assert!(bind(&q, &["county_code".into()]).is_err());
+    }
+}
