@@ -94,6 +94,9 @@ struct County {
     inequality: f64,
     /// Yearly growth of resources.
     growth: f64,
+    /// Pupils counted for budget spending per compulsory pupil (preschool and senior secondary added): fixed per
+    /// county, so per-student spending moves with spending and enrolment, not with noise.
+    budget_pupils_factor: f64,
     schools: Vec<School>,
     rng: ChaCha8Rng,
 }
@@ -216,6 +219,7 @@ fn make_counties(spec: &Spec) -> Vec<County> {
             wealth,
             inequality,
             growth,
+            budget_pupils_factor: 1.25 + ((i * 7919) % 21) as f64 / 100.0,
             schools: Vec::new(),
             rng,
         };
@@ -439,7 +443,7 @@ fn write_school(w: &mut Writer, year: i32, county: &str, s: &School) -> Result<(
 fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option<(f64, f64)>) -> Result<usize> {
     let rng = &mut c.rng;
     let school_students: f64 = c.schools.iter().filter(|s| s.open).map(|s| s.students.iter().sum::<f64>()).sum();
-    let students = (school_students * rng.random_range(1.25..1.45)).round();
+    let students = (school_students * c.budget_pupils_factor).round();
     let base_per_student = 9000.0 * c.wealth;
     let spending = match *last {
         None => students * base_per_student,
