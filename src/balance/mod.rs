@@ -215,7 +215,14 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
             in_scope.and(v.is_null()).cast(DataType::Int64).alias(name(standard, id, "miss")),
         ]);
     }
+    // One integer per (year, county, level): grouping and joining on it is much cheaper than on the strings.
+    values.push(
+        ((col("year").cast(DataType::Int64) * lit(1_000_000i64) + col("county_code").strict_cast(DataType::Int64)) * lit(2i64)
+            + col("level").eq(lit("junior")).cast(DataType::Int64))
+        .alias("gid"),
+    );
     let base = units.clone().filter(scope("basic", cfg)).select(values).collect()?.lazy();
+    let gid = [col("gid")];
     let (x, w) = (|s: &str, id: &str| col(name(s, id, "x")), |s: &str, id: &str| col(name(s, id, "w")));
     // Pass 1: weights, weighted means, counts, extremes (plain sums: Polars' fast aggregation path).
     let mut first = Vec::new();
@@ -231,19 +238,20 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
         ]);
         means.push((col(name(s, id, "wx")) / col(name(s, id, "students"))).alias(name(s, id, "mean")));
     }
-    let pass1 = base.clone().group_by(keys.clone()).agg(first).with_columns(means).collect()?.lazy();
+    first.extend(keys.iter().map(|k| k.clone().first()));
+    let pass1 = base.clone().group_by(gid.clone()).agg(first).with_columns(means).collect()?.lazy();
     // Pass 2: squared deviations from each group's weighted mean.
-    let mut mean_cols = keys.clone();
+    let mut mean_cols = gid.to_vec();
     mean_cols.extend(pairs.iter().map(|(s, id)| col(name(s, id, "mean"))));
     let deviations: Vec<Expr> = pairs
         .iter()
         .map(|(s, id)| (w(s, id) * (x(s, id) - col(name(s, id, "mean"))).pow(2)).sum().alias(name(s, id, "ss")))
         .collect();
     let pass2 = base
-        .join(pass1.clone().select(mean_cols), keys.clone(), keys.clone(), JoinArgs::new(JoinType::Inner))
-        .group_by(keys.clone())
+        .join(pass1.clone().select(mean_cols), gid.clone(), gid.clone(), JoinArgs::new(JoinType::Inner))
+        .group_by(gid.clone())
         .agg(deviations);
-    let grouped = pass1.join(pass2, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Inner)).collect()?.lazy();
+    let grouped = pass1.join(pass2, gid.clone(), gid.clone(), JoinArgs::new(JoinType::Inner)).collect()?.lazy();
     let parts: Vec<LazyFrame> = pairs
         .iter()
         .map(|(s, id)| {
