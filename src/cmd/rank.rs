@@ -12,8 +12,9 @@ use crate::output::{Format, OutputArgs};
 
 /// Rank counties by their total points under an evaluation scheme (ties share a rank: 1, 2, 2, 4).
 ///
-/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, grade, failed points, points with
-/// missing data (待填报), vetoes (一票否决) and the largest gaps in words, so the file can be read without the tool.
+/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be
+/// judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the
+/// largest gaps in words, so the file can be read without the tool.
 /// --within province|prefecture ranks inside each area. --output ranking.csv writes UTF-8 with a BOM so Excel
 /// shows Chinese correctly (--no-bom to drop it); --output ranking.xlsx writes an Excel workbook; --lang zh
 /// writes Chinese column headers. Metrics are computed from the warehouse as `evaluate` does.
@@ -54,6 +55,7 @@ const ZH: &[(&str, &str)] = &[
     ("province_name", "省名称"),
     ("total", "总分"),
     ("max_points", "满分"),
+    ("points_with_data", "有数据观测点分值"),
     ("grade", "等级"),
     ("failed_points", "未达标观测点数"),
     ("missing_points", "待填报观测点数"),

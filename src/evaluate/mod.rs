@@ -193,13 +193,16 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
     let mut rows = RowColumns::default();
     let mut summary = SummaryColumns::default();
     for county in counties {
-        let (mut total, mut max, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
+        let (mut total, mut max, mut judged, mut failed, mut missing) = (0.0, 0.0, 0.0, 0i64, 0i64);
         let mut vetoes = Vec::new();
         let mut gaps: Vec<(f64, String)> = Vec::new();
         for p in &points {
             let o = score(p, county, year, figures, scheme);
             max += p.points;
             total += o.earned.unwrap_or(0.0);
+            if o.status != "missing" {
+                judged += p.points;
+            }
             match o.status {
                 "failed" | "partial" => {
                     failed += i64::from(o.status == "failed");
@@ -224,6 +227,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         summary.province_name.push(county.province_name.clone());
         summary.total.push((total * 100.0).round() / 100.0);
         summary.max_points.push(max);
+        summary.points_with_data.push(judged);
         summary.grade.push(scheme.grade(total, !vetoes.is_empty()));
         summary.failed.push(failed);
         summary.missing.push(missing);
@@ -326,6 +330,7 @@ struct SummaryColumns {
     province_name: Vec<String>,
     total: Vec<f64>,
     max_points: Vec<f64>,
+    points_with_data: Vec<f64>,
     grade: Vec<String>,
     failed: Vec<i64>,
     missing: Vec<i64>,
@@ -345,6 +350,7 @@ impl SummaryColumns {
             Column::new("province_name".into(), self.province_name),
             Column::new("total".into(), self.total),
             Column::new("max_points".into(), self.max_points),
+            Column::new("points_with_data".into(), self.points_with_data),
             Column::new("grade".into(), self.grade),
             Column::new("failed_points".into(), self.failed),
             Column::new("missing_points".into(), self.missing),

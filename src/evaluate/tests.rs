@@ -139,6 +139,7 @@ fn missing_data_scores_as_missing_and_ties_share_a_rank() {
     assert!(missing.column("earned").unwrap().f64().unwrap().iter().all(|e| e.is_none()), "missing is not zero");
     assert_eq!(missing.column("explanation").unwrap().str().unwrap().get(0), Some("学前三年毛入园率：缺少数据（待填报）"));
     assert_eq!(summary.column("missing_points").unwrap().i64().unwrap().get(0), Some(4));
+    assert_eq!(summary.column("points_with_data").unwrap().f64().unwrap().get(0), Some(5.0), "only P1 had data");
     let ranked = rank(&summary, None).unwrap();
     let ranks: Vec<i64> = ranked.column("rank").unwrap().i64().unwrap().iter().map(Option::unwrap).collect();
     assert_eq!(ranks, [1, 1, 3]);
