@@ -5,7 +5,12 @@
 //! - [`ingest`]: reading files (CSV in UTF-8/GBK, Excel, Parquet), validating them, loading them all-or-nothing.
 //! - [`warehouse`]: the only module that opens DuckDB: schema, load transaction, queries as Arrow.
 //! - [`bridge`]: zero-copy Arrow hand-over between Polars and DuckDB.
-//! - [`output`]: formatting Arrow results as table, CSV, JSON or Parquet.
+//! - [`output`]: formatting Arrow results as table, CSV, JSON, Parquet or xlsx.
+//! - [`balance`]: level units, weighted inter-school CVs (差异系数), verdicts, the school rule and shortfalls.
+//! - [`equity`]: Gini, Theil, MLD, McLoone, Verstegen, percentile ranges, urban–rural decompositions.
+//! - [`growth`]: year-on-year and window growth, ranks, crosswalks, funding rule checks.
+//! - [`evaluate`]: evaluation schemes as data, scoring, grades, ranking.
+//! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`generate`]: deterministic synthetic data at any scale.
 //! - [`cmd`]: one module per subcommand; thin wrappers over the above.
 //! - [`error`]: input problems with file/line/column/value, and the exit-code table.
