@@ -393,6 +393,22 @@ mod tests {
     }
 
     #[test]
+    fn the_format_document_names_every_column_alias_and_indicator() {
+        let doc = include_str!("../datasets/README.md");
+        for table in Table::ALL {
+            for c in table.columns() {
+                assert!(doc.contains(&format!("`{}`", c.name)), "datasets/README.md lacks column {}", c.name);
+                for zh in c.zh {
+                    assert!(doc.contains(zh), "datasets/README.md lacks alias {zh}");
+                }
+            }
+        }
+        for i in INDICATORS {
+            assert!(doc.contains(&format!("| `{}` | {} | {} |", i.id, i.name_zh, i.unit)), "datasets/README.md lacks {}", i.id);
+        }
+    }
+
+    #[test]
     fn tables_are_told_apart_by_header() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(detect_table(&h(&["年份", "学校标识码"])), Some(Table::Schools));
