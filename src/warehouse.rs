@@ -124,12 +124,7 @@ impl Warehouse {
     /// With `write`, the statements run in one transaction that is committed only if all succeed and every
     /// canonical table's key is still unique.
     pub fn user_sql(&self, sql: &str, write: bool) -> Result<QueryResult> {
-        let run = || -> duckdb::Result<QueryResult> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let arrow = stmt.query_arrow([])?;
-            let schema = arrow.get_schema();
-            Ok(QueryResult { schema, batches: arrow.collect() })
-        };
+        let run = || arrow_result(&self.conn, sql, []);
         if !write {
             return run().map_err(|e| {
                 let msg = e.to_string();
@@ -181,21 +176,20 @@ impl Warehouse {
                 (k.clone(), v)
             })
             .collect();
-        let run = || -> duckdb::Result<QueryResult> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let arrow = stmt.query_arrow(&bound)?;
-            let schema = arrow.get_schema();
-            Ok(QueryResult { schema, batches: arrow.collect() })
-        };
-        run().map_err(|e| Error::Sql(e.to_string()))
+        arrow_result(&self.conn, sql, &bound).map_err(|e| Error::Sql(e.to_string()))
     }
 
     /// Runs one of the engine's own queries (not user text).
     pub fn query(&self, sql: &str) -> Result<QueryResult> {
-        let mut stmt = self.conn.prepare(sql)?;
-        let arrow = stmt.query_arrow([])?;
-        let schema = arrow.get_schema();
-        Ok(QueryResult { schema, batches: arrow.collect() })
+        Ok(arrow_result(&self.conn, sql, [])?)
+    }
+
+    /// Each county with the areas it belongs to and its funding region, for ranks, floors and rankings.
+    pub fn county_areas(&self) -> Result<DataFrame> {
+        self.query_df(
+            "SELECT county_code, county_name, prefecture_code, prefecture_name, province_code, province_name, region
+             FROM counties ORDER BY county_code",
+        )
     }
 
     /// The given columns of the schools of the given counties and years (all when a list is empty).
@@ -210,11 +204,8 @@ impl Warehouse {
             sql.push_str(&format!(" AND year IN ({})", vec!["?"; years.len()].join(", ")));
             params.extend(years.iter().map(|y| duckdb::types::Value::Int(*y)));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let arrow = stmt.query_arrow(duckdb::params_from_iter(params))?;
-        let schema = arrow.get_schema();
-        let batches: Vec<RecordBatch> = arrow.collect();
-        bridge::batches_to_df(&schema, &batches)
+        let r = arrow_result(&self.conn, &sql, duckdb::params_from_iter(params))?;
+        bridge::batches_to_df(&r.schema, &r.batches)
     }
 
     /// Stores computed result tables in one transaction. With `replace_by` = None each table is replaced entirely;
@@ -369,6 +360,14 @@ impl Warehouse {
     }
 }
 
+/// Runs a prepared statement and collects its Arrow result (the schema is known even without rows).
+fn arrow_result(conn: &Connection, sql: &str, params: impl duckdb::Params) -> duckdb::Result<QueryResult> {
+    let mut stmt = conn.prepare(sql)?;
+    let arrow = stmt.query_arrow(params)?;
+    let schema = arrow.get_schema();
+    Ok(QueryResult { schema, batches: arrow.collect() })
+}
+
 /// SQL string literal.
 fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -426,10 +425,8 @@ fn duplicate_keys_sql(table: Table, relation: &str) -> String {
 /// Reads a Parquet file with DuckDB's reader (an in-memory connection; nothing touches the warehouse).
 pub fn read_parquet(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let conn = Connection::open_in_memory_with_flags(config(AccessMode::Automatic)?)?;
-    let mut stmt = conn.prepare("SELECT * FROM read_parquet(?)")?;
-    let arrow = stmt.query_arrow([path.to_string_lossy().as_ref()])?;
-    let schema = arrow.get_schema();
-    Ok((schema, arrow.collect()))
+    let r = arrow_result(&conn, "SELECT * FROM read_parquet(?)", [path.to_string_lossy().as_ref()])?;
+    Ok((r.schema, r.batches))
 }
 
 /// Writes record batches as a Parquet file (zstd), through an in-memory DuckDB.

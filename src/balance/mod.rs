@@ -91,7 +91,8 @@ pub fn indicator(id: &str) -> &'static Indicator {
 /// The standards, in output order.
 pub const STANDARDS: [(&str, &[&str]); 2] = [("basic", BASIC_INDICATORS), ("quality", QUALITY_INDICATORS)];
 
-const GROUP: [&str; 3] = ["year", "county_code", "level"];
+/// The keys every per-county metric is grouped by.
+pub const GROUP: [&str; 3] = ["year", "county_code", "level"];
 
 /// The columns of `schools` that [`level_units`] reads.
 pub const SCHOOL_COLUMNS: &[&str] = &[

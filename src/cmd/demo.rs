@@ -83,10 +83,10 @@ pub fn run(args: Args) -> Result<()> {
     let equity = crate::equity::equity_table(&units, &cfg)?;
     let urban_rural = crate::equity::urban_rural_table(&units, &cfg, crate::equity::Grouping::Three)?;
     let all_values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
-    let all_counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
+    let counties = wh.county_areas()?;
     let (series, both) = growth::derive_per_student(&all_values)?;
-    let yoy = growth::year_on_year(&series, &all_counties, &both)?.collect()?;
-    let growth_checks = growth::checks(&series, &all_counties, &Standards::national(), PerStudentSource::Reported)?;
+    let yoy = growth::year_on_year(&series, &counties, &both)?.collect()?;
+    let growth_checks = growth::checks(&series, &counties, &Standards::national(), PerStudentSource::Reported)?;
     wh.store_results(
         &mut [
             ("balance_cv", cv),
@@ -104,7 +104,6 @@ pub fn run(args: Args) -> Result<()> {
 
     // The reference report's funding figures, checked: 高平市 2021 (countyedu growth --checks).
     let values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators WHERE county_code = '140581'")?;
-    let counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
     let (series, _) = growth::derive_per_student(&values)?;
     let checks = growth::checks(&series, &counties, &Standards::national(), PerStudentSource::Reported)?
         .lazy()

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<()> {
                 return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
             }
             let cv = balance::cv_table(&units.lazy(), &cfg)?.collect()?;
-            let counties = wh.query_df("SELECT county_code, prefecture_code, prefecture_name, province_code, province_name FROM counties")?;
+            let counties = wh.county_areas()?;
             ("equity_across", equity::across_table(&cv, &counties, across)?, &["year", "across"])
         }
     };

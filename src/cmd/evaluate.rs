@@ -73,11 +73,7 @@ impl EvaluationArgs {
                 self.year
             )));
         }
-        let mut standards = Standards::national();
-        if let Some(p) = &self.standards {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?;
-            standards.extend(Standards::from_csv(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?);
-        }
+        let standards = super::growth::load_standards(self.standards.as_ref())?;
         let wh = self.db.open(if self.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
         let (rows, summary) = evaluate_in(&wh, &scheme, self.year, &standards, !self.no_store)?;
         Ok((scheme, rows, summary, wh))
@@ -87,8 +83,9 @@ impl EvaluationArgs {
 /// Computes the figures a scheme needs from the warehouse, scores every county for `year`, and stores the
 /// results when asked: (point rows, summaries).
 pub fn evaluate_in(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards, store: bool) -> Result<(DataFrame, DataFrame)> {
-    let counties = counties(wh)?;
-    let figures = figures(wh, scheme, year, standards)?;
+    let areas = wh.county_areas()?;
+    let figures = figures(wh, scheme, year, standards, &areas)?;
+    let counties = counties(&areas)?;
     let (rows, summary) = evaluate::evaluate(scheme, year, &counties, &figures)?;
     if store {
         wh.store_results(&mut [("evaluation", rows.clone()), ("evaluation_summary", summary.clone())], Some(&["year"]))?;
@@ -100,11 +97,10 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
     Ok(df.column(name)?.str()?.iter().map(|s| s.unwrap_or_default().to_string()).collect())
 }
 
-fn counties(wh: &Warehouse) -> Result<Vec<County>> {
-    let df = wh.query_df("SELECT * FROM counties ORDER BY county_code")?;
+fn counties(df: &DataFrame) -> Result<Vec<County>> {
     let cols: Vec<Vec<String>> = ["county_code", "county_name", "prefecture_code", "prefecture_name", "province_code", "province_name", "region"]
         .iter()
-        .map(|c| strings(&df, c))
+        .map(|c| strings(df, c))
         .collect::<Result<_>>()?;
     Ok((0..df.height())
         .map(|i| County {
@@ -133,7 +129,7 @@ fn add(figures: &mut Figures, df: &DataFrame, value: &str, key: impl Fn(usize) -
 }
 
 /// Computes every metric family the scheme refers to, for one year.
-fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) -> Result<Figures> {
+fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards, counties: &DataFrame) -> Result<Figures> {
     let uses = |f: &dyn Fn(&Metric) -> bool| scheme.points.iter().any(|p| f(&p.metric));
     let mut figures = Figures::default();
     let indicators = wh.query_df(&format!("SELECT county_code, indicator, value, note FROM county_indicators WHERE year = {year}"))?;
@@ -151,9 +147,8 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, standards: &Standards) ->
             "SELECT year, county_code, indicator, value FROM county_indicators WHERE year IN ({}, {year})",
             year - 1
         ))?;
-        let counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
         let (series, _) = growth::derive_per_student(&values)?;
-        let checks = growth::checks(&series, &counties, standards, PerStudentSource::Reported)?
+        let checks = growth::checks(&series, counties, standards, PerStudentSource::Reported)?
             .lazy()
             .filter(col("year").eq(lit(year)))
             .with_column(col("passed").cast(DataType::Float64).alias("passed"))

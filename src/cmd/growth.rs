@@ -90,6 +90,15 @@ fn read_file(path: &PathBuf) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
 }
 
+/// The national funding floors, with a province's own file added when one is given.
+pub fn load_standards(path: Option<&PathBuf>) -> Result<Standards> {
+    let mut standards = Standards::national();
+    if let Some(p) = path {
+        standards.extend(Standards::from_csv(&read_file(p)?).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?);
+    }
+    Ok(standards)
+}
+
 fn read_crosswalk(path: &PathBuf) -> Result<Vec<Recoding>> {
     #[derive(serde::Deserialize)]
     struct Row {
@@ -139,7 +148,7 @@ pub fn run(args: Args) -> Result<()> {
     if !args.no_cv {
         values = concat([values.lazy(), cv_series(&wh)?.lazy()], UnionArgs::default())?.collect()?;
     }
-    let counties = wh.query_df("SELECT county_code, prefecture_code, province_code, region FROM counties")?;
+    let counties = wh.county_areas()?;
     let units: HashMap<String, String> = model::INDICATORS.iter().map(|i| (i.id.to_string(), i.unit.to_string())).collect();
     let recodings = match &args.crosswalk {
         Some(p) => read_crosswalk(p)?,
@@ -149,10 +158,7 @@ pub fn run(args: Args) -> Result<()> {
     for n in notes {
         eprintln!("note: {n}");
     }
-    let mut standards = Standards::national();
-    if let Some(p) = &args.standards {
-        standards.extend(Standards::from_csv(&read_file(p)?).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?);
-    }
+    let standards = load_standards(args.standards.as_ref())?;
     let (series, both) = growth::derive_per_student(&values)?;
     let yoy = growth::year_on_year(&series, &counties, &both)?.collect()?;
     let checks = growth::checks(&series, &counties, &standards, args.per_student)?;

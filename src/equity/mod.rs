@@ -186,7 +186,7 @@ fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) ->
     Ok(out)
 }
 
-const KEYS: [&str; 3] = ["year", "county_code", "level"];
+const KEYS: [&str; 3] = balance::GROUP;
 
 /// Equity measures per (year, county_code, level, standard, indicator), schools as units weighted by pupils.
 pub fn equity_table(units: &DataFrame, cfg: &Config) -> PolarsResult<DataFrame> {
