@@ -2,7 +2,7 @@
 -- answers: which counties miss 基本均衡 or 优质均衡 (resource allocation) at each level in a year, and why, from the
 --          verdicts `countyedu balance` stores.
 -- parameters:
---   year = 2023: the year
+--   year integer = 2023: the year
 SELECT v.standard, v.level, c.province_name, v.county_code, c.county_name,
        round(v.composite_cv, 4) AS composite_cv, v.cv_threshold,
        v.indicators_met, v.indicators, v.schools_passing, v.schools, v.reason

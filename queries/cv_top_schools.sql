@@ -2,9 +2,9 @@
 -- answers: under 优质均衡, which school units carry the largest share of the county's weighted variance across the
 --          7 indicators (cv_drag), with their standards met and what they lack.
 -- parameters:
---   county_code = 140121: the county (6 digits)
---   year = 2023: the year
---   level = junior: primary or junior
+--   county_code text = 140121: the county (6 digits)
+--   year integer = 2023: the year
+--   level text = junior: primary or junior
 SELECT school_id, school_name, school_type, students,
        round(cv_drag, 4) AS cv_drag, indicators_met, school_pass,
        round(equipment_value_per_student, 1) AS equipment_value_per_student,

@@ -1,7 +1,7 @@
 -- title: Counties whose composite CV worsened year on year
 -- answers: where the gap between schools grew: the basic composite CV of a level this year against last year.
 -- parameters:
---   year = 2023: the year compared with the year before
+--   year integer = 2023: the year compared with the year before
 SELECT now.level, c.province_name, now.county_code, c.county_name,
        round(before.composite_cv, 4) AS cv_before, round(now.composite_cv, 4) AS cv_now,
        round(now.composite_cv - before.composite_cv, 4) AS change

@@ -2,8 +2,8 @@
 -- answers: how fast each county's 一般公共预算教育支出 grew in a year, ranked within the province, with the
 --          per-student figure beside it.
 -- parameters:
---   province_code = 140000: the province (6 digits)
---   year = 2023: the year
+--   province_code text = 140000: the province (6 digits)
+--   year integer = 2023: the year
 SELECT g.rank_in_province AS rank, g.county_code, c.county_name, c.prefecture_name,
        g.previous_value AS spending_before, g.value AS spending, round(g.pct_change, 2) AS growth_pct,
        round(p.pct_change, 2) AS per_student_growth_pct, g.note

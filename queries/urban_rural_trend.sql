@@ -2,10 +2,10 @@
 -- answers: whether rural schools are catching up: group means (城区 / 镇区 / 乡村), the rural/urban ratio, the share
 --          of variance between the groups, per year.
 -- parameters:
---   county_code = 140121: the county (6 digits)
---   indicator = equipment_value_per_student: a balance indicator id
---   level = primary: primary or junior
---   standard = quality: basic or quality (which schools count)
+--   county_code text = 140121: the county (6 digits)
+--   indicator text = equipment_value_per_student: a balance indicator id
+--   level text = primary: primary or junior
+--   standard text = quality: basic or quality (which schools count)
 SELECT year, schools_urban, schools_town, schools_rural,
        round(mean_urban, 2) AS mean_urban, round(mean_town, 2) AS mean_town, round(mean_rural, 2) AS mean_rural,
        round(rural_urban_ratio, 3) AS rural_urban_ratio, round(between_share, 3) AS between_share,

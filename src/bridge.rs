@@ -55,6 +55,20 @@ pub fn df_to_batches(df: &mut DataFrame) -> Result<Vec<RecordBatch>> {
     Ok(out)
 }
 
+/// The arrow-rs schema of a Polars frame (also of one without rows).
+pub fn arrow_schema(df: &DataFrame) -> Result<SchemaRef> {
+    let mut fields = Vec::with_capacity(df.width());
+    for column in df.columns() {
+        let pfield = column.field().to_arrow(CompatLevel::newest());
+        let c_schema = pffi::export_field_to_c(&pfield);
+        // SAFETY: same layout (asserted above); the schema was produced by polars-arrow's exporter.
+        let c_schema = unsafe { std::mem::transmute::<pffi::ArrowSchema, arrow::ffi::FFI_ArrowSchema>(c_schema) };
+        let field = Field::try_from(&c_schema)?;
+        fields.push(Field::new(column.name().as_str(), field.data_type().clone(), true));
+    }
+    Ok(Arc::new(Schema::new(fields)))
+}
+
 /// Moves an arrow-rs schema field into polars-arrow's type system (through its C schema).
 fn polars_field(field: &Field) -> Result<polars_arrow::datatypes::Field> {
     let c_schema = arrow::ffi::FFI_ArrowSchema::try_from(field)?;
@@ -106,6 +120,14 @@ mod tests {
         for (a, b) in back.columns().iter().zip(df.columns()) {
             assert!(a.equals_missing(b), "{a:?} != {b:?}");
         }
+    }
+
+    #[test]
+    fn an_empty_frame_has_an_arrow_schema() {
+        let df = df!["county_code" => Vec::<String>::new(), "cv" => Vec::<f64>::new()].unwrap();
+        let schema = arrow_schema(&df).unwrap();
+        assert_eq!(schema.fields().len(), 2);
+        assert_eq!(schema.field(1).data_type(), &arrow::datatypes::DataType::Float64);
     }
 
     #[test]

@@ -58,6 +58,9 @@ const SYLLABLES: &[&str] = &[
     "祥", "新", "兴", "阳", "永", "源", "远", "云", "泽", "中",
 ];
 
+/// The most counties the code scheme can number: 31 provinces, prefectures 01–99, counties 21–30 in each.
+pub const MAX_COUNTIES: usize = 31 * 99 * 10;
+
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct Spec {
@@ -129,6 +132,12 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Written> {
     if spec.counties == 0 {
         return Err(Error::Usage("--counties must be at least 1".into()));
     }
+    if spec.counties > MAX_COUNTIES {
+        return Err(Error::Usage(format!(
+            "--counties {}: at most {MAX_COUNTIES} (31 provinces × 99 prefectures × 10 county numbers; a county code has 6 digits)",
+            spec.counties
+        )));
+    }
     if spec.first_year > spec.last_year
         || (spec.first_year as i64) < model::YEAR_RANGE.0
         || (spec.last_year as i64) > model::YEAR_RANGE.1
@@ -184,15 +193,22 @@ fn county_rng(seed: u64, index: usize) -> ChaCha8Rng {
     rng
 }
 
+/// Where county `i` of `n` sits: the number of provinces used, its province (index into [`PROVINCES`]), its
+/// prefecture number and its county number.
+fn numbering(i: usize, n: usize) -> (usize, usize, usize, usize) {
+    let n_provinces = n.div_ceil(92).max(n.div_ceil(10).min(3)).min(PROVINCES.len());
+    let k = i / n_provinces; // index of the county within its province
+    let pref = k / 10 + 1; // ten counties per prefecture, numbered 01..
+    let num = k % 10 + 21; // counties numbered 21..30: never a real district (01–20) or city (81+) number
+    (n_provinces, i % n_provinces, pref, num)
+}
+
 fn make_counties(spec: &Spec) -> Vec<County> {
     let n = spec.counties;
-    let n_provinces = n.div_ceil(92).max(n.div_ceil(10).min(3)).min(PROVINCES.len());
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let (pcode, pname, region) = PROVINCES[i % n_provinces];
-        let k = i / n_provinces; // index of the county within its province
-        let pref = k / 10 + 1; // ten counties per prefecture, numbered 01..
-        let num = k % 10 + 21; // counties numbered 21..30: never a real district (01–20) or city (81+) number
+        let (n_provinces, p, pref, num) = numbering(i, n);
+        let (pcode, pname, region) = PROVINCES[p];
         let mut rng = county_rng(spec.seed, i);
         let region_wealth = match region {
             "east" => 1.3,
@@ -598,5 +614,18 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), 400);
+    }
+
+    #[test]
+    fn generate_refuses_more_counties_than_six_digit_codes_can_number() {
+        // The largest count still numbers every county with 6 digits (prefectures up to 99) …
+        let (_, _, pref, num) = numbering(MAX_COUNTIES - 1, MAX_COUNTIES);
+        assert_eq!((pref, num), (99, 30));
+        // … one more would need a prefecture 100 (a 7-digit code): refused before anything is written.
+        assert_eq!(numbering(MAX_COUNTIES, MAX_COUNTIES + 1).2, 100);
+        let dir = tempfile::tempdir().unwrap();
+        let err = generate(&dir.path().join("x"), &spec(30_700)).unwrap_err();
+        assert!(matches!(&err, Error::Usage(m) if m.contains("at most 30690")), "{err}");
+        assert!(!dir.path().join("x").exists());
     }
 }

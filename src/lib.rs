@@ -3,14 +3,17 @@
 //! Code map (see ARCHITECTURE.md for the pipeline and invariants):
 //! - [`model`]: the data contract: canonical tables, columns, Chinese aliases, codes, the indicator catalogue.
 //! - [`ingest`]: reading files (CSV in UTF-8/GBK, Excel, Parquet), validating them, loading them all-or-nothing.
-//! - [`warehouse`]: the only module that opens DuckDB: schema, load transaction, queries as Arrow.
+//! - [`warehouse`]: the only module that opens DuckDB: schema, load transaction, queries as Arrow, and an
+//!   in-memory engine for files and scheme expressions.
 //! - [`bridge`]: zero-copy Arrow hand-over between Polars and DuckDB.
 //! - [`output`]: formatting Arrow results as table, CSV, JSON, Parquet or xlsx.
 //! - [`balance`]: level units, weighted inter-school CVs (差异系数), verdicts, the school rule and shortfalls.
 //! - [`equity`]: Gini, Theil, MLD, McLoone, Verstegen, percentile ranges, urban–rural decompositions.
 //! - [`growth`]: year-on-year and window growth, ranks, crosswalks, funding rule checks.
 //! - [`evaluate`]: evaluation schemes as data, scoring, grades, ranking.
+//! - [`export`]: every table as Parquet or CSV files, replacing only what an earlier export wrote.
 //! - [`queries`]: the named queries of `queries/` and their parameters.
+//! - [`results`]: the stored metric tables, declared once, and what each row depends on.
 //! - [`generate`]: deterministic synthetic data at any scale.
 //! - [`cmd`]: one module per subcommand; thin wrappers over the above.
 //! - [`error`]: input problems with file/line/column/value, and the exit-code table.
@@ -21,10 +24,12 @@ pub mod equity;
 pub mod cmd;
 pub mod error;
 pub mod evaluate;
+pub mod export;
 pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod queries;
+pub mod results;
 pub mod warehouse;

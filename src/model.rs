@@ -200,20 +200,20 @@ pub const SCHOOLS: &[ColumnSpec] = &[
     col("school_name", &["学校名称"], Kind::Text),
     col("school_type", &["办学类型"], Kind::SchoolType),
     col("urban_rural_code", &["城乡分类代码", "城乡分类"], Kind::UrbanRural),
-    opt("primary_students", &["小学在校生数"], Kind::Count),
-    opt("junior_students", &["初中在校生数"], Kind::Count),
-    opt("senior_students", &["高中在校生数"], Kind::Count),
-    opt("primary_classes", &["小学班数"], Kind::Count),
-    opt("junior_classes", &["初中班数"], Kind::Count),
-    opt("max_class_size", &["最大班额"], Kind::Count),
+    with_unit(opt("primary_students", &["小学在校生数"], Kind::Count), "人"),
+    with_unit(opt("junior_students", &["初中在校生数"], Kind::Count), "人"),
+    with_unit(opt("senior_students", &["高中在校生数"], Kind::Count), "人"),
+    with_unit(opt("primary_classes", &["小学班数"], Kind::Count), "个"),
+    with_unit(opt("junior_classes", &["初中班数"], Kind::Count), "个"),
+    with_unit(opt("max_class_size", &["最大班额"], Kind::Count), "人"),
     with_unit(opt("teaching_area_m2", &["教学及辅助用房面积"], Kind::Amount), "㎡"),
     with_unit(opt("sports_area_m2", &["体育运动场馆面积"], Kind::Amount), "㎡"),
     with_unit(opt("equipment_value_yuan", &["教学仪器设备值"], Kind::Amount), "元"),
-    opt("computers", &["教学用计算机台数"], Kind::Count),
-    opt("books", &["图书册数"], Kind::Count),
-    opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count),
-    opt("music_rooms", &["音乐专用教室数"], Kind::Count),
-    opt("art_rooms", &["美术专用教室数"], Kind::Count),
+    with_unit(opt("computers", &["教学用计算机台数"], Kind::Count), "台"),
+    with_unit(opt("books", &["图书册数"], Kind::Count), "册"),
+    with_unit(opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count), "间"),
+    with_unit(opt("music_rooms", &["音乐专用教室数"], Kind::Count), "间"),
+    with_unit(opt("art_rooms", &["美术专用教室数"], Kind::Count), "间"),
     ColumnSpec {
         name: "indoor_sports_area_m2",
         zh: &["室内体育用房面积"],
@@ -222,16 +222,16 @@ pub const SCHOOLS: &[ColumnSpec] = &[
         nullable: true,
         unit: Some("㎡"),
     },
-    opt("primary_teachers", &["小学专任教师数"], Kind::Count),
-    opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count),
-    opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count),
-    opt("primary_backbone_teachers", &["小学县级以上骨干教师数"], Kind::Count),
-    opt("primary_pe_art_teachers", &["小学体育艺术专任教师数"], Kind::Count),
-    opt("junior_teachers", &["初中专任教师数"], Kind::Count),
-    opt("junior_degree_teachers", &["初中高于规定学历教师数"], Kind::Count),
-    opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count),
-    opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count),
-    opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count),
+    with_unit(opt("primary_teachers", &["小学专任教师数"], Kind::Count), "人"),
+    with_unit(opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count), "人"),
+    with_unit(opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count), "人"),
+    with_unit(opt("primary_backbone_teachers", &["小学县级以上骨干教师数"], Kind::Count), "人"),
+    with_unit(opt("primary_pe_art_teachers", &["小学体育艺术专任教师数"], Kind::Count), "人"),
+    with_unit(opt("junior_teachers", &["初中专任教师数"], Kind::Count), "人"),
+    with_unit(opt("junior_degree_teachers", &["初中高于规定学历教师数"], Kind::Count), "人"),
+    with_unit(opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count), "人"),
+    with_unit(opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count), "人"),
+    with_unit(opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count), "人"),
 ];
 
 pub const COUNTY_INDICATORS: &[ColumnSpec] = &[
@@ -250,39 +250,86 @@ pub struct IndicatorSpec {
     pub name_zh: &'static str,
     /// The unit values are stored in: 元, 人, %, 1 (a ratio or coefficient) or 0/1 (a yes/no verdict).
     pub unit: &'static str,
+    /// The plausible values, inclusive; a value outside is refused at ingest.
+    pub range: (f64, f64),
 }
 
-const fn ind(id: &'static str, name_zh: &'static str, unit: &'static str) -> IndicatorSpec {
-    IndicatorSpec { id, name_zh, unit }
+/// Plausible ranges: money per county, money per pupil, pay per teacher, head counts, rates, coefficients.
+const COUNTY_MONEY: (f64, f64) = (0.0, 1e12);
+const PER_PUPIL: (f64, f64) = (0.0, 1e6);
+const PAY: (f64, f64) = (0.0, 1e7);
+const HEADS: (f64, f64) = (0.0, 1e8);
+const PERCENT: (f64, f64) = (0.0, 100.0);
+const COEFFICIENT: (f64, f64) = (0.0, 10.0);
+const YES_NO: (f64, f64) = (0.0, 1.0);
+
+const fn ind(id: &'static str, name_zh: &'static str, unit: &'static str, range: (f64, f64)) -> IndicatorSpec {
+    IndicatorSpec { id, name_zh, unit, range }
 }
 
 /// Indicators a county reports (or that the reference report states). Rates are in percent (98.03, not 0.9803).
 pub const INDICATORS: &[IndicatorSpec] = &[
-    ind("edu_budget_expenditure", "一般公共预算教育支出", "元"),
-    ind("edu_budget_students", "在校学生数", "人"),
-    ind("edu_expenditure_per_student", "生均一般公共预算教育支出", "元"),
-    ind("public_funds_standard_primary", "小学生均公用经费标准", "元"),
-    ind("public_funds_standard_junior", "初中生均公用经费标准", "元"),
-    ind("public_funds_standard_special", "特殊教育生均公用经费标准", "元"),
-    ind("county_matching_required", "县级应配套资金", "元"),
-    ind("county_matching_paid", "县级实配套资金", "元"),
-    ind("preschool_gross_enrolment_rate", "学前三年毛入园率", "%"),
-    ind("puhui_coverage_rate", "普惠性幼儿园覆盖率（在园幼儿普惠率）", "%"),
-    ind("public_kindergarten_share", "公办园在园幼儿占比", "%"),
-    ind("puhui_kindergarten_share", "普惠性幼儿园占比（按园数）", "%"),
-    ind("public_kindergarten_count_share", "公办幼儿园占比（按园数）", "%"),
-    ind("teacher_avg_salary", "教师平均工资收入", "元"),
-    ind("civil_servant_avg_salary", "当地公务员平均工资收入", "元"),
-    ind("junior_retention_rate", "初中三年巩固率", "%"),
-    ind("disabled_enrolment_rate", "残疾儿童少年入学率", "%"),
-    ind("social_recognition_rate", "社会认可度", "%"),
-    ind("school_layout_plan", "学校布局规划合理（县报，1 是 0 否）", "0/1"),
-    ind("school_charter", "中小学校章程建设全覆盖（县报，1 是 0 否）", "0/1"),
-    ind("reported_basic_cv_primary", "小学综合差异系数（县报）", "1"),
-    ind("reported_basic_cv_junior", "初中综合差异系数（县报）", "1"),
-    ind("reported_quality_cv_primary", "小学优质均衡资源配置差异系数（县报）", "1"),
-    ind("reported_quality_cv_junior", "初中优质均衡资源配置差异系数（县报）", "1"),
+    ind("edu_budget_expenditure", "一般公共预算教育支出", "元", COUNTY_MONEY),
+    ind("edu_budget_students", "在校学生数", "人", HEADS),
+    ind("edu_expenditure_per_student", "生均一般公共预算教育支出", "元", PER_PUPIL),
+    ind("public_funds_standard_primary", "小学生均公用经费标准", "元", PER_PUPIL),
+    ind("public_funds_standard_junior", "初中生均公用经费标准", "元", PER_PUPIL),
+    ind("public_funds_standard_special", "特殊教育生均公用经费标准", "元", PER_PUPIL),
+    ind("county_matching_required", "县级应配套资金", "元", COUNTY_MONEY),
+    ind("county_matching_paid", "县级实配套资金", "元", COUNTY_MONEY),
+    // A gross rate counts pupils of any age over the children of the age: it may pass 100%.
+    ind("preschool_gross_enrolment_rate", "学前三年毛入园率", "%", (0.0, 200.0)),
+    ind("puhui_coverage_rate", "普惠性幼儿园覆盖率（在园幼儿普惠率）", "%", PERCENT),
+    ind("public_kindergarten_share", "公办园在园幼儿占比", "%", PERCENT),
+    ind("puhui_kindergarten_share", "普惠性幼儿园占比（按园数）", "%", PERCENT),
+    ind("public_kindergarten_count_share", "公办幼儿园占比（按园数）", "%", PERCENT),
+    ind("teacher_avg_salary", "教师平均工资收入", "元", PAY),
+    ind("civil_servant_avg_salary", "当地公务员平均工资收入", "元", PAY),
+    ind("junior_retention_rate", "初中三年巩固率", "%", (0.0, 200.0)),
+    ind("disabled_enrolment_rate", "残疾儿童少年入学率", "%", PERCENT),
+    ind("social_recognition_rate", "社会认可度", "%", PERCENT),
+    ind("school_layout_plan", "学校布局规划合理（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("school_charter", "中小学校章程建设全覆盖（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("reported_basic_cv_primary", "小学综合差异系数（县报）", "1", COEFFICIENT),
+    ind("reported_basic_cv_junior", "初中综合差异系数（县报）", "1", COEFFICIENT),
+    ind("reported_quality_cv_primary", "小学优质均衡资源配置差异系数（县报）", "1", COEFFICIENT),
+    ind("reported_quality_cv_junior", "初中优质均衡资源配置差异系数（县报）", "1", COEFFICIENT),
 ];
+
+impl IndicatorSpec {
+    /// Why a value (in the catalogue's unit) is implausible for this indicator, if it is.
+    pub fn implausible(&self, v: f64) -> Option<String> {
+        let (lo, hi) = self.range;
+        if v < 0.0 {
+            return Some(format!("a non-negative value for {}", self.id));
+        }
+        if self.unit == "%" && v > 0.0 && v <= 1.0 {
+            return Some(format!(
+                "a percent for {} (rates are in percent: 98.03, not 0.9803); the value looks like a fraction",
+                self.id
+            ));
+        }
+        if self.unit == "0/1" && v != 0.0 && v != 1.0 {
+            return Some(format!("1 (yes) or 0 (no) for {}", self.id));
+        }
+        (v < lo || v > hi).then(|| format!("a value from {} to {} {} for {}", num(lo), num(hi), self.unit, self.id))
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.abs() >= 1e6 { format!("{x:e}") } else { format!("{x}") }
+}
+
+impl IndicatorSpec {
+    /// The plausible values as `datasets/README.md` lists them.
+    pub fn range_text(&self) -> String {
+        match self.unit {
+            "0/1" => "0 or 1".into(),
+            "%" => format!("{}–{} (not in (0, 1]: percent, not fractions)", num(self.range.0), num(self.range.1)),
+            _ => format!("{}–{}", num(self.range.0), num(self.range.1)),
+        }
+    }
+}
 
 /// Finds a catalogued indicator by id or by its Chinese name.
 pub fn indicator(raw: &str) -> Option<&'static IndicatorSpec> {
@@ -290,28 +337,63 @@ pub fn indicator(raw: &str) -> Option<&'static IndicatorSpec> {
     INDICATORS.iter().find(|i| i.id == raw || i.name_zh == raw)
 }
 
-/// Factor that converts a value written in `from` into `to`, for the unit pairs real files use.
+/// The base units, each with the ways files write it. A canonical unit is the first of its list.
+const UNIT_NAMES: &[&[&str]] = &[
+    &["元", "元/生", "元/人", "元/生·年", "元/生/年", "元/年", "yuan"],
+    &["㎡", "m2", "m²", "平方米", "平米"],
+    &["人", "名", "人数", "个", "位"],
+    &["个", "班"],
+    &["台"],
+    &["册", "本"],
+    &["间", "个", "室"],
+    &["%", "％"],
+    &["1"],
+    &["0/1"],
+];
+
+/// Multipliers written before a unit (万元, 千台, 万册 …).
+const UNIT_PREFIXES: &[(&str, f64)] = &[("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("十万", 1e5), ("万", 1e4), ("千", 1e3), ("百", 1e2)];
+
+/// The ways of writing the canonical unit `to`.
+fn spellings(to: &str) -> Option<&'static [&'static str]> {
+    UNIT_NAMES.iter().copied().find(|names| names[0] == to)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Factor that converts a value written in `from` into the canonical unit `to`: one of the spellings of `to`
+/// (1), or one of them after a multiplier (万元 → 元: 10⁴, 千台 → 台: 10³). None when `from` is another unit.
 pub fn unit_factor(from: &str, to: &str) -> Option<f64> {
-    let norm = |u: &str| -> String {
-        match u.trim() {
-            "m2" | "m²" | "平方米" => "㎡".into(),
-            "元/生" | "元/人" | "元/生·年" | "元/生/年" => "元".into(),
-            "个" | "名" | "人数" => "人".into(),
-            other => other.into(),
-        }
-    };
-    let (from, to) = (norm(from), norm(to));
-    if from == to || from.is_empty() {
+    let from = from.trim();
+    if from.is_empty() {
         return Some(1.0);
     }
-    match (from.as_str(), to.as_str()) {
-        ("万元", "元") => Some(1e4),
-        ("亿元", "元") => Some(1e8),
-        ("千元", "元") => Some(1e3),
-        ("万㎡", "㎡") => Some(1e4),
-        ("万人", "人") => Some(1e4),
-        _ => None,
+    let names = spellings(to)?;
+    if names.iter().any(|n| same_name(n, from)) {
+        return Some(1.0);
     }
+    UNIT_PREFIXES
+        .iter()
+        .find_map(|(p, f)| from.strip_prefix(p).filter(|rest| names.iter().any(|n| same_name(n, rest))).map(|_| *f))
+}
+
+/// Whether a text names a unit countyedu knows (any base unit, with or without a multiplier).
+pub fn is_unit(text: &str) -> bool {
+    UNIT_NAMES.iter().any(|names| unit_factor(text, names[0]).is_some())
+}
+
+/// The canonical unit a unit written in a file converts into, and the factor (`万元` → (`元`, 10⁴)); for a unit
+/// that several bases share (个), the first base.
+pub fn canonical_unit(text: &str) -> Option<(&'static str, f64)> {
+    UNIT_NAMES.iter().find_map(|names| unit_factor(text, names[0]).map(|f| (names[0], f)))
+}
+
+/// The units a column in `to` accepts, for a message.
+pub fn unit_spellings(to: &str) -> String {
+    let names = spellings(to).unwrap_or(&[]);
+    format!("{} (or with 万, 千, 亿 … before it)", names.join(", "))
 }
 
 /// Splits a header such as `教学仪器设备值（万元）` into the name and the unit it names.
@@ -387,9 +469,28 @@ mod tests {
     #[test]
     fn units_convert_only_between_known_pairs() {
         assert_eq!(unit_factor("万元", "元"), Some(1e4));
+        assert_eq!(unit_factor("亿元", "元"), Some(1e8));
         assert_eq!(unit_factor("元/生", "元"), Some(1.0));
         assert_eq!(unit_factor("%", "%"), Some(1.0));
         assert_eq!(unit_factor("%", "元"), None);
+        assert_eq!(unit_factor("万人", "人"), Some(1e4));
+        assert_eq!(unit_factor("千台", "台"), Some(1e3));
+        assert_eq!(unit_factor("万册", "册"), Some(1e4));
+        assert_eq!(unit_factor("M2", "㎡"), Some(1.0));
+        assert_eq!(unit_factor("美元", "册"), None);
+        assert_eq!(unit_factor("斤", "元"), None);
+        assert!(is_unit("万元") && is_unit("个") && !is_unit("全称") && !is_unit("斤"));
+        assert_eq!(canonical_unit("万元"), Some(("元", 1e4)));
+    }
+
+    #[test]
+    fn implausible_indicator_values_are_named() {
+        let rate = indicator("social_recognition_rate").unwrap();
+        assert!(rate.implausible(0.98).unwrap().contains("looks like a fraction"));
+        assert!(rate.implausible(980.0).unwrap().contains("from 0 to 100 %"));
+        assert_eq!(rate.implausible(98.0), None);
+        assert!(indicator("school_charter").unwrap().implausible(7.0).unwrap().contains("1 (yes) or 0 (no)"));
+        assert_eq!(indicator("preschool_gross_enrolment_rate").unwrap().implausible(102.5), None);
     }
 
     #[test]
@@ -404,7 +505,14 @@ mod tests {
             }
         }
         for i in INDICATORS {
-            assert!(doc.contains(&format!("| `{}` | {} | {} |", i.id, i.name_zh, i.unit)), "datasets/README.md lacks {}", i.id);
+            let row = format!("| `{}` | {} | {} | {} |", i.id, i.name_zh, i.unit, i.range_text());
+            assert!(doc.contains(&row), "datasets/README.md lacks {row}");
+        }
+        for c in Table::Schools.columns().iter().filter(|c| c.unit.is_some()) {
+            let unit = c.unit.unwrap();
+            assert!(doc.contains(&format!("| `{}` | {} |", c.name, c.zh.join(", "))), "{}", c.name);
+            let line = doc.lines().find(|l| l.starts_with(&format!("| `{}` |", c.name))).unwrap();
+            assert!(line.contains(&format!("({unit})")), "datasets/README.md must give the unit of {}: {line}", c.name);
         }
     }
 

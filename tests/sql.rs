@@ -2,7 +2,7 @@
 
 mod workdir;
 
-use workdir::{Workdir, repo};
+use workdir::Workdir;
 
 fn loaded() -> Workdir {
     Workdir::loaded(&["sample", "gaoping"])

@@ -164,6 +164,18 @@ pub fn level_units(schools: LazyFrame, cfg: &Config) -> LazyFrame {
     concat(units, UnionArgs::default()).expect("same schema").filter(col("students").gt(lit(0.0)))
 }
 
+/// The county-years whose schools report no compulsory-stage pupils at all (every school 0 or empty): they have
+/// no level units, hence no CVs, and the commands say so rather than leave them out silently.
+pub fn without_pupils(schools: LazyFrame) -> LazyFrame {
+    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0));
+    schools
+        .group_by([col("year"), col("county_code")])
+        .agg([len().cast(DataType::Int64).alias("schools"), pupils.sum().alias("pupils")])
+        .filter(col("pupils").eq(lit(0.0)))
+        .select([col("year"), col("county_code"), col("schools")])
+        .sort(["year", "county_code"], SortMultipleOptions::default())
+}
+
 /// An indicator's value per unit.
 pub fn value(i: &Indicator) -> Expr {
     lit(i.per) * col(i.numerator) / col("students")
@@ -263,7 +275,8 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
             grouped.clone().select(cols)
         })
         .collect();
-    let sd = col("var").sqrt();
+    // Equal schools have a variance of rounding noise (a CV of 3.9e-17): a spread below 1e-12 of the mean is none.
+    let sd = when(col("var").lt_eq(col("mean").pow(2) * lit(1e-24))).then(lit(0.0)).otherwise(col("var").sqrt());
     Ok(concat(parts, UnionArgs::default())?
         .with_columns([
             when(col("n_schools").gt(lit(0))).then(sd.clone()).otherwise(lit(NULL).cast(DataType::Float64)).alias("sd"),
@@ -472,26 +485,34 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
 }
 
 /// Per (year, county_code): of the compulsory schools (special-education schools left out), the percent whose
-/// largest class is within the limit (`class_size_rate`, over schools that report it) and the percent whose
-/// pupils are within the school-size limit (`school_size_rate`).
+/// largest class is within the limit (`class_size_rate`, over the schools that report their largest class) and
+/// the percent within the school-size limit (`school_size_rate`, over the schools whose size is known). A
+/// school's size is its compulsory-stage pupils (小学 + 初中; senior pupils of complete secondary and twelve-year
+/// schools do not count against the limit); it is unknown when neither is reported, and such a school is counted
+/// in `school_size_unknown`, never as within the limit. `class_size_unknown` counts the schools without a
+/// largest class.
 pub fn size_rates(schools: LazyFrame, cfg: &Config) -> LazyFrame {
     let s = cfg.size;
     let primary_only = col("school_type").is_in(lit(Series::new("t".into(), ["primary", "teaching_point"])).implode(false), false);
     let combined = col("school_type").is_in(lit(Series::new("t".into(), ["nine_year", "twelve_year"])).implode(false), false);
     let class_limit = when(primary_only).then(lit(s.class_max_primary)).otherwise(lit(s.class_max_junior));
     let school_limit = when(combined).then(lit(s.school_max_combined)).otherwise(lit(s.school_max));
-    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0)) + f("senior_students").fill_null(lit(0.0));
+    let known = col("primary_students").is_not_null().or(col("junior_students").is_not_null());
+    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0));
+    let rate = |ok: &str| col(ok).cast(DataType::Float64).mean() * lit(100.0);
     schools
         .filter(col("school_type").neq(lit("special")))
         .with_columns([
             f("max_class_size").lt_eq(class_limit).alias("class_ok"),
-            pupils.lt_eq(school_limit).alias("school_ok"),
+            when(known).then(pupils.lt_eq(school_limit)).otherwise(lit(NULL).cast(DataType::Boolean)).alias("school_ok"),
         ])
         .group_by([col("year"), col("county_code")])
         .agg([
             len().cast(DataType::Int64).alias("schools"),
-            (col("class_ok").cast(DataType::Float64).mean() * lit(100.0)).alias("class_size_rate"),
-            (col("school_ok").cast(DataType::Float64).mean() * lit(100.0)).alias("school_size_rate"),
+            rate("class_ok").alias("class_size_rate"),
+            col("class_ok").null_count().cast(DataType::Int64).alias("class_size_unknown"),
+            rate("school_ok").alias("school_size_rate"),
+            col("school_ok").null_count().cast(DataType::Int64).alias("school_size_unknown"),
         ])
         .sort(["year", "county_code"], SortMultipleOptions::default())
 }

@@ -280,3 +280,29 @@ fn class_and_school_sizes_against_their_limits() {
     assert!((get("class_size_rate") - 200.0 / 3.0).abs() < 1e-9, "2 of the 3 reporting schools");
     assert_eq!(get("school_size_rate"), 75.0);
 }
+
+#[test]
+fn schools_of_unknown_size_are_not_counted_as_within_the_limit() {
+    // 3000 pupils, and two schools that report no pupils at all: 0 of the 1 known school is within 2000.
+    let nan = f64::NAN;
+    let s = schools(
+        &[
+            &[("primary_students", 3000.0)],
+            &[("primary_students", nan), ("junior_students", nan), ("senior_students", nan)],
+            &[("primary_students", nan), ("junior_students", nan), ("senior_students", nan)],
+        ],
+        &["primary"; 3],
+    );
+    let t = size_rates(s, &Config::default()).collect().unwrap();
+    let get = |c: &str| t.column(c).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().get(0);
+    assert_eq!(get("school_size_rate"), Some(0.0));
+    assert_eq!(get("school_size_unknown"), Some(2.0));
+}
+
+#[test]
+fn school_size_counts_compulsory_pupils_only() {
+    // A complete secondary school of 1,900 junior and 1,500 senior pupils is within 2000: seniors do not count.
+    let s = schools(&[&[("junior_students", 1900.0), ("senior_students", 1500.0)]], &["complete_secondary"]);
+    let t = size_rates(s, &Config::default()).collect().unwrap();
+    assert_eq!(t.column("school_size_rate").unwrap().f64().unwrap().get(0), Some(100.0));
+}

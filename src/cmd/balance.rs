@@ -23,13 +23,22 @@ use crate::output::OutputArgs;
 /// the school's share of the county's variance (schools that raise the CVs most first); --shortfall the
 /// shortfalls summed per county. Results are also stored in the warehouse: balance_cv, balance_verdicts and
 /// balance_schools (one row per school unit, the 7 indicators side by side); a run with --county/--year replaces
-/// only those county-years; --no-store leaves the warehouse untouched (read-only access is enough).
+/// exactly the stored rows of those counties and years; --no-store leaves the warehouse untouched (read-only
+/// access is enough).
+///
+/// Indicator ids (the `indicator` column, and INDICATOR in scheme metrics such as cv:STANDARD:LEVEL:INDICATOR):
+///   basic (8): teach_area_per_student, sports_area_per_student, equipment_value_per_student,
+///     computers_per_100, books_per_student, teachers_per_student, degree_teachers_per_student,
+///     titled_teachers_per_student
+///   quality (7): degree_teachers_per_100, backbone_teachers_per_100, pe_art_teachers_per_100,
+///     teach_area_per_student, sports_area_per_student, equipment_value_per_student,
+///     multimedia_rooms_per_100
 ///
 /// Examples:
 ///   countyedu balance --db countyedu-demo.duckdb --year 2023 --county 140121
 ///   countyedu balance --verdicts --standard quality --output verdicts.csv --bom
 ///   countyedu balance --schools --county 140121 --year 2023 --level junior
-///   countyedu balance --config shanxi-balance.toml --shortfall
+///   countyedu balance --config config/balance.toml --shortfall
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -83,6 +92,7 @@ pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> 
 
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
+    let plan = args.out.plan()?;
     let per_school = args.schools || args.shortfall;
     if per_school && m.standard.as_deref() == Some("basic") {
         return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
@@ -97,7 +107,7 @@ pub fn run(args: Args) -> Result<()> {
     if !m.no_store {
         let (schools, verdicts) = (schools.clone().expect("computed"), verdicts.clone().expect("computed"));
         let mut tables = [("balance_cv", cv.clone()), ("balance_verdicts", verdicts), ("balance_schools", schools)];
-        wh.store_results(&mut tables, (!m.unfiltered()).then_some(&["year", "county_code"][..]))?;
+        wh.store_results(&mut tables, &m.scope())?;
     }
     let shown = if args.verdicts {
         verdicts.expect("computed").lazy()
@@ -112,7 +122,7 @@ pub fn run(args: Args) -> Result<()> {
     } else if args.shortfall {
         shown = shortfall(balance::school_rows(shown, &cfg));
     }
-    metric::print(&args.out, shown)
+    metric::print(&plan, shown)
 }
 
 /// What each county lacks, per level and indicator: schools below the standard and the summed shortfall.

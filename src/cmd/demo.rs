@@ -10,24 +10,59 @@ use polars::prelude::*;
 use crate::balance::Config;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Options};
-use crate::output::{Format, OutputArgs};
-use crate::warehouse::{Access, Warehouse};
+use crate::output::{Format, OutputArgs, Plan};
+use crate::warehouse::{self, Access, Scope, Warehouse};
+
+/// The `countyedu_meta` key that marks who created a warehouse, and the mark of the demo.
+const CREATED_BY: &str = "created_by";
+const DEMO: &str = "demo";
+
+/// Removes an earlier demo warehouse at `path` so that the demo can start afresh; anything else there (a user's
+/// warehouse, another DuckDB file, any file) is refused and left untouched.
+fn replace_demo_warehouse(path: &std::path::Path) -> Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let refuse = |why: String| {
+        Error::Usage(format!(
+            "{}: {why}; the demo replaces only a warehouse it created itself. Name another file with --db \
+             (or unset COUNTYEDU_DB)",
+            path.display()
+        ))
+    };
+    let created_by = match Warehouse::open(path, Access::ReadOnly) {
+        Ok(wh) => wh.meta(CREATED_BY),
+        Err(e) => return Err(refuse(format!("exists and is not a demo warehouse ({e})"))),
+    };
+    if created_by.as_deref() != Some(DEMO) {
+        return Err(refuse("is a countyedu warehouse the demo did not create".into()));
+    }
+    std::fs::remove_file(path)?;
+    let wal = warehouse::wal_path(path);
+    if wal.exists() {
+        std::fs::remove_file(wal)?;
+    }
+    Ok(())
+}
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
 /// Reads datasets/sample (24 synthetic counties in 3 provinces, 2019–2023) and datasets/gaoping
-/// (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, replacing an
-/// earlier demo warehouse, then prints table sizes and an overview per province and year. Query it
-/// afterwards with `countyedu sql --db countyedu-demo.duckdb "…"`.
+/// (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints
+/// table sizes and an overview per province and year. Query it afterwards with
+/// `countyedu sql --db countyedu-demo.duckdb "…"`.
+///
+/// The demo replaces only a warehouse it created itself (marked in countyedu_meta): any other
+/// file at --db (or COUNTYEDU_DB) is refused with exit 2 and left as it is.
 ///
 /// Examples:
 ///   countyedu demo
-///   countyedu demo --db /tmp/demo.duckdb --format csv
+///   countyedu demo --db demo2.duckdb --out-dir out2 --format csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The demo warehouse (recreated on every run).
-    #[arg(long, default_value = "countyedu-demo.duckdb", value_name = "PATH")]
+    /// The demo warehouse (recreated on every run; only a demo warehouse is ever replaced).
+    #[arg(long, env = "COUNTYEDU_DB", default_value = "countyedu-demo.duckdb", value_name = "PATH")]
     pub db: PathBuf,
     /// Folders to load [default: datasets/sample and datasets/gaoping].
     #[arg(long, value_name = "DIR")]
@@ -58,12 +93,10 @@ pub fn run(args: Args) -> Result<()> {
             return Err(Error::Usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
         }
     }
-    for path in [args.db.clone(), PathBuf::from(format!("{}.wal", args.db.display()))] {
-        if path.exists() {
-            std::fs::remove_file(&path)?;
-        }
-    }
-    let wh = Warehouse::open(&args.db, Access::ReadWrite)?;
+    let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
+    replace_demo_warehouse(&args.db)?;
+    let wh = Warehouse::open(&args.db, Access::Create)?;
+    wh.set_meta(CREATED_BY, DEMO)?;
     let summary = ingest::ingest(&wh, &data, &Options::default(), &mut ())?;
     for w in &summary.warnings {
         eprintln!("warning: {w}");
@@ -72,7 +105,6 @@ pub fn run(args: Args) -> Result<()> {
     for (table, n) in wh.table_counts()? {
         eprintln!("  {table:<18} {:>10} rows", thousands(n));
     }
-    let out = OutputArgs { format: Some(args.out.format.unwrap_or(Format::Table)), ..args.out.clone() };
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
     // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them.
     let cfg = Config::default();
@@ -97,7 +129,7 @@ pub fn run(args: Args) -> Result<()> {
             ("growth", yoy),
             ("growth_checks", growth_checks),
         ],
-        None,
+        &Scope::all(),
     )?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
@@ -116,15 +148,15 @@ pub fn run(args: Args) -> Result<()> {
     let scheme_path = criteria("national.toml");
     let scheme = Scheme::load(&scheme_path).map_err(Error::Usage)?;
     let year = 2023;
-    let (_, summary) = super::evaluate::evaluate_in(&wh, &scheme, year, &Standards::national(), true)?;
+    let (rows, summary) = super::evaluate::evaluate_in(&wh, &scheme, &scheme_path, year, &Standards::national(), false)?;
+    super::evaluate::store(&wh, &scheme, year, &rows, &summary)?;
     std::fs::create_dir_all(&args.out_dir)?;
     let top = super::rank::ranking(&scheme, &summary, None, false)?.limit(10);
     eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
     super::metric::print(&out, top)?;
     for file in ["ranking.csv", "ranking.xlsx"] {
         let path = args.out_dir.join(file);
-        let to = OutputArgs { format: None, output: Some(path.clone()), bom: true };
-        super::metric::print(&to, super::rank::ranking(&scheme, &summary, None, true)?)?;
+        super::metric::print(&Plan::file(path.clone(), true)?, super::rank::ranking(&scheme, &summary, None, true)?)?;
         eprintln!("wrote {}", path.display());
     }
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());

@@ -7,6 +7,7 @@ use crate::balance;
 use crate::equity::{self, Across};
 use crate::error::{Error, Result};
 use crate::output::OutputArgs;
+use crate::warehouse::Scope;
 
 /// Equity measures per county, level, standard and indicator: cv, gini, theil_t, mld, mcloone, verstegen,
 /// p5, median, p95, restricted_range, federal_range_ratio, max_min_ratio.
@@ -42,21 +43,24 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
+    let plan = args.out.plan()?;
+    if args.across.is_some() && !m.county.is_empty() {
+        return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
+    }
     let (cfg, wh) = m.prepare()?;
     let units = m.units(&wh, &cfg)?;
-    let (table, result, replace_by): (&str, DataFrame, &[&str]) = match args.across {
-        None => ("equity", equity::equity_table(&units, &cfg)?, &["year", "county_code"]),
+    let (table, result, scope) = match args.across {
+        None => ("equity", equity::equity_table(&units, &cfg)?, m.scope()),
         Some(across) => {
-            if !m.county.is_empty() {
-                return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
-            }
             let cv = balance::cv_table(&units.lazy(), &cfg)?.collect()?;
             let counties = wh.county_areas()?;
-            ("equity_across", equity::across_table(&cv, &counties, across)?, &["year", "across"])
+            // Each grouping replaces only its own stored rows: prefecture and province results live side by side.
+            let scope = Scope::all().text("across", &[across.id().to_string()]).int("year", &m.year);
+            ("equity_across", equity::across_table(&cv, &counties, across)?, scope)
         }
     };
     if !m.no_store {
-        wh.store_results(&mut [(table, result.clone())], (!m.unfiltered()).then_some(replace_by))?;
+        wh.store_results(&mut [(table, result.clone())], &scope)?;
     }
-    metric::print(&args.out, m.filter(result.lazy(), true))
+    metric::print(&plan, m.filter(result.lazy(), true))
 }

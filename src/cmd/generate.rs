@@ -13,9 +13,9 @@ use crate::generate::{self, Spec};
 /// years) is about two million school-years.
 ///
 /// Examples:
-///   countyedu generate /tmp/sample --counties 24 --years 2019-2023
-///   countyedu generate /tmp/national --counties 2850 --years 2015-2024
-///   countyedu generate /tmp/gbk --counties 3 --years 2021-2021 --lang zh --encoding gbk
+///   countyedu generate generated/sample --counties 24 --years 2019-2023
+///   countyedu generate generated/one-year --counties 2850 --years 2024
+///   countyedu generate generated/gbk --counties 3 --years 2021-2021 --lang zh --encoding gbk
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

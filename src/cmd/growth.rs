@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::growth::{self, PerStudentSource, Recoding, Standards};
 use crate::model;
 use crate::output::OutputArgs;
-use crate::warehouse::{Access, Warehouse};
+use crate::warehouse::{Access, Scope, Warehouse};
 
 /// Growth of county series: year-on-year change, compound annual growth, ranks, and the funding rules.
 ///
@@ -99,7 +99,9 @@ pub fn load_standards(path: Option<&PathBuf>) -> Result<Standards> {
     Ok(standards)
 }
 
-fn read_crosswalk(path: &PathBuf) -> Result<Vec<Recoding>> {
+/// Reads a crosswalk file and checks it against the counties of the warehouse; every problem is listed with
+/// its line.
+fn read_crosswalk(path: &PathBuf, wh: &Warehouse) -> Result<Vec<Recoding>> {
     #[derive(serde::Deserialize)]
     struct Row {
         old_code: String,
@@ -110,7 +112,14 @@ fn read_crosswalk(path: &PathBuf) -> Result<Vec<Recoding>> {
     let mut out = Vec::new();
     for (i, row) in csv::Reader::from_reader(text.as_bytes()).deserialize::<Row>().enumerate() {
         let row = row.map_err(|e| Error::Usage(format!("{}:{}: {e} (expected old_code,new_code,year)", path.display(), i + 2)))?;
-        out.push(Recoding { old_code: row.old_code, new_code: row.new_code, year: row.year });
+        out.push(Recoding { old_code: row.old_code.trim().into(), new_code: row.new_code.trim().into(), year: row.year });
+    }
+    let counties: std::collections::HashSet<String> =
+        wh.county_areas()?.column("county_code")?.str()?.iter().flatten().map(String::from).collect();
+    let problems = growth::check_crosswalk(&out, &counties);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|(i, m)| format!("{}:{}: {m}", path.display(), i + 2)).collect();
+        return Err(Error::Usage(format!("the crosswalk is refused:\n{}", lines.join("\n"))));
     }
     Ok(out)
 }
@@ -143,6 +152,8 @@ pub fn run(args: Args) -> Result<()> {
     {
         return Err(Error::Usage(format!("--from {f} must be before --to {t}")));
     }
+    super::metric::check_counties(&args.county)?;
+    let plan = args.out.plan()?;
     let wh = args.db.open(if args.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
     let mut values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
     if !args.no_cv {
@@ -151,7 +162,7 @@ pub fn run(args: Args) -> Result<()> {
     let counties = wh.county_areas()?;
     let units: HashMap<String, String> = model::INDICATORS.iter().map(|i| (i.id.to_string(), i.unit.to_string())).collect();
     let recodings = match &args.crosswalk {
-        Some(p) => read_crosswalk(p)?,
+        Some(p) => read_crosswalk(p, &wh)?,
         None => Vec::new(),
     };
     let (values, notes) = growth::apply_crosswalk(values, &recodings, &units)?;
@@ -183,10 +194,15 @@ pub fn run(args: Args) -> Result<()> {
     );
     let window = if args.window { Some(growth::window(&series, &counties, years.0, years.1)?.collect()?) } else { None };
     if !args.no_store {
-        wh.store_results(&mut [("growth", yoy.clone()), ("growth_checks", checks.clone())], None)?;
+        wh.store_results(&mut [("growth", yoy.clone()), ("growth_checks", checks.clone())], &Scope::all())?;
         if let Some(w) = &window {
-            wh.store_results(&mut [("growth_window", w.clone())], Some(&["from_year", "to_year"]))?;
+            wh.store_results(&mut [("growth_window", w.clone())], &Scope::all().int("from_year", &[years.0]).int("to_year", &[years.1]))?;
         }
+    }
+    metric::unmatched(&series, "county_code", "--county", &args.county)?;
+    metric::unmatched(&series, "year", "--year", &args.year.iter().map(i32::to_string).collect::<Vec<_>>())?;
+    if !args.checks {
+        metric::unmatched(&series, "indicator", "--indicator", &args.indicator)?;
     }
 
     let mut shown = match (window, args.checks) {
@@ -214,5 +230,5 @@ pub fn run(args: Args) -> Result<()> {
             shown = shown.filter(col("year").lt_eq(lit(t)));
         }
     }
-    metric::print(&args.out, shown)
+    metric::print(&plan, shown)
 }

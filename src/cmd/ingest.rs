@@ -8,26 +8,36 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{DbArgs, thousands};
 use crate::error::Result;
-use crate::ingest::{self, Options, Progress, Summary, read::TextEncoding};
+use crate::ingest::{self, Options, Progress, Summary, TextEncoding};
 use crate::warehouse::Access;
 
 /// Load counties, schools and county indicators into the warehouse.
 ///
-/// PATHS are files or folders (searched recursively). Which table a file holds is read from its
-/// header; Chinese headers (县区代码, 学校标识码, 图书册数 …) are accepted. Formats: CSV in UTF-8
-/// (with or without BOM) or GBK/GB18030 (detected; --encoding overrides), TSV, Excel (.xlsx,
-/// --sheet), Parquet.
+/// PATHS are files or folders (searched recursively; hidden files, Office lock files ~$… and
+/// files of other kinds are skipped with a warning, and so are .txt files whose first line is not a
+/// countyedu header). Which table a file holds is read from its header; Chinese headers (县区代码,
+/// 学校标识码, 图书册数 …) are accepted. Formats: CSV in UTF-8 (with or without BOM), UTF-16 with
+/// BOM or GBK/GB18030 (detected; a UTF-8 file with stray bytes, or text that does not read as
+/// simplified Chinese, is refused: --encoding names the encoding instead, also big5 and
+/// shift-jis), TSV, Excel (.xlsx, .xlsm, .xlsb, .xls, .ods: every visible sheet whose first row is
+/// a countyedu header, each its own table; hidden sheets are skipped with a warning; --sheet picks
+/// sheets), Parquet (any column types; folder names such as year=2021/ fill columns the file lacks
+/// and must agree with the ones it has).
 ///
 /// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys,
 /// county codes known to `counties`), every problem is listed with file, line, column and value,
 /// and if there is any problem nothing is written (exit code 3). Loading a county-year again
 /// replaces its schools; an indicator replaces the same indicator of that county-year; a county
-/// replaces its row.
+/// replaces its row. The stored metrics of every county-year a load replaces (balance, equity,
+/// growth, evaluations, …) are removed in the same transaction, and the summary says which.
+///
+/// The warehouse (--db) is created when no file exists there; an existing file must be a countyedu
+/// warehouse (exit 5 otherwise: ingest never writes into another DuckDB file).
 ///
 /// Examples:
-///   countyedu ingest datasets/sample
-///   countyedu ingest --db prov.duckdb counties.csv schools_2021.xlsx --sheet 学校
-///   countyedu ingest --encoding gbk 县级指标.csv
+///   countyedu ingest datasets/sample datasets/gaoping
+///   countyedu ingest --db prov.duckdb datasets/sample/counties.csv datasets/gaoping
+///   countyedu ingest --encoding gbk tests/data/good/gbk_schools.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -38,16 +48,43 @@ pub struct Args {
     pub db: DbArgs,
     /// Text encoding of CSV files, instead of detecting it.
     #[arg(long, value_enum)]
-    pub encoding: Option<TextEncoding>,
-    /// Worksheet to read from workbooks [default: the first sheet].
-    #[arg(long)]
-    pub sheet: Option<String>,
+    pub encoding: Option<Encoding>,
+    /// Worksheets to read from workbooks (repeat for several) [default: every visible sheet whose first row is
+    /// a countyedu header].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Vec<String>,
     /// How many problems to list per file before summarising.
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub max_errors: usize,
     /// Print no summary (errors and warnings are still printed).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Encodings `--encoding` names: every one the detector reports, and two more it refuses to guess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    Utf8,
+    Utf16le,
+    Utf16be,
+    Gbk,
+    Gb18030,
+    Big5,
+    ShiftJis,
+}
+
+impl From<Encoding> for TextEncoding {
+    fn from(e: Encoding) -> TextEncoding {
+        match e {
+            Encoding::Utf8 => TextEncoding::Utf8,
+            Encoding::Utf16le => TextEncoding::Utf16le,
+            Encoding::Utf16be => TextEncoding::Utf16be,
+            Encoding::Gbk => TextEncoding::Gbk,
+            Encoding::Gb18030 => TextEncoding::Gb18030,
+            Encoding::Big5 => TextEncoding::Big5,
+            Encoding::ShiftJis => TextEncoding::ShiftJis,
+        }
+    }
 }
 
 /// A progress bar on a terminal; nothing otherwise.
@@ -68,8 +105,8 @@ impl Progress for Bar {
 
 pub fn run(args: Args) -> Result<()> {
     let started = Instant::now();
-    let wh = args.db.open(Access::ReadWrite)?;
-    let opts = Options { encoding: args.encoding, sheet: args.sheet.clone(), max_problems: args.max_errors.max(1) };
+    let wh = args.db.open(Access::Create)?;
+    let opts = Options { encoding: args.encoding.map(Into::into), sheets: args.sheet.clone(), max_problems: args.max_errors.max(1) };
     let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(None, target);
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {msg}").expect("valid template"));
@@ -90,5 +127,18 @@ fn report(summary: &Summary, db: &Path, seconds: f64) {
     }
     for c in summary.changes.iter().filter(|c| c.inserted > 0 || c.replaced > 0) {
         eprintln!("  {:<18} {:>10} rows written, {:>10} existing rows replaced", c.table, thousands(c.inserted), thousands(c.replaced));
+    }
+    report_removed(&summary.removed);
+}
+
+/// Says which stored metric rows a change removed, and which commands compute them again.
+pub fn report_removed(removed: &[crate::warehouse::Removed]) {
+    if removed.is_empty() {
+        return;
+    }
+    let total: i64 = removed.iter().map(|r| r.rows).sum();
+    eprintln!("removed {} stored metric row(s) computed from the replaced data (recompute them with the commands named):", thousands(total));
+    for r in removed {
+        eprintln!("  {:<18} {:>10} rows   countyedu {}", r.table, thousands(r.rows), r.written_by);
     }
 }

@@ -9,8 +9,8 @@ use super::DbArgs;
 use crate::balance::{self, Config};
 use crate::bridge;
 use crate::error::{Error, Result};
-use crate::output::OutputArgs;
-use crate::warehouse::{Access, QueryResult, Warehouse};
+use crate::output::Plan;
+use crate::warehouse::{Access, QueryResult, Scope, Warehouse};
 
 /// Which data a metric command computes from, and under which rules.
 #[derive(Debug, Clone, clap::Args)]
@@ -37,12 +37,18 @@ pub struct MetricArgs {
     pub db: DbArgs,
 }
 
+/// Refuses county codes that cannot be codes, before anything is opened.
+pub fn check_counties(codes: &[String]) -> Result<()> {
+    match codes.iter().find(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
+        Some(bad) => Err(Error::Usage(format!("--county {bad:?}: expected a 6-digit county code"))),
+        None => Ok(()),
+    }
+}
+
 impl MetricArgs {
     /// Checks the flags, reads the rules and opens the warehouse (read-only with --no-store).
     pub fn prepare(&self) -> Result<(Config, Warehouse)> {
-        if let Some(bad) = self.county.iter().find(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(Error::Usage(format!("--county {bad:?}: expected a 6-digit county code")));
-        }
+        check_counties(&self.county)?;
         let cfg = match &self.config {
             None => Config::default(),
             Some(p) => {
@@ -54,9 +60,22 @@ impl MetricArgs {
         Ok((cfg, wh))
     }
 
-    /// The schools of the selected county-years.
+    /// The schools of the selected county-years; says on stderr which requested counties and years hold none.
     pub fn schools(&self, wh: &Warehouse) -> Result<DataFrame> {
-        wh.read_schools(balance::SCHOOL_COLUMNS, &self.county, &self.year)
+        let schools = wh.read_schools(balance::SCHOOL_COLUMNS, &self.county, &self.year)?;
+        unmatched(&schools, "county_code", "--county", &self.county)?;
+        unmatched(&schools, "year", "--year", &self.year.iter().map(i32::to_string).collect::<Vec<_>>())?;
+        let empty = balance::without_pupils(schools.clone().lazy()).collect()?;
+        let (years, codes, n) = (empty.column("year")?.i32()?, empty.column("county_code")?.str()?, empty.column("schools")?.i64()?);
+        for i in 0..empty.height() {
+            eprintln!(
+                "note: {} {}: {} school(s), none with pupils reported: no level units, so no CVs or equity measures",
+                codes.get(i).unwrap_or_default(),
+                years.get(i).unwrap_or_default(),
+                n.get(i).unwrap_or_default()
+            );
+        }
+        Ok(schools)
     }
 
     /// The level units of the selected county-years.
@@ -64,9 +83,9 @@ impl MetricArgs {
         Ok(balance::level_units(self.schools(wh)?.lazy(), cfg).collect()?)
     }
 
-    /// Whether every county-year was computed (then stored tables are replaced whole).
-    pub fn unfiltered(&self) -> bool {
-        self.county.is_empty() && self.year.is_empty()
+    /// The stored rows a run replaces: the selected counties and years (every row when none are selected).
+    pub fn scope(&self) -> Scope {
+        Scope::all().text("county_code", &self.county).int("year", &self.year)
     }
 
     /// Applies --level and --standard (when the frame has a `standard` column).
@@ -81,10 +100,27 @@ impl MetricArgs {
     }
 }
 
-/// Prints a result frame where the output flags say.
-pub fn print(out: &OutputArgs, frame: LazyFrame) -> Result<()> {
+/// Says on stderr which of the values asked for with `flag` occur nowhere in `column` of `frame`.
+pub fn unmatched(frame: &DataFrame, column: &str, flag: &str, asked: &[String]) -> Result<()> {
+    if asked.is_empty() {
+        return Ok(());
+    }
+    let present = frame.column(column)?.cast(&DataType::String)?;
+    let present: std::collections::HashSet<&str> = present.str()?.iter().flatten().collect();
+    let missing: Vec<&str> = asked.iter().map(String::as_str).filter(|a| !present.contains(a)).collect();
+    if !missing.is_empty() {
+        eprintln!("note: {flag} {} matched no data in the warehouse", missing.join(", "));
+    }
+    Ok(())
+}
+
+/// Prints a result frame where the plan says.
+pub fn print(plan: &Plan, frame: LazyFrame) -> Result<()> {
     let mut df = frame.collect()?;
     let batches = bridge::df_to_batches(&mut df)?;
-    let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
-    out.write(&QueryResult { schema, batches })
+    let schema = match batches.first() {
+        Some(b) => b.schema(),
+        None => bridge::arrow_schema(&df)?,
+    };
+    plan.write(&QueryResult { schema, batches })
 }

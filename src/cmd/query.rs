@@ -18,7 +18,7 @@ use crate::warehouse::{Access, QueryResult};
 /// Examples:
 ///   countyedu query list
 ///   countyedu query --db countyedu-demo.duckdb balance_failing --param year=2022
-///   countyedu query cv_top_schools --param county_code=140121 --param level=primary --output top.csv --bom
+///   countyedu query --db countyedu-demo.duckdb cv_top_schools -p county_code=140121 -o top.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -38,6 +38,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    let plan = args.out.plan()?;
     let dir = args.dir.clone().unwrap_or_else(|| super::shipped("queries", ""));
     let all = queries::list(&dir)?;
     if args.name == "list" {
@@ -56,7 +57,7 @@ pub fn run(args: Args) -> Result<()> {
             "title" => all.iter().map(|q| q.title.clone()).collect::<Vec<_>>(),
             "parameters" => all.iter().map(params).collect::<Vec<_>>(),
         ]?;
-        return super::metric::print(&args.out, polars::prelude::IntoLazy::lazy(frame));
+        return super::metric::print(&plan, polars::prelude::IntoLazy::lazy(frame));
     }
     let query = all.iter().find(|q| q.name == args.name).ok_or_else(|| {
         Error::Usage(format!(
@@ -69,5 +70,5 @@ pub fn run(args: Args) -> Result<()> {
     let values = queries::bind(query, &args.params)?;
     let wh = args.db.open(Access::ReadOnly)?;
     let result: QueryResult = wh.named_query(&query.sql, &values)?;
-    args.out.write(&result)
+    plan.write(&result)
 }

@@ -4,13 +4,17 @@ use std::path::PathBuf;
 
 use polars::prelude::*;
 
-use super::evaluate::EvaluationArgs;
+use super::evaluate::{Evaluation, EvaluationArgs};
 use super::metric;
 use crate::error::Result;
 use crate::evaluate::{self, Scheme};
-use crate::output::{Format, OutputArgs};
+use crate::output::{Format, Plan};
 
 /// Rank counties by their total points under an evaluation scheme (ties share a rank: 1, 2, 2, 4).
+///
+/// Totals are the sums of the points earned as shown, each rounded to 0.01, and ties are judged on these
+/// totals. A county without any data for the year is listed last, without rank or grade (无数据). A scheme
+/// with a `province` ranks that province's counties (--all-counties: every county).
 ///
 /// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be
 /// judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the
@@ -21,7 +25,7 @@ use crate::output::{Format, OutputArgs};
 ///
 /// Examples:
 ///   countyedu rank --db countyedu-demo.duckdb --scheme criteria/national.toml --year 2021
-///   countyedu rank --scheme criteria/national.toml --year 2021 --within province --lang zh --output ranking.xlsx
+///   countyedu rank --scheme criteria/national.toml --year 2021 --within province -o ranking.xlsx
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -79,8 +83,8 @@ pub fn ranking(scheme: &Scheme, summary: &DataFrame, within: Option<&str>, chine
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let (scheme, _, summary, _) = args.run.evaluate()?;
+    let plan = Plan::new(args.format, args.output.clone(), !args.no_bom && args.output.is_some())?;
+    let Evaluation { scheme, summary, .. } = args.run.evaluate()?;
     let frame = ranking(&scheme, &summary, args.within.as_deref(), args.lang == "zh")?;
-    let out = OutputArgs { format: args.format, output: args.output.clone(), bom: !args.no_bom && args.output.is_some() };
-    metric::print(&out, frame)
+    metric::print(&plan, frame)
 }

@@ -39,12 +39,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
+    let plan = args.out.plan()?;
     let (cfg, wh) = m.prepare()?;
     let result = equity::urban_rural_table(&m.units(&wh, &cfg)?, &cfg, args.group)?;
     if !m.no_store {
         // Both groupings can live side by side: a run replaces its own grouping only.
-        let by: &[&str] = if m.unfiltered() { &["grouping"] } else { &["year", "county_code", "grouping"] };
-        wh.store_results(&mut [("urban_rural", result.clone())], Some(by))?;
+        let scope = m.scope().text("grouping", &[args.group.id().to_string()]);
+        wh.store_results(&mut [("urban_rural", result.clone())], &scope)?;
     }
-    metric::print(&args.out, m.filter(result.lazy(), true))
+    metric::print(&plan, m.filter(result.lazy(), true))
 }

@@ -50,6 +50,14 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
     (b != 0.0 && a.is_finite() && b.is_finite()).then(|| a / b)
 }
 
+/// Rounding noise of a measure that is zero in exact arithmetic (equal schools give a Gini of −2.2e-16): values
+/// this close to zero are zero. The measures here are ratios of order one, so 1e-12 is far below any real spread.
+const NOISE: f64 = 1e-12;
+
+fn clamp_noise(v: f64) -> f64 {
+    if v.abs() < NOISE { 0.0 } else { v }
+}
+
 /// All measures of one group (x sorted ascending).
 pub fn measures(x: &[f64], w: &[f64]) -> Measures {
     debug_assert!(x.windows(2).all(|p| p[0] <= p[1]), "sorted input");
@@ -67,7 +75,7 @@ pub fn measures(x: &[f64], w: &[f64]) -> Measures {
             area += wi / weight * (lorenz_prev + lorenz);
             lorenz_prev = lorenz;
         }
-        1.0 - area
+        clamp_noise(1.0 - area)
     });
 
     // Theil T and MLD over positive values.
@@ -82,7 +90,7 @@ pub fn measures(x: &[f64], w: &[f64]) -> Measures {
             t += f * (xi / mu) * (xi / mu).ln();
             m += f * (mu / xi).ln();
         }
-        (Some(t), Some(m))
+        (Some(clamp_noise(t)), Some(clamp_noise(m)))
     } else {
         (None, None)
     };
@@ -103,7 +111,7 @@ pub fn measures(x: &[f64], w: &[f64]) -> Measures {
         n_nonpositive,
         weight,
         mean,
-        cv: positive.then(|| var.sqrt() / mean),
+        cv: positive.then(|| clamp_noise(var.sqrt() / mean)),
         gini,
         theil_t,
         mld,
@@ -271,6 +279,14 @@ mod tests {
         // McLoone: (0.8 + 1.3 + 2.2) / (3 · 2.9); Verstegen: (4.1 + 6 + 7.7 + 12.5) / (4 · 2.9).
         assert!(close(m.mcloone.unwrap(), 4.3 / 8.7));
         assert!(close(m.verstegen.unwrap(), 30.3 / 11.6));
+    }
+
+    #[test]
+    fn identical_schools_measure_exactly_zero_not_rounding_noise() {
+        let x = [1234.567; 9];
+        let w = [37.0, 41.0, 12.0, 88.0, 5.0, 61.0, 23.0, 9.0, 70.0];
+        let m = measures(&x, &w);
+        assert_eq!((m.gini, m.cv, m.theil_t, m.mld), (Some(0.0), Some(0.0), Some(0.0), Some(0.0)));
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct County {
     pub province_code: String,
     pub province_name: String,
     pub region: String,
+    /// Whether the warehouse holds any school or county indicator of the county for the year evaluated; a county
+    /// without data is listed but not graded (无数据).
+    pub has_data: bool,
 }
 
 fn level_zh(level: &str) -> &'static str {
@@ -98,8 +101,19 @@ pub struct Outcome {
     pub explanation: String,
 }
 
-/// Scores one point for one county.
+/// Scores one point for one county; a note the figures carry for the metric (schools of unknown size left out
+/// of a rate, say) ends the explanation.
 pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme) -> Outcome {
+    let mut o = score_value(point, county, year, figures, scheme);
+    if let (Metric::SizeRate(rule), Some(_)) = (&point.metric, o.value)
+        && let Some(note) = figures.notes.get(&(county.code.clone(), format!("school_rate:{rule}")))
+    {
+        o.explanation.push_str(&format!("（{note}）"));
+    }
+    o
+}
+
+fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme) -> Outcome {
     let name = label(&point.metric, scheme);
     let value = figures.get(&county.code, &point.metric);
     let Some(v) = value else {
@@ -186,27 +200,55 @@ pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, schem
     }
 }
 
-/// Per (county, point) rows and per county summaries for one year.
+/// Rounds points to the hundredth a ranking shows. Every earned value is rounded once, and totals are sums of
+/// the rounded values, so that the points shown add up to the total shown and ties are judged on it.
+pub fn round_points(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Per (county, point) rows and per county summaries for one year. Counties without data for the year get no
+/// point rows and an ungraded summary (total and grade empty, 无数据).
 pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figures) -> PolarsResult<(DataFrame, DataFrame)> {
     let applies = |p: &Point| p.years.is_none_or(|[a, b]| (a..=b).contains(&year));
     let points: Vec<&Point> = scheme.points.iter().filter(|p| applies(p)).collect();
+    let max = round_points(points.iter().map(|p| round_points(p.points)).sum());
     let mut rows = RowColumns::default();
     let mut summary = SummaryColumns::default();
     for county in counties {
-        let (mut total, mut max, mut judged, mut failed, mut missing) = (0.0, 0.0, 0.0, 0i64, 0i64);
+        summary.year.push(year);
+        summary.scheme.push(scheme.name.clone());
+        summary.scheme_version.push(scheme.version.clone());
+        summary.county_code.push(county.code.clone());
+        summary.county_name.push(county.name.clone());
+        summary.prefecture_code.push(county.prefecture_code.clone());
+        summary.prefecture_name.push(county.prefecture_name.clone());
+        summary.province_code.push(county.province_code.clone());
+        summary.province_name.push(county.province_name.clone());
+        summary.max_points.push(max);
+        if !county.has_data {
+            summary.total.push(None);
+            summary.points_with_data.push(0.0);
+            summary.grade.push(None);
+            summary.failed.push(0);
+            summary.missing.push(points.len() as i64);
+            summary.vetoes.push(String::new());
+            summary.gaps.push(format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定"));
+            continue;
+        }
+        let (mut total, mut judged, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
         let mut vetoes = Vec::new();
         let mut gaps: Vec<(f64, String)> = Vec::new();
         for p in &points {
-            let o = score(p, county, year, figures, scheme);
-            max += p.points;
+            let mut o = score(p, county, year, figures, scheme);
+            o.earned = o.earned.map(round_points);
             total += o.earned.unwrap_or(0.0);
             if o.status != "missing" {
-                judged += p.points;
+                judged += round_points(p.points);
             }
             match o.status {
                 "failed" | "partial" => {
                     failed += i64::from(o.status == "failed");
-                    gaps.push((p.points - o.earned.unwrap_or(0.0), format!("{} {}", p.id, o.explanation)));
+                    gaps.push((round_points(p.points - o.earned.unwrap_or(0.0)), format!("{} {}", p.id, o.explanation)));
                     if p.veto && o.status == "failed" {
                         vetoes.push(p.id.clone());
                     }
@@ -218,17 +260,10 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         }
         gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
         let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}（−{}）", g.1, num(g.0))).collect();
-        summary.year.push(year);
-        summary.county_code.push(county.code.clone());
-        summary.county_name.push(county.name.clone());
-        summary.prefecture_code.push(county.prefecture_code.clone());
-        summary.prefecture_name.push(county.prefecture_name.clone());
-        summary.province_code.push(county.province_code.clone());
-        summary.province_name.push(county.province_name.clone());
-        summary.total.push((total * 100.0).round() / 100.0);
-        summary.max_points.push(max);
-        summary.points_with_data.push(judged);
-        summary.grade.push(scheme.grade(total, !vetoes.is_empty()));
+        let total = round_points(total);
+        summary.total.push(Some(total));
+        summary.points_with_data.push(round_points(judged));
+        summary.grade.push(Some(scheme.grade(total, !vetoes.is_empty())));
         summary.failed.push(failed);
         summary.missing.push(missing);
         summary.vetoes.push(vetoes.join(", "));
@@ -237,7 +272,8 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
     Ok((rows.frame()?, summary.frame()?))
 }
 
-/// Orders the summaries by total (ties share a rank), overall or within each province or prefecture.
+/// Orders the summaries by total (equal totals, as shown to the hundredth, share a rank: 1, 2, 2, 4), overall or
+/// within each province or prefecture; counties without data get no rank and come last.
 pub fn rank(summary: &DataFrame, within: Option<&str>) -> PolarsResult<DataFrame> {
     let rank = col("total").rank(RankOptions { method: RankMethod::Min, descending: true }, None);
     let rank = match within {
@@ -254,7 +290,7 @@ pub fn rank(summary: &DataFrame, within: Option<&str>) -> PolarsResult<DataFrame
         .clone()
         .lazy()
         .with_column(rank.cast(DataType::Int64).alias("rank"))
-        .sort_by_exprs(order, SortMultipleOptions::default().with_order_descending_multi(vec![false; n]))
+        .sort_by_exprs(order, SortMultipleOptions::default().with_order_descending_multi(vec![false; n]).with_nulls_last(true))
         .select([col("rank"), all().exclude_cols(["rank"]).as_expr()])
         .collect()
 }
@@ -262,6 +298,8 @@ pub fn rank(summary: &DataFrame, within: Option<&str>) -> PolarsResult<DataFrame
 #[derive(Default)]
 struct RowColumns {
     year: Vec<i32>,
+    scheme: Vec<String>,
+    scheme_version: Vec<String>,
     county_code: Vec<String>,
     county_name: Vec<String>,
     area: Vec<String>,
@@ -281,6 +319,8 @@ struct RowColumns {
 impl RowColumns {
     fn push(&mut self, year: i32, county: &County, p: &Point, scheme: &Scheme, o: &Outcome) {
         self.year.push(year);
+        self.scheme.push(scheme.name.clone());
+        self.scheme_version.push(scheme.version.clone());
         self.county_code.push(county.code.clone());
         self.county_name.push(county.name.clone());
         let title = |id: &String| scheme.titles.get(id).map(|t| t.0.clone()).unwrap_or_else(|| id.clone());
@@ -293,7 +333,7 @@ impl RowColumns {
         self.threshold.push(o.threshold.clone());
         self.status.push(o.status);
         self.points.push(p.points);
-        self.earned.push(o.earned.map(|e| (e * 100.0).round() / 100.0));
+        self.earned.push(o.earned);
         self.veto.push(p.veto);
         self.explanation.push(o.explanation.clone());
     }
@@ -301,6 +341,8 @@ impl RowColumns {
     fn frame(self) -> PolarsResult<DataFrame> {
         DataFrame::new_infer_height(vec![
             Column::new("year".into(), self.year),
+            Column::new("scheme".into(), self.scheme),
+            Column::new("scheme_version".into(), self.scheme_version),
             Column::new("county_code".into(), self.county_code),
             Column::new("county_name".into(), self.county_name),
             Column::new("area".into(), self.area),
@@ -322,16 +364,18 @@ impl RowColumns {
 #[derive(Default)]
 struct SummaryColumns {
     year: Vec<i32>,
+    scheme: Vec<String>,
+    scheme_version: Vec<String>,
     county_code: Vec<String>,
     county_name: Vec<String>,
     prefecture_code: Vec<String>,
     prefecture_name: Vec<String>,
     province_code: Vec<String>,
     province_name: Vec<String>,
-    total: Vec<f64>,
+    total: Vec<Option<f64>>,
     max_points: Vec<f64>,
     points_with_data: Vec<f64>,
-    grade: Vec<String>,
+    grade: Vec<Option<String>>,
     failed: Vec<i64>,
     missing: Vec<i64>,
     vetoes: Vec<String>,
@@ -342,6 +386,8 @@ impl SummaryColumns {
     fn frame(self) -> PolarsResult<DataFrame> {
         DataFrame::new_infer_height(vec![
             Column::new("year".into(), self.year),
+            Column::new("scheme".into(), self.scheme),
+            Column::new("scheme_version".into(), self.scheme_version),
             Column::new("county_code".into(), self.county_code),
             Column::new("county_name".into(), self.county_name),
             Column::new("prefecture_code".into(), self.prefecture_code),

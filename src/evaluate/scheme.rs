@@ -29,8 +29,8 @@ struct RawMeta {
     name: String,
     version: String,
     #[serde(default)]
-    province: Option<String>,
-    years: [i32; 2],
+    province: Option<Spanned<String>>,
+    years: Spanned<[i32; 2]>,
     total_points: Spanned<f64>,
     grades: Vec<Grade>,
     /// The grade a county gets at best when it fails a veto point (default: the lowest grade).
@@ -95,7 +95,7 @@ struct RawPoint {
     #[serde(default)]
     op: Option<Spanned<String>>,
     #[serde(default)]
-    threshold: Option<Threshold>,
+    threshold: Option<Spanned<toml::Value>>,
     /// For `linear`: the value that earns nothing and the value that earns every point.
     #[serde(default)]
     zero_at: Option<f64>,
@@ -105,7 +105,7 @@ struct RawPoint {
     veto: bool,
     /// Years the point applies to (default: all the scheme's years).
     #[serde(default)]
-    years: Option<[i32; 2]>,
+    years: Option<Spanned<[i32; 2]>>,
 }
 
 fn default_scoring() -> Spanned<String> {
@@ -138,6 +138,46 @@ impl Threshold {
                     .map(|(_, v)| v);
                 m.get(region).copied().or(from_year).or_else(|| m.get("default").copied()).map(|v| (v, v))
             }
+        }
+    }
+
+    /// Reads a threshold as written in a scheme; the error is a plain sentence.
+    fn from_value(v: &toml::Value) -> Result<Threshold, String> {
+        use toml::Value as V;
+        let number = |v: &V| match v {
+            V::Integer(i) => Some(*i as f64),
+            V::Float(f) => Some(*f),
+            _ => None,
+        };
+        let shapes = "a number (85), a range for between ([80, 90]) or a table ({ default = 85, east = 90 })";
+        match v {
+            V::Integer(_) | V::Float(_) => Ok(Threshold::Value(number(v).expect("a number"))),
+            V::Array(a) => match a.as_slice() {
+                [lo, hi] => match (number(lo), number(hi)) {
+                    (Some(lo), Some(hi)) if lo <= hi => Ok(Threshold::Range([lo, hi])),
+                    (Some(lo), Some(hi)) => Err(format!("the range [{lo}, {hi}] is reversed: write [{hi}, {lo}]")),
+                    _ => Err("a range holds two numbers: [low, high]".into()),
+                },
+                _ => Err("a range holds two numbers: [low, high]".into()),
+            },
+            V::Table(t) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in t {
+                    let v = number(v).ok_or_else(|| format!("threshold key {k:?} needs a number"))?;
+                    m.insert(k.clone(), v);
+                }
+                let all_regions = ["east", "central", "west"].iter().all(|r| m.contains_key(*r));
+                if !m.contains_key("default") && !all_regions {
+                    return Err("a threshold table needs a `default` (or a number for each of east, central and west): \
+                                a county of another region would have no threshold"
+                        .into());
+                }
+                Ok(Threshold::ByRegion(m))
+            }
+            V::String(s) if s.trim().parse::<f64>().is_ok() => {
+                Err(format!("the threshold is the text \"{s}\": write the number without quotes (threshold = {})", s.trim()))
+            }
+            _ => Err(format!("a threshold is {shapes}")),
         }
     }
 
@@ -314,6 +354,8 @@ pub struct Point {
     pub scoring: Scoring,
     pub veto: bool,
     pub years: Option<[i32; 2]>,
+    /// The line of the point's `id` in the scheme file.
+    pub line: usize,
 }
 
 /// A derived indicator: a DuckDB expression over county indicators, or (school level) over level-unit columns.
@@ -343,6 +385,17 @@ pub struct Scheme {
     pub points: Vec<Point>,
     /// Area and key-point titles by id: (Chinese, English).
     pub titles: BTreeMap<String, (String, String)>,
+}
+
+/// The two digits a province's county codes start with, for a scheme's `province` (`140000` or `14`); `None` for
+/// text that is not a province code. `national` has no prefix and is handled by the caller.
+fn province_prefix(province: &str) -> Option<&str> {
+    if province == "national" {
+        return Some("");
+    }
+    let digits = province.bytes().all(|b| b.is_ascii_digit());
+    let code = digits && (province.len() == 2 || (province.len() == 6 && province.ends_with("0000")));
+    (code && ("11".."66").contains(&&province[..2])).then(|| &province[..2])
 }
 
 /// Line (1-based) of a byte offset.
@@ -388,6 +441,18 @@ impl Scheme {
                 problems.push((line_of(text, &d.id.span()), format!("derived {}: scope {s:?}: expected basic or quality", d.id.get_ref())));
             }
         }
+        let [first, last] = *raw.scheme.years.get_ref();
+        if first > last {
+            problems.push((line_of(text, &raw.scheme.years.span()), format!("years [{first}, {last}] are reversed: write [{last}, {first}]")));
+        }
+        if let Some(p) = &raw.scheme.province
+            && province_prefix(p.get_ref()).is_none()
+        {
+            problems.push((
+                line_of(text, &p.span()),
+                format!("province {:?}: expected \"national\" or a province code such as 140000 (山西)", p.get_ref()),
+            ));
+        }
         let mut grades = raw.scheme.grades.clone();
         grades.sort_by(|a, b| b.min.total_cmp(&a.min));
         if grades.is_empty() {
@@ -430,7 +495,15 @@ impl Scheme {
                                 }
                             };
                             let implicit = matches!(metric, Metric::Check(_) | Metric::BalanceMet { .. }).then_some(Threshold::Value(1.0));
-                            match (p.threshold.clone().or(implicit), op) {
+                            let written = match p.threshold.as_ref().map(|t| (Threshold::from_value(t.get_ref()), line_of(text, &t.span()))) {
+                                Some((Ok(t), _)) => Some(t),
+                                Some((Err(e), at_line)) => {
+                                    problems.push((at_line, format!("point {}: {e}", p.id.get_ref())));
+                                    continue;
+                                }
+                                None => None,
+                            };
+                            match (written.or(implicit), op) {
                                 (None, _) => {
                                     problems.push((line, format!("point {}: a pass_fail point needs a threshold", p.id.get_ref())));
                                     continue;
@@ -472,6 +545,12 @@ impl Scheme {
                     if p.points < 0.0 {
                         problems.push((line, format!("point {}: points must not be negative", p.id.get_ref())));
                     }
+                    if let Some(y) = &p.years
+                        && y.get_ref()[0] > y.get_ref()[1]
+                    {
+                        let [a, b] = *y.get_ref();
+                        problems.push((line_of(text, &y.span()), format!("point {}: years [{a}, {b}] are reversed: write [{b}, {a}]", p.id.get_ref())));
+                    }
                     points.push(Point {
                         id: p.id.get_ref().clone(),
                         area: area.id.get_ref().clone(),
@@ -482,7 +561,8 @@ impl Scheme {
                         metric,
                         scoring,
                         veto: p.veto,
-                        years: p.years,
+                        years: p.years.as_ref().map(|y| *y.get_ref()),
+                        line,
                     });
                 }
             }
@@ -502,8 +582,8 @@ impl Scheme {
         Ok(Scheme {
             name: raw.scheme.name,
             version: raw.scheme.version,
-            province: raw.scheme.province,
-            years: raw.scheme.years,
+            province: raw.scheme.province.map(Spanned::into_inner).filter(|p| p != "national"),
+            years: raw.scheme.years.into_inner(),
             total_points: total,
             grades,
             veto_grade,
@@ -521,6 +601,11 @@ impl Scheme {
             points,
             titles,
         })
+    }
+
+    /// The two digits the county codes of the scheme's province start with (`None` for a national scheme).
+    pub fn province_prefix(&self) -> Option<&str> {
+        self.province.as_deref().and_then(province_prefix).filter(|p| !p.is_empty())
     }
 
     /// The grade of a total, capped at the veto grade when a veto point failed.

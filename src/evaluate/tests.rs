@@ -68,6 +68,7 @@ fn county(code: &str, region: &str) -> County {
         province_code: "140000".into(),
         province_name: "省".into(),
         region: region.into(),
+        has_data: true,
     }
 }
 
@@ -187,4 +188,103 @@ fn each_kind_of_broken_scheme_is_refused_with_its_line() {
     }
     let problems = Scheme::parse("[scheme]\nname = 1\n").unwrap_err();
     assert_eq!(problems[0].0, 2, "{problems:?}");
+}
+
+#[test]
+fn scheme_checks_refuse_reversed_ranges_text_thresholds_tables_without_default_and_unknown_provinces() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "threshold = { default = 85, east = 90 }",
+            "op = \"between\"\nthreshold = [90, 80]",
+            "the range [90, 80] is reversed: write [80, 90]",
+        ),
+        ("years = [2020, 2022]", "years = [2022, 2020]", "years [2022, 2020] are reversed"),
+        ("veto = true", "veto = true\nyears = [2023, 2021]", "point P1: years [2023, 2021] are reversed"),
+        ("threshold = { default = 85, east = 90 }", "threshold = \"85\"", "the threshold is the text \"85\": write the number without quotes"),
+        ("threshold = { default = 85, east = 90 }", "threshold = { east = 90 }", "a threshold table needs a `default`"),
+        ("version = \"1\"", "version = \"1\"\nprovince = \"abc\"", "province \"abc\": expected \"national\" or a province code"),
+    ];
+    for (from, to, says) in cases {
+        let text = TINY.replacen(from, to, 1);
+        assert_ne!(text, TINY, "the case {from:?} must change the scheme");
+        let problems = Scheme::parse(&text).expect_err(says);
+        let (line, message) = &problems[0];
+        assert!(message.contains(says), "{says:?} not in {problems:?}");
+        let expected_line = text.lines().position(|l| to.lines().last().is_some_and(|t| l == t)).unwrap() + 1;
+        assert_eq!(*line, expected_line, "{says}: {problems:?}");
+    }
+    let all_regions = TINY.replace("threshold = { default = 85, east = 90 }", "threshold = { east = 90, central = 85, west = 80 }");
+    assert!(Scheme::parse(&all_regions).is_ok(), "a table naming every region needs no default");
+    let shanxi = Scheme::parse(&TINY.replace("version = \"1\"", "version = \"1\"\nprovince = \"140000\"")).unwrap();
+    assert_eq!(shanxi.province_prefix(), Some("14"));
+    let national = Scheme::parse(&TINY.replace("version = \"1\"", "version = \"1\"\nprovince = \"national\"")).unwrap();
+    assert_eq!(national.province_prefix(), None);
+}
+
+#[test]
+fn shown_points_add_up_to_the_shown_total_and_max_points_is_round() {
+    // Three linear points of 0.2 each earning a third: 0.0667 each, unrounded sum 0.2 but rounded parts 0.07 × 3.
+    let text = r#"
+[scheme]
+name = "thirds"
+version = "1"
+years = [2020, 2022]
+total_points = 0.6
+grades = [{ name = "合格", min = 0 }]
+[[area]]
+id = "A"
+title_zh = "甲"
+[[area.key_point]]
+id = "A1"
+title_zh = "甲一"
+[[area.key_point.point]]
+id = "P1"
+title_zh = "一"
+points = 0.2
+metric = "indicator:social_recognition_rate"
+scoring = "linear"
+zero_at = 0
+full_at = 90
+[[area.key_point.point]]
+id = "P2"
+title_zh = "二"
+points = 0.2
+metric = "indicator:social_recognition_rate"
+scoring = "linear"
+zero_at = 0
+full_at = 90
+[[area.key_point.point]]
+id = "P3"
+title_zh = "三"
+points = 0.2
+metric = "indicator:social_recognition_rate"
+scoring = "linear"
+zero_at = 0
+full_at = 90
+"#;
+    let s = Scheme::parse(text).unwrap();
+    let f = figures(&[("A", Metric::Indicator("social_recognition_rate".into()), 30.0)]);
+    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central")], &f).unwrap();
+    let earned: f64 = rows.column("earned").unwrap().f64().unwrap().iter().flatten().sum();
+    let total = summary.column("total").unwrap().f64().unwrap().get(0).unwrap();
+    assert_eq!(format!("{earned:.2}"), format!("{total:.2}"));
+    assert_eq!(total, 0.21, "0.07 + 0.07 + 0.07, not 0.2");
+    assert_eq!(summary.column("max_points").unwrap().f64().unwrap().get(0), Some(0.6), "not 0.6000000000000001");
+}
+
+#[test]
+fn a_county_without_data_is_listed_but_not_graded_or_ranked() {
+    let s = Scheme::parse(TINY).unwrap();
+    let check = Metric::Check("budget_not_decreasing".into());
+    let f = figures(&[("A", check, 1.0)]);
+    let mut empty = county("B", "central");
+    empty.has_data = false;
+    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central"), empty], &f).unwrap();
+    assert_eq!(rows.height(), 5, "no point rows for B");
+    assert_eq!(summary.column("grade").unwrap().str().unwrap().get(1), None);
+    assert_eq!(summary.column("total").unwrap().f64().unwrap().get(1), None);
+    assert!(summary.column("largest_gaps").unwrap().str().unwrap().get(1).unwrap().starts_with("无数据"));
+    let ranked = rank(&summary, None).unwrap();
+    assert_eq!(ranked.column("rank").unwrap().i64().unwrap().get(1), None);
+    assert_eq!(ranked.column("county_code").unwrap().str().unwrap().get(1), Some("B"));
 }

@@ -20,6 +20,66 @@ pub struct Recoding {
     pub year: i32,
 }
 
+/// Checks a crosswalk before it is applied; problems come as (index of the recoding, message). Refused: a code
+/// that is not 6 digits, a code mapped onto itself, an old code mapped twice (to one code or to two), a cycle
+/// (A → B → A, however long), and a new code that is not a county of the warehouse.
+pub fn check_crosswalk(recodings: &[Recoding], counties: &std::collections::HashSet<String>) -> Vec<(usize, String)> {
+    let mut problems = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let code = |c: &str| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit());
+    for (i, r) in recodings.iter().enumerate() {
+        if !code(&r.old_code) || !code(&r.new_code) {
+            problems.push((i, format!("{} → {}: county codes have 6 digits", r.old_code, r.new_code)));
+            continue;
+        }
+        if r.old_code == r.new_code {
+            problems.push((i, format!("{} is mapped onto itself", r.old_code)));
+            continue;
+        }
+        if let Some(&j) = first.get(r.old_code.as_str()) {
+            let other = &recodings[j];
+            problems.push((
+                i,
+                format!(
+                    "{} is already re-coded on line {} (to {} from {}); one old code has one new code",
+                    r.old_code,
+                    j + 2,
+                    other.new_code,
+                    other.year
+                ),
+            ));
+            continue;
+        }
+        first.insert(&r.old_code, i);
+        if !counties.contains(&r.new_code) {
+            problems.push((i, format!("new code {} is not a county of the warehouse (load it in counties first)", r.new_code)));
+        }
+    }
+    // A cycle: following old → new from a code comes back to it.
+    let next: HashMap<&str, &str> = recodings.iter().map(|r| (r.old_code.as_str(), r.new_code.as_str())).collect();
+    let mut reported = std::collections::HashSet::new();
+    for (i, r) in recodings.iter().enumerate() {
+        let mut path = vec![r.old_code.as_str()];
+        let mut at = r.new_code.as_str();
+        while let Some(n) = next.get(at) {
+            if path.contains(&at) {
+                break;
+            }
+            path.push(at);
+            at = n;
+        }
+        if at == r.old_code && reported.insert(r.old_code.as_str()) {
+            path.push(at);
+            path.iter().skip(1).for_each(|c| {
+                reported.insert(c);
+            });
+            problems.push((i, format!("the re-codings form a cycle: {}", path.join(" → "))));
+        }
+    }
+    problems.sort();
+    problems
+}
+
 /// Ids of the derived per-student spending series.
 pub const PER_STUDENT: &str = "edu_expenditure_per_student";
 pub const PER_STUDENT_COMPUTED: &str = "edu_expenditure_per_student_computed";

@@ -231,3 +231,22 @@ fn funding_floors_matching_funds_and_teacher_pay() {
     assert_eq!(c["teacher_pay"].0, Some(false));
     assert!((c["teacher_pay"].1.unwrap() - 80000.0 / 82000.0 * 100.0).abs() < 1e-9);
 }
+
+#[test]
+fn crosswalks_with_cycles_forks_or_unknown_targets_are_refused() {
+    let r = |o: &str, n: &str, y: i32| Recoding { old_code: o.into(), new_code: n.into(), year: y };
+    let known: std::collections::HashSet<String> = ["140121", "140122", "140123"].map(String::from).into();
+    assert!(check_crosswalk(&[r("140199", "140121", 2021)], &known).is_empty());
+    // A chain is fine: A → B, then B → C.
+    assert!(check_crosswalk(&[r("140198", "140122", 2019), r("140122", "140121", 2021)], &known).is_empty());
+    let two = check_crosswalk(&[r("140121", "140122", 2020), r("140122", "140121", 2021)], &known);
+    assert_eq!(two.len(), 1, "{two:?}");
+    assert!(two[0].1.contains("cycle: 140121 → 140122 → 140121"), "{two:?}");
+    let three = check_crosswalk(&[r("140121", "140122", 2020), r("140122", "140123", 2021), r("140123", "140121", 2022)], &known);
+    assert!(three.iter().any(|p| p.1.contains("cycle")), "{three:?}");
+    let fork = check_crosswalk(&[r("140199", "140121", 2020), r("140199", "140122", 2021)], &known);
+    assert_eq!(fork, vec![(1, "140199 is already re-coded on line 2 (to 140121 from 2020); one old code has one new code".to_string())]);
+    let unknown = check_crosswalk(&[r("140199", "149999", 2020)], &known);
+    assert!(unknown[0].1.contains("149999 is not a county of the warehouse"), "{unknown:?}");
+    assert!(!check_crosswalk(&[r("140121", "140121", 2020)], &known).is_empty());
+}

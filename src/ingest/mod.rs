@@ -1,35 +1,40 @@
 //! Ingest: files in any supported format → validated canonical frames → one all-or-nothing warehouse load.
 //!
-//! The pipeline per call: expand folders into files; read each file ([`read`]); validate it ([`validate`]);
-//! stage it in the open load transaction; after the last file, run the whole-load checks; commit only if no
-//! file and no check found a problem. Files keep being read after the first bad one, so that a user sees every
-//! problem of a batch in one run (up to a limit per file).
+//! The pipeline per call: expand folders into files (skipping lock files and files that are not data, with a
+//! warning); read each file ([`read`]: text through [`text`], workbooks through [`workbook`], one frame per
+//! sheet); validate each frame ([`validate`]); stage it in the open load transaction (rows with bad cells too,
+//! their bad cells NULL); after the last file, run the whole-load checks over every staged row; commit only if
+//! no file and no check found a problem. Files keep being read after the first bad one, so that a user sees
+//! every problem of a batch in one run (up to a limit per file).
 
 pub mod read;
+pub mod text;
 pub mod validate;
+pub mod workbook;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::{self, Error, InputProblem, InputProblems, Location, Result};
-use crate::model::Table;
-use crate::warehouse::{LogEntry, RowIssue, TableChange, Warehouse};
-use read::{Format, Locator, TextEncoding};
+use crate::model::{self, Table};
+use crate::warehouse::{LogEntry, Removed, RowIssue, TableChange, Warehouse};
+use read::{Format, Locator};
+pub use text::TextEncoding;
 
 /// How to read the files of one ingest call.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Force a text encoding instead of detecting it.
     pub encoding: Option<TextEncoding>,
-    /// The worksheet to read from workbooks (default: the first).
-    pub sheet: Option<String>,
+    /// The worksheets to read from workbooks (default: every visible sheet with a countyedu header).
+    pub sheets: Vec<String>,
     /// How many problems to list per file (and per whole-load check).
     pub max_problems: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { encoding: None, sheet: None, max_problems: 50 }
+        Options { encoding: None, sheets: Vec::new(), max_problems: 50 }
     }
 }
 
@@ -38,9 +43,12 @@ impl Default for Options {
 pub struct Summary {
     pub files: Vec<FileSummary>,
     pub changes: Vec<TableChange>,
+    /// Stored metric rows removed because the county-years they were computed from were replaced.
+    pub removed: Vec<Removed>,
     pub warnings: Vec<String>,
 }
 
+/// One frame loaded: a file, or a sheet of a workbook.
 #[derive(Debug)]
 pub struct FileSummary {
     pub path: PathBuf,
@@ -58,22 +66,29 @@ pub trait Progress {
 
 impl Progress for () {}
 
-/// Expands the given paths into the list of files to load: folders are searched recursively for supported
-/// files (in name order); a named file must exist and have a supported extension.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// A file to load, and whether the user named it (a file found in a folder may be skipped when it is not data).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub path: PathBuf,
+    pub named: bool,
+}
+
+/// Expands the given paths into the files to load: folders are searched recursively (in name order), skipping
+/// hidden files, Office lock files (`~$…`) and files of other kinds with a warning; a named file must exist.
+pub fn expand(paths: &[PathBuf], warnings: &mut Vec<String>) -> Result<Vec<Input>> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found)?;
+            walk(p, &mut found, warnings)?;
             found.sort();
             if found.is_empty() {
                 problems.push(InputProblem::whole_file(p, "a folder holding .csv, .xlsx or .parquet files; it has none"));
             }
-            files.extend(found);
+            files.extend(found.into_iter().map(|path| Input { path, named: false }));
         } else if p.is_file() {
-            files.push(p.clone());
+            files.push(Input { path: p.clone(), named: true });
         } else {
             problems.push(InputProblem::whole_file(p, "an existing file or folder"));
         }
@@ -84,20 +99,27 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, warnings: &mut Vec<String>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if Format::of(&path).is_some() && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            walk(&path, out, warnings)?;
+        } else if name.starts_with("~$") {
+            warnings.push(format!("{}: skipped: an Office lock file, not data", path.display()));
+        } else if Format::of(&path).is_none() {
+            warnings.push(format!("{}: skipped: not a data file (.csv, .tsv, .txt, .xlsx, .xls, .ods, .parquet)", path.display()));
+        } else {
             out.push(path);
         }
     }
     Ok(())
 }
 
-
-/// What is kept of a staged file to report whole-load problems against it.
+/// What is kept of a staged frame to report whole-load problems against it.
 struct Staged {
     path: PathBuf,
     locator: Locator,
@@ -106,54 +128,59 @@ struct Staged {
 
 /// Loads `paths` into the warehouse as one transaction.
 pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut dyn Progress) -> Result<Summary> {
-    let files = expand(paths)?;
+    let mut warnings = Vec::new();
+    let files = expand(paths, &mut warnings)?;
     progress.start(files.len());
     let load = wh.begin_load()?;
     let mut problems = InputProblems::default();
     let mut staged: Vec<Staged> = Vec::new();
     let mut summaries = Vec::new();
     let mut log = Vec::new();
-    let mut warnings = Vec::new();
-    for path in &files {
-        let raw = match read::read(path, opts.encoding, opts.sheet.as_deref())? {
-            Ok(raw) => raw,
-            Err(p) => {
-                problems.problems.push(p);
-                progress.file_done(path, 0);
+    for input in &files {
+        let path = &input.path;
+        let outcome = read::read(path, opts.encoding, &opts.sheets)?;
+        warnings.extend(outcome.warnings);
+        problems.problems.extend(outcome.problems);
+        let mut rows_read = 0;
+        for raw in outcome.frames {
+            // A text file found in a folder that is not a table (说明.txt) is a note, not data.
+            if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
+                warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
                 continue;
             }
-        };
-        let rows = raw.df.height();
-        match validate::validate(&raw, opts.max_problems) {
-            Err(mut found) => {
-                problems.problems.append(&mut found.problems);
-                problems.more += found.more;
-            }
-            Ok(mut v) => {
-                warnings.append(&mut v.warnings);
-                if problems.problems.is_empty() {
-                    load.append(v.table, staged.len() as i32, &mut v.df)?;
+            let rows = raw.df.height();
+            rows_read += rows;
+            match validate::validate(&raw, opts.max_problems) {
+                Err(mut found) => {
+                    problems.problems.append(&mut found.problems);
+                    problems.more += found.more;
                 }
-                log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64 });
-                summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
-                staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
+                Ok(mut v) => {
+                    warnings.append(&mut v.warnings);
+                    problems.problems.append(&mut v.problems.problems);
+                    problems.more += v.problems.more;
+                    load.append(v.table, staged.len() as i32, &mut v.df)?;
+                    log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64 });
+                    summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
+                    staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
+                }
             }
         }
-        progress.file_done(path, rows);
+        progress.file_done(path, rows_read);
     }
-    if problems.problems.is_empty() {
-        let (issues, unlisted) = load.problems(opts.max_problems)?;
-        problems.more += unlisted;
-        problems.problems.extend(locate_issues(&staged, issues));
-    }
+    // The whole-load checks run over every row that parsed, whatever else was found, so that one run lists
+    // every kind of problem.
+    let (issues, unlisted) = load.problems(opts.max_problems)?;
+    problems.more += unlisted;
+    problems.problems.extend(locate_issues(&staged, issues));
     progress.finish();
-    if !problems.problems.is_empty() {
+    if !problems.problems.is_empty() || problems.more > 0 {
         problems.problems.sort();
         drop(load);
         return Err(Error::Input(problems));
     }
-    let changes = load.commit(&log)?;
-    Ok(Summary { files: summaries, changes, warnings })
+    let (changes, removed) = load.commit(&log)?;
+    Ok(Summary { files: summaries, changes, removed, warnings })
 }
 
 /// Turns whole-load issues (file number, record index) into problems with file, line and column,

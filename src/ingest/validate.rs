@@ -9,17 +9,20 @@ use std::collections::{BTreeSet, HashMap};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::read::{Locator, RawFrame};
-use crate::error::{InputProblem, InputProblems, Location};
+use super::read::RawFrame;
+use crate::error::{InputProblem, InputProblems};
 use crate::model::{self, ColumnSpec, Kind, Table};
 
-/// A file that passed validation, in canonical columns plus `_row` (the 0-based record index).
+/// A file whose header was understood, in canonical columns plus `_row` (the 0-based record index). Cells that
+/// failed their check are NULL in `df` and listed in `problems`: the rows are still staged, so that the
+/// whole-load checks (keys, counties) run over every row that parsed and a user sees every kind of problem at once.
 pub struct Validated {
     pub table: Table,
     pub df: DataFrame,
     /// For each canonical column present in the file: its 1-based position and its header as written.
     pub column_of: HashMap<&'static str, (usize, String)>,
     pub warnings: Vec<String>,
+    pub problems: InputProblems,
 }
 
 /// A cell that failed a check.
@@ -46,11 +49,7 @@ impl<'a> Collector<'a> {
     }
 
     fn header(&mut self, column: Option<(usize, &str)>, value: Option<String>, expected: String) {
-        let location = match &self.raw.locator {
-            Locator::Text { .. } => Location::Line(1),
-            Locator::Sheet { sheet, first_data_row } => Location::SheetRow { sheet: sheet.clone(), row: first_data_row - 1 },
-            Locator::Records => Location::File,
-        };
+        let location = self.raw.locator.header();
         self.problems.push(InputProblem {
             file: self.raw.path.clone(),
             location,
@@ -65,10 +64,6 @@ impl<'a> Collector<'a> {
     fn cells(&mut self, column_index: usize, header: &str, bad: Vec<BadCell>, uncounted: usize) {
         self.more += uncounted;
         self.cells.extend(bad.into_iter().map(|b| (b.row, column_index, header.to_string(), b)));
-    }
-
-    fn is_clean(&self) -> bool {
-        self.problems.is_empty() && self.cells.is_empty() && self.more == 0
     }
 
     fn finish(mut self) -> InputProblems {
@@ -98,19 +93,25 @@ impl<'a> Collector<'a> {
 pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems> {
     let mut out = Collector::new(raw, limit);
     let Some(table) = model::detect_table(&raw.headers) else {
+        let hint = match raw.locator {
+            super::read::Locator::Sheet { .. } => "; a sheet of notes is left out by naming the data sheets with --sheet",
+            _ => "",
+        };
         out.header(
             None,
             Some(raw.headers.join(",")),
-            "a header of counties (county_code, county_name, region …), schools (year, county_code, school_id …) \
-             or county_indicators (year, county_code, indicator, value); see datasets/README.md"
-                .into(),
+            format!(
+                "a header of counties (county_code, county_name, region …), schools (year, county_code, school_id …) \
+                 or county_indicators (year, county_code, indicator, value); see datasets/README.md{hint}"
+            ),
         );
         return Err(out.finish());
     };
 
     // Header: which raw column feeds each canonical column, and with what unit factor.
     let mut column_of: HashMap<&'static str, (usize, String)> = HashMap::new();
-    let mut factors: HashMap<&'static str, f64> = HashMap::new();
+    let mut factors: HashMap<&'static str, (f64, String)> = HashMap::new();
+    let mut value_unit: Option<String> = None;
     let mut ignored = Vec::new();
     for (i, h) in raw.headers.iter().enumerate() {
         let Some((spec, unit)) = model::match_header(table, h) else {
@@ -123,12 +124,14 @@ pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems
             out.header(Some((i + 1, h)), None, format!("column {:?} only once (it is also column {j}, {first:?})", spec.name));
             continue;
         }
-        if let (Some(to), Some(from)) = (spec.unit, unit.as_deref()) {
-            match model::unit_factor(from, to) {
-                Some(f) => {
-                    factors.insert(spec.name, f);
+        if let Some(from) = unit.as_deref() {
+            match header_unit(spec, from) {
+                Ok(HeaderUnit::Factor(f)) => {
+                    factors.insert(spec.name, (f, from.to_string()));
                 }
-                None => out.header(Some((i + 1, h)), Some(from.to_string()), format!("values in {to} (or 万{to})")),
+                Ok(HeaderUnit::Values) => value_unit = Some(from.to_string()),
+                Ok(HeaderUnit::Remark) => {}
+                Err(expected) => out.header(Some((i + 1, h)), Some(from.to_string()), expected),
             }
         }
         column_of.insert(spec.name, (i + 1, h.clone()));
@@ -150,7 +153,7 @@ pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems
                 return (spec, Column::full_null(spec.name.into(), height, &dtype(spec.kind)), Vec::new(), 0);
             };
             let cells = raw.df.columns()[i - 1].str().expect("raw columns are text");
-            let (col, bad, uncounted) = parse_column(spec, cells, factors.get(spec.name).copied().unwrap_or(1.0), limit);
+            let (col, bad, uncounted) = parse_column(spec, cells, factors.get(spec.name), limit);
             (spec, col, bad, uncounted)
         })
         .collect();
@@ -164,13 +167,10 @@ pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems
     }
     let mut warnings = Vec::new();
     if table == Table::CountyIndicators {
-        indicator_rules(&mut columns, &column_of, &mut out, &mut warnings);
+        indicator_rules(&mut columns, &column_of, value_unit.as_deref(), &mut out, &mut warnings);
     }
     if !ignored.is_empty() {
         warnings.push(format!("{}: ignored columns not in the {} format: {}", raw.path.display(), table.name(), ignored.join(", ")));
-    }
-    if !out.is_clean() {
-        return Err(out.finish());
     }
     columns.push(Column::new("_row".into(), (0..height as i64).collect::<Vec<i64>>()));
     let df = DataFrame::new(height, columns).map_err(|e| {
@@ -178,7 +178,30 @@ pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems
         c.header(None, None, format!("a consistent table ({e})"));
         c.finish()
     })?;
-    Ok(Validated { table, df, column_of, warnings })
+    Ok(Validated { table, df, column_of, warnings, problems: out.finish() })
+}
+
+/// What a unit in a header means for its column.
+enum HeaderUnit {
+    /// Values are converted into the column's unit by this factor.
+    Factor(f64),
+    /// The `value` column of county indicators: the unit of every row without a unit cell.
+    Values,
+    /// A bracketed remark on a text column (`学校名称（全称）`), not a unit.
+    Remark,
+}
+
+/// Reads the unit a header names for its column; the error is what was expected instead.
+fn header_unit(spec: &ColumnSpec, unit: &str) -> Result<HeaderUnit, String> {
+    match (spec.kind, spec.unit) {
+        (_, Some(to)) => model::unit_factor(unit, to)
+            .map(HeaderUnit::Factor)
+            .ok_or_else(|| format!("a unit that converts into {to}: {}", model::unit_spellings(to))),
+        (Kind::Number, None) if model::is_unit(unit) => Ok(HeaderUnit::Values),
+        (Kind::Number, None) => Err("a unit countyedu knows (元, 万元, 亿元, 人, 万人, %, …)".into()),
+        (_, None) if model::is_unit(unit) => Err(format!("no unit: {} is {}", spec.name, spec.kind.expected())),
+        (_, None) => Ok(HeaderUnit::Remark),
+    }
 }
 
 fn dtype(kind: Kind) -> DataType {
@@ -204,6 +227,7 @@ fn convert(x: f64, factor: f64) -> f64 {
 /// Bad cells of one column, capped at a limit.
 struct ColumnProblems<'a> {
     spec: &'a ColumnSpec,
+    expected: String,
     limit: usize,
     bad: Vec<BadCell>,
     uncounted: usize,
@@ -220,7 +244,7 @@ impl ColumnProblems<'_> {
             if value.is_none() && (cell.is_some() || !self.spec.nullable) {
                 if self.bad.len() < self.limit {
                     let value = cell.unwrap_or("").to_string();
-                    self.bad.push(BadCell { row: row as u64, value, expected: self.spec.kind.expected() });
+                    self.bad.push(BadCell { row: row as u64, value, expected: self.expected.clone() });
                 } else {
                     self.uncounted += 1;
                 }
@@ -236,8 +260,13 @@ fn digits(s: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
 }
 
 /// Parses and checks one column. Returns the typed column, the bad cells (up to `limit`) and how many more.
-fn parse_column(spec: &ColumnSpec, cells: &StringChunked, factor: f64, limit: usize) -> (Column, Vec<BadCell>, usize) {
-    let mut p = ColumnProblems { spec, limit, bad: Vec::new(), uncounted: 0 };
+fn parse_column(spec: &ColumnSpec, cells: &StringChunked, unit: Option<&(f64, String)>, limit: usize) -> (Column, Vec<BadCell>, usize) {
+    let factor = unit.map_or(1.0, |u| u.0);
+    let expected = match (unit, spec.unit) {
+        (Some((f, from)), Some(to)) if *f != 1.0 => format!("{} (in {to} after converting from {from})", spec.kind.expected()),
+        _ => spec.kind.expected(),
+    };
+    let mut p = ColumnProblems { spec, expected, limit, bad: Vec::new(), uncounted: 0 };
     let number = |s: &str| parse_number(s).map(|x| convert(x, factor));
     let whole = |s: &str| number(s).filter(|x| x.fract() == 0.0).map(|x| x as i64);
     let year = |s: &str| whole(s).filter(|y| (model::YEAR_RANGE.0..=model::YEAR_RANGE.1).contains(y)).map(|y| y as i32);
@@ -248,7 +277,15 @@ fn parse_column(spec: &ColumnSpec, cells: &StringChunked, factor: f64, limit: us
         Kind::AreaCode => Column::new(name, p.each(cells, |s| digits(s, 2..=6).then_some(s))),
         Kind::SchoolType => Column::new(name, p.each(cells, model::school_type_id)),
         Kind::Region => Column::new(name, p.each(cells, model::region_id)),
-        Kind::Year => Column::new(name, p.each(cells, year)),
+        Kind::Year => {
+            let column = Column::new(name, p.each(cells, year));
+            for bad in &mut p.bad {
+                if let Some(hint) = date_hint(&bad.value) {
+                    bad.expected = format!("{} ({hint})", bad.expected);
+                }
+            }
+            column
+        }
         Kind::UrbanRural => {
             Column::new(name, p.each(cells, |s| whole(s).filter(|c| model::URBAN_RURAL_CODES.contains(c)).map(|c| c as i32)))
         }
@@ -259,11 +296,41 @@ fn parse_column(spec: &ColumnSpec, cells: &StringChunked, factor: f64, limit: us
     (col, p.bad, p.uncounted)
 }
 
-/// County indicators: ids may be written as their Chinese names; a unit cell converts the value into the
-/// catalogue's unit; catalogued indicators are never negative. Unknown ids load, with a warning.
+/// Why a cell in a year column may hold a date: a date as a spreadsheet shows it (`2021-01-01`), or the serial
+/// number Excel keeps for it (`44197`).
+fn date_hint(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && value[..4].bytes().all(|c| c.is_ascii_digit()) {
+        return Some(format!("the cell holds a date; write the year {} as a number", &value[..4]));
+    }
+    let serial = value.trim().parse::<f64>().ok().filter(|v| v.fract() == 0.0 && (20_000.0..80_000.0).contains(v))?;
+    // Excel's day 0 is 1899-12-30 (its 1900 leap-year bug folded in): count days forward.
+    let date = excel_date(serial as i64);
+    Some(format!("{value} looks like the Excel serial number of the date {date}; write the year {} as a number", &date[..4]))
+}
+
+/// The calendar date of an Excel serial day number (1900 date system).
+fn excel_date(serial: i64) -> String {
+    // Days from 1970-01-01, then the civil-from-days algorithm (Howard Hinnant's).
+    let z = serial - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// County indicators: ids may be written as their Chinese names; a unit (in the row's unit cell, else in the value
+/// column's header) converts the value into the catalogue's unit; a catalogued value must be plausible (a rate in
+/// percent, a verdict 0 or 1, an amount within its range). Unknown ids load, with a warning.
 fn indicator_rules(
     columns: &mut [Column],
     column_of: &HashMap<&'static str, (usize, String)>,
+    header_unit: Option<&str>,
     out: &mut Collector<'_>,
     warnings: &mut Vec<String>,
 ) {
@@ -277,6 +344,16 @@ fn indicator_rules(
     let mut bad_unit = Vec::new();
     let mut bad_value = Vec::new();
     for (row, ((id, value), unit)) in ids.into_iter().zip(values).zip(units).enumerate() {
+        let row = row as u64;
+        // The unit of this row: its own cell, else the header's; both given and different is a contradiction.
+        let unit = match (unit, header_unit) {
+            (Some(u), Some(h)) if model::canonical_unit(&u) != model::canonical_unit(h) => {
+                bad_unit.push(BadCell { row, value: u.clone(), expected: format!("the unit the value header names ({h}), or an empty cell") });
+                Some(u)
+            }
+            (Some(u), _) => Some(u),
+            (None, h) => h.map(str::to_string),
+        };
         let Some(spec) = id.as_deref().and_then(model::indicator) else {
             if let Some(id) = &id {
                 unknown.insert(id.clone());
@@ -286,20 +363,19 @@ fn indicator_rules(
             new_units.push(unit);
             continue;
         };
-        let factor = match unit.as_deref() {
-            None => Some(1.0),
-            Some(u) => model::unit_factor(u, spec.unit),
-        };
-        let converted = match (factor, value) {
-            (None, _) => {
-                bad_unit.push(BadCell { row: row as u64, value: unit.clone().unwrap_or_default(), expected: format!("the unit of {}: {}", spec.id, spec.unit) });
-                value
+        let converted = match unit.as_deref().map(|u| (u, model::unit_factor(u, spec.unit))) {
+            Some((u, None)) => {
+                let shown = if header_unit == Some(u) { format!("{u} (from the header)") } else { u.to_string() };
+                bad_unit.push(BadCell { row, value: shown, expected: format!("the unit of {}: {}", spec.id, spec.unit) });
+                None
             }
-            (Some(f), Some(v)) => Some(convert(v, f)),
-            (Some(_), None) => None,
+            Some((_, Some(f))) => value.map(|v| convert(v, f)),
+            None => value,
         };
-        if let Some(v) = converted.filter(|v| *v < 0.0) {
-            bad_value.push(BadCell { row: row as u64, value: v.to_string(), expected: format!("a non-negative value for {}", spec.id) });
+        if let Some(v) = converted
+            && let Some(expected) = spec.implausible(v)
+        {
+            bad_value.push(BadCell { row, value: num_text(v), expected });
         }
         new_ids.push(Some(spec.id.to_string()));
         new_values.push(converted);
@@ -307,7 +383,8 @@ fn indicator_rules(
     }
     for (name, bad) in [("unit", bad_unit), ("value", bad_value)] {
         if !bad.is_empty() {
-            let (i, h) = &column_of[name];
+            // A unit taken from the header is reported at the value column.
+            let (i, h) = column_of.get(name).or_else(|| column_of.get("value")).expect("value is required");
             out.cells(*i, h, bad, 0);
         }
     }
@@ -321,4 +398,24 @@ fn indicator_rules(
     columns[ind_i] = Column::new("indicator".into(), new_ids);
     columns[val_i] = Column::new("value".into(), new_values);
     columns[unit_i] = Column::new("unit".into(), new_units);
+}
+
+/// A number as a message shows it: whole numbers without a fraction.
+fn num_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_a_year_column_are_recognised() {
+        assert_eq!(excel_date(44197), "2021-01-01");
+        assert_eq!(excel_date(45943), "2025-10-13");
+        assert!(date_hint("2021-01-01").unwrap().contains("holds a date; write the year 2021"));
+        assert!(date_hint("44197").unwrap().contains("date 2021-01-01; write the year 2021"));
+        assert_eq!(date_hint("2021"), None);
+        assert_eq!(date_hint("1899"), None);
+    }
 }

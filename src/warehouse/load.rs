@@ -1,0 +1,299 @@
+//! The all-or-nothing load: staged rows checked as a whole, then the warehouse rows they supersede replaced, the
+//! stored metrics computed from those rows removed, and the files logged, in one transaction.
+//!
+//! Metric invalidation is shared with `sql --write`, which finds what it changed by comparing fingerprints of
+//! every county-year before and after the user's statements.
+
+use duckdb::Connection;
+use polars::prelude::{Column, DataFrame};
+
+use super::schema::duplicate_keys_sql;
+use super::{Warehouse, ident};
+use crate::bridge;
+use crate::error::Result;
+use crate::model::Table;
+use crate::results::{Depends, RESULT_TABLES};
+
+/// A problem found by a whole-load check, at a staged row.
+#[derive(Debug)]
+pub struct RowIssue {
+    pub table: Table,
+    pub file_id: i32,
+    pub row: i64,
+    pub column: &'static str,
+    pub value: String,
+    pub expected: String,
+    /// Another staged row the problem refers to (the first row with the same key).
+    pub other: Option<(i32, i64)>,
+}
+
+/// What a committed load changed in one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableChange {
+    pub table: &'static str,
+    pub inserted: i64,
+    /// Rows that were in the warehouse and were replaced by the load.
+    pub replaced: i64,
+}
+
+/// Stored metric rows removed because the rows they were computed from changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub table: &'static str,
+    pub rows: i64,
+    /// The command that computes the table again.
+    pub written_by: &'static str,
+}
+
+/// One loaded file, for `ingest_log`.
+pub struct LogEntry {
+    pub file: String,
+    pub sha256: String,
+    pub table: Table,
+    pub rows: i64,
+}
+
+/// An open load transaction. Dropping it without [`Load::commit`] rolls everything back.
+pub struct Load<'w> {
+    wh: &'w Warehouse,
+    open: bool,
+}
+
+impl Warehouse {
+    /// Starts an all-or-nothing load.
+    pub fn begin_load(&self) -> Result<Load<'_>> {
+        let mut ddl = String::from("BEGIN TRANSACTION;\n");
+        for t in Table::ALL {
+            let cols: Vec<String> = t.columns().iter().map(|c| format!("{} {}", c.name, c.kind.sql_type())).collect();
+            ddl.push_str(&format!(
+                "CREATE OR REPLACE TEMP TABLE stage_{} ({}, _row BIGINT, _file INTEGER);\n",
+                t.name(),
+                cols.join(", ")
+            ));
+        }
+        self.conn.execute_batch(&ddl)?;
+        Ok(Load { wh: self, open: true })
+    }
+}
+
+impl Load<'_> {
+    /// Stages a validated frame (canonical columns, then `_row`) from file number `file_id`.
+    pub fn append(&self, table: Table, file_id: i32, df: &mut DataFrame) -> Result<()> {
+        let height = df.height();
+        df.with_column(Column::new("_file".into(), vec![file_id; height]))?;
+        let mut app = self.wh.conn.appender_to_catalog_and_db(&format!("stage_{}", table.name()), "temp", "main")?;
+        for batch in bridge::df_to_batches(df)? {
+            app.append_record_batch(batch)?;
+        }
+        app.flush()?;
+        Ok(())
+    }
+
+    /// Checks the staged rows as a whole. Returns up to `limit` issues per check, and how many more were found.
+    /// Cells that failed their own check are staged as NULL and take part in no comparison.
+    pub fn problems(&self, limit: usize) -> Result<(Vec<RowIssue>, usize)> {
+        let mut issues = Vec::new();
+        let mut unlisted = 0;
+        for t in Table::ALL {
+            let stage = format!("temp.stage_{}", t.name());
+            let any: i64 = self.wh.conn.query_row(&duplicate_keys_sql(t, &stage), [], |r| r.get(0))?;
+            if any == 0 {
+                continue; // the common case, answered by one hash aggregate
+            }
+            let key = t.key().join(", ");
+            let complete = t.key().iter().map(|k| format!("{k} IS NOT NULL")).collect::<Vec<_>>().join(" AND ");
+            let shown = t.key().iter().map(|k| format!("CAST({k} AS VARCHAR)")).collect::<Vec<_>>().join(" || ' / ' || ");
+            let sql = format!(
+                "SELECT _file, _row, {shown}, f0, r0, count(*) OVER () FROM (
+                   SELECT *, row_number() OVER w AS k, first_value(_file) OVER w AS f0, first_value(_row) OVER w AS r0
+                   FROM temp.stage_{name} WHERE {complete} WINDOW w AS (PARTITION BY {key} ORDER BY _file, _row))
+                 WHERE k > 1 ORDER BY _file, _row LIMIT {limit}",
+                name = t.name()
+            );
+            let key_cols = t.key();
+            let column = key_cols[key_cols.len() - 1];
+            unlisted += self.collect(&sql, &mut issues, |f, r, v, f0, r0| RowIssue {
+                table: t,
+                file_id: f,
+                row: r,
+                column,
+                value: v,
+                expected: format!("a unique ({}) within the load; the same key is also", key_cols.join(", ")),
+                other: Some((f0, r0)),
+            })?;
+        }
+        for t in [Table::Schools, Table::CountyIndicators] {
+            let sql = format!(
+                "SELECT _file, _row, county_code, 0, 0, count(*) OVER () FROM temp.stage_{} s
+                 WHERE s.county_code IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM counties c WHERE c.county_code = s.county_code)
+                   AND NOT EXISTS (SELECT 1 FROM temp.stage_counties c WHERE c.county_code = s.county_code)
+                 ORDER BY _file, _row LIMIT {limit}",
+                t.name()
+            );
+            unlisted += self.collect(&sql, &mut issues, |f, r, v, _, _| RowIssue {
+                table: t,
+                file_id: f,
+                row: r,
+                column: "county_code",
+                value: v,
+                expected: "a county code listed in counties (load a counties file in the same call or before)".into(),
+                other: None,
+            })?;
+        }
+        // A school id that the warehouse already holds for that year under a county this load does not replace.
+        let sql = format!(
+            "SELECT s._file, s._row, s.school_id, 0, 0, count(*) OVER (), w.county_code, s.year
+             FROM temp.stage_schools s JOIN schools w ON w.year = s.year AND w.school_id = s.school_id
+             WHERE w.county_code <> s.county_code
+               AND NOT EXISTS (SELECT 1 FROM temp.stage_schools r WHERE r.county_code = w.county_code AND r.year = w.year)
+             ORDER BY s._file, s._row LIMIT {limit}"
+        );
+        let mut stmt = self.wh.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let (mut listed, mut total) = (0usize, 0i64);
+        while let Some(row) = rows.next()? {
+            total = row.get(5)?;
+            listed += 1;
+            let county: String = row.get(6)?;
+            let year: i32 = row.get(7)?;
+            issues.push(RowIssue {
+                table: Table::Schools,
+                file_id: row.get(0)?,
+                row: row.get(1)?,
+                column: "school_id",
+                value: row.get(2)?,
+                expected: format!(
+                    "a school_id not already held for {year} by another county (the warehouse has it under {county}, \
+                     whose {year} data this load does not replace)"
+                ),
+                other: None,
+            });
+        }
+        unlisted += (total as usize).saturating_sub(listed);
+        Ok((issues, unlisted))
+    }
+
+    /// Runs one check whose rows are (_file, _row, value, other file, other row, total found);
+    /// returns how many it found beyond those listed.
+    fn collect(&self, sql: &str, issues: &mut Vec<RowIssue>, make: impl Fn(i32, i64, String, i32, i64) -> RowIssue) -> Result<usize> {
+        let mut stmt = self.wh.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        let (mut listed, mut total) = (0usize, 0i64);
+        while let Some(row) = rows.next()? {
+            issues.push(make(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?));
+            total = row.get(5)?;
+            listed += 1;
+        }
+        Ok((total as usize).saturating_sub(listed))
+    }
+
+    /// Removes the stored metrics of every county-year (and county) the staged rows replace, replaces the
+    /// warehouse rows, inserts the staged rows, logs the files, and commits.
+    pub fn commit(mut self, log: &[LogEntry]) -> Result<(Vec<TableChange>, Vec<Removed>)> {
+        let conn = &self.wh.conn;
+        conn.execute_batch(
+            "CREATE OR REPLACE TEMP TABLE changed AS
+               SELECT DISTINCT county_code, year FROM temp.stage_schools
+               UNION SELECT DISTINCT county_code, year FROM temp.stage_county_indicators
+               UNION SELECT county_code, NULL::INTEGER FROM temp.stage_counties",
+        )?;
+        let removed = invalidate(conn, true)?;
+        let mut changes = Vec::new();
+        for t in Table::ALL {
+            let name = t.name();
+            let scope = t.replace_scope().iter().map(|c| format!("s.{c} = w.{c}")).collect::<Vec<_>>().join(" AND ");
+            let replaced = conn.execute(
+                &format!("DELETE FROM {name} w WHERE EXISTS (SELECT 1 FROM temp.stage_{name} s WHERE {scope})"),
+                [],
+            )? as i64;
+            let cols = t.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+            let inserted =
+                conn.execute(&format!("INSERT INTO {name} ({cols}) SELECT {cols} FROM temp.stage_{name}"), [])? as i64;
+            changes.push(TableChange { table: name, inserted, replaced });
+        }
+        let load_id: i32 = conn.query_row("SELECT coalesce(max(load_id), 0) + 1 FROM ingest_log", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare("INSERT INTO ingest_log (load_id, file, sha256, table_name, rows) VALUES (?, ?, ?, ?, ?)")?;
+        for e in log {
+            stmt.execute(duckdb::params![load_id, e.file, e.sha256, e.table.name(), e.rows])?;
+        }
+        let mut drop_stage = String::from("DROP TABLE temp.changed;\n");
+        for t in Table::ALL {
+            drop_stage.push_str(&format!("DROP TABLE temp.stage_{};\n", t.name()));
+        }
+        drop_stage.push_str("COMMIT;");
+        conn.execute_batch(&drop_stage)?;
+        self.open = false;
+        Ok((changes, removed))
+    }
+}
+
+impl Drop for Load<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.wh.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Deletes, from every stored metric table, the rows computed from the county-years in `temp.changed`
+/// (`county_code`, `year`; a NULL year means every year of the county). Areas (for `equity_across`) are looked up
+/// in `counties` and, while a load is open, in the staged counties too.
+pub(crate) fn invalidate(conn: &Connection, staged: bool) -> Result<Vec<Removed>> {
+    let existing = super::query::table_names(conn)?;
+    let areas = if staged {
+        "(SELECT county_code, prefecture_code, province_code FROM counties
+          UNION SELECT county_code, prefecture_code, province_code FROM temp.stage_counties)"
+    } else {
+        "counties"
+    };
+    let mut removed = Vec::new();
+    for t in RESULT_TABLES.iter().filter(|t| existing.iter().any(|e| e == t.name)) {
+        let name = ident(t.name);
+        let year = match t.depends {
+            Depends::CountyYear | Depends::AreaYear => "c.year = m.year",
+            Depends::CountyYearAndPrevious => "m.year IN (c.year, c.year + 1)",
+            Depends::CountyWindow => "c.year BETWEEN m.from_year AND m.to_year",
+        };
+        let sql = match t.depends {
+            Depends::AreaYear => format!(
+                "DELETE FROM {name} m WHERE EXISTS (SELECT 1 FROM temp.changed c JOIN {areas} a USING (county_code)
+                  WHERE (c.year IS NULL OR {year}) AND m.area_code IN (a.prefecture_code, a.province_code))"
+            ),
+            _ => format!(
+                "DELETE FROM {name} m WHERE EXISTS (SELECT 1 FROM temp.changed c
+                  WHERE c.county_code = m.county_code AND (c.year IS NULL OR {year}))"
+            ),
+        };
+        let rows = conn.execute(&sql, [])? as i64;
+        if rows > 0 {
+            removed.push(Removed { table: t.name, rows, written_by: t.written_by });
+        }
+    }
+    Ok(removed)
+}
+
+/// A fingerprint of every county-year of the input tables (and of every county row), to find what a user's
+/// statements changed.
+pub(crate) const FINGERPRINT: &str = "
+    SELECT 's' AS part, county_code, year, sum(hash(t)) AS h, count(*) AS n FROM schools t GROUP BY ALL
+    UNION ALL SELECT 'i', county_code, year, sum(hash(t)), count(*) FROM county_indicators t GROUP BY ALL
+    UNION ALL SELECT 'c', county_code, NULL::INTEGER, hash(t), 1 FROM counties t";
+
+/// Fills `temp.changed` with the county-years whose fingerprint differs between `temp.fp_before` and now.
+pub(crate) fn changed_since_fingerprint(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE OR REPLACE TEMP TABLE fp_after AS {FINGERPRINT};
+         CREATE OR REPLACE TEMP TABLE changed AS
+           SELECT DISTINCT coalesce(b.county_code, a.county_code) AS county_code, coalesce(b.year, a.year) AS year
+           FROM temp.fp_before b FULL JOIN temp.fp_after a
+             ON a.part = b.part AND a.county_code = b.county_code AND a.year IS NOT DISTINCT FROM b.year
+           WHERE a.h IS DISTINCT FROM b.h OR a.n IS DISTINCT FROM b.n;"
+    ))?;
+    Ok(())
+}
+
+/// Drops the temp tables of a fingerprint comparison.
+pub(crate) fn drop_fingerprints(conn: &Connection) {
+    let _ = conn.execute_batch("DROP TABLE IF EXISTS temp.fp_before; DROP TABLE IF EXISTS temp.fp_after; DROP TABLE IF EXISTS temp.changed;");
+}

@@ -1,0 +1,225 @@
+//! The warehouse: the one module that opens DuckDB. It owns the schema, the all-or-nothing load transaction,
+//! and turns SQL into Arrow record batches.
+//!
+//! Invariants kept here:
+//! - the schema is generated from [`crate::model`], so the DDL and the validator agree by construction;
+//! - only `ingest` and `demo` create a warehouse ([`Access::Create`]), and only where no file exists: a file that
+//!   is not a countyedu warehouse is opened read-only to find that out and never written;
+//! - a load is one transaction: staged rows are checked as a whole before anything replaces the warehouse's rows,
+//!   the stored metrics of the county-years it replaces are removed in the same transaction, and any error rolls
+//!   everything back;
+//! - nothing here reaches the network: extension auto-install and auto-load are off (parquet and json are
+//!   compiled in), and `INSTALL` / `LOAD` in user SQL are refused.
+//!
+//! Parts: [`schema`] (DDL and the shape checks), [`load`] (the load transaction and metric invalidation),
+//! [`query`] (user SQL, engine reads, storing metric tables, export), [`engine`] (in-memory DuckDB for Parquet
+//! files and scheme expressions, never the warehouse connection), [`sqltext`] (statement splitting, pure).
+
+pub mod engine;
+pub mod load;
+pub mod query;
+pub mod schema;
+pub mod sqltext;
+
+use std::path::{Path, PathBuf};
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use duckdb::vtab::arrow::ArrowVTab;
+use duckdb::{AccessMode, Config, Connection};
+
+use crate::error::{Error, Result};
+
+pub use engine::{read_parquet, write_parquet};
+pub use load::{Load, LogEntry, Removed, RowIssue, TableChange};
+pub use query::Scope;
+/// A value bound to a query parameter.
+pub use duckdb::types::Value;
+
+/// The warehouse file used when neither `--db` nor `COUNTYEDU_DB` names one.
+pub const DEFAULT_PATH: &str = "countyedu.duckdb";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Read an existing warehouse.
+    ReadOnly,
+    /// Read and write an existing warehouse.
+    ReadWrite,
+    /// Read and write a warehouse, creating it where no file exists (`ingest`, `demo`).
+    Create,
+}
+
+/// An open warehouse.
+pub struct Warehouse {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A query's result: its schema (known even with no rows) and its batches.
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl QueryResult {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// Settings of every DuckDB connection countyedu opens: no extension is installed or loaded behind the user's
+/// back, and an explicit `INSTALL` finds no repository to download from.
+fn config(mode: AccessMode) -> duckdb::Result<Config> {
+    Config::default()
+        .access_mode(mode)?
+        .enable_autoload_extension(false)?
+        .with("autoinstall_known_extensions", "false")?
+        .with("autoload_known_extensions", "false")?
+        .with("allow_community_extensions", "false")
+}
+
+impl Warehouse {
+    /// Opens the warehouse at `path`. [`Access::Create`] creates the file and its schema where no file exists;
+    /// every access requires an existing file to be a countyedu warehouse of this version (exit 5 otherwise).
+    pub fn open(path: &Path, access: Access) -> Result<Self> {
+        let fail = |message: String| Error::Warehouse { path: path.to_path_buf(), message };
+        if path.is_dir() {
+            return Err(fail("is a folder; --db names the warehouse file".into()));
+        }
+        if path.exists() {
+            // Probe read-only first: a file that is not ours is never opened for writing.
+            let probe = Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(not_a_warehouse(&e)))?;
+            schema::check_version(&probe.conn).map_err(fail)?;
+            if access == Access::ReadOnly {
+                return Ok(probe);
+            }
+            drop(probe);
+            return Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()));
+        }
+        if access != Access::Create {
+            return Err(fail(
+                "no warehouse here; load data first with `countyedu ingest PATH…` or name an existing one with --db \
+                 (or COUNTYEDU_DB)"
+                    .into(),
+            ));
+        }
+        let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()))?;
+        if let Err(e) = schema::create(&wh.conn) {
+            drop(wh);
+            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(wal_path(path));
+            return Err(e);
+        }
+        Ok(wh)
+    }
+
+    fn connect(path: &Path, mode: AccessMode) -> duckdb::Result<Self> {
+        let conn = Connection::open_with_flags(path, config(mode)?)?;
+        conn.register_table_function::<ArrowVTab>("arrow")?;
+        Ok(Warehouse { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A value of `countyedu_meta`.
+    pub fn meta(&self, key: &str) -> Option<String> {
+        self.conn.query_row("SELECT value FROM countyedu_meta WHERE key = ?", [key], |r| r.get(0)).ok()
+    }
+
+    /// Sets a value of `countyedu_meta`.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.in_transaction(|conn| {
+            conn.execute("DELETE FROM countyedu_meta WHERE key = ?", [key])?;
+            conn.execute("INSERT INTO countyedu_meta VALUES (?, ?)", [key, value])?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise. Every write of the
+    /// warehouse but the load (which stays open across files, see [`Load`]) goes through here.
+    fn in_transaction<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        match f(&self.conn) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The write-ahead log DuckDB keeps beside a database file.
+pub fn wal_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.wal", path.display()))
+}
+
+/// Why DuckDB could not open a file, in words for someone who passed the wrong `--db`.
+fn not_a_warehouse(e: &duckdb::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains("lock") {
+        format!("{msg}\nhint: another countyedu (or DuckDB) process is using it; wait for it to finish")
+    } else {
+        format!("not a countyedu warehouse (DuckDB cannot open it: {msg})")
+    }
+}
+
+/// Runs a prepared statement and collects its Arrow result (the schema is known even without rows).
+fn arrow_result(conn: &Connection, sql: &str, params: impl duckdb::Params) -> duckdb::Result<QueryResult> {
+    let mut stmt = conn.prepare(sql)?;
+    let arrow = stmt.query_arrow(params)?;
+    let schema = arrow.get_schema();
+    Ok(QueryResult { schema, batches: arrow.collect() })
+}
+
+/// SQL string literal.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// SQL identifier, quoted.
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_warehouse_gets_its_schema_and_reopens_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.duckdb");
+        assert!(matches!(Warehouse::open(&path, Access::ReadOnly), Err(Error::Warehouse { .. })));
+        assert!(matches!(Warehouse::open(&path, Access::ReadWrite), Err(Error::Warehouse { .. })));
+        assert!(!path.exists(), "only Create creates");
+        drop(Warehouse::open(&path, Access::Create).unwrap());
+        let wh = Warehouse::open(&path, Access::ReadOnly).unwrap();
+        let counts = wh.table_counts().unwrap();
+        assert_eq!(counts, vec![("counties", 0), ("schools", 0), ("county_indicators", 0), ("ingest_log", 0)]);
+        assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(Error::Sql(m)) if m.contains("--write")));
+    }
+
+    #[test]
+    fn a_duckdb_file_of_someone_else_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.duckdb");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE mine (a INT); INSERT INTO mine VALUES (1)").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        for access in [Access::ReadOnly, Access::ReadWrite, Access::Create] {
+            match Warehouse::open(&path, access) {
+                Err(Error::Warehouse { message, .. }) => assert!(message.contains("not a countyedu warehouse"), "{message}"),
+                other => panic!("{access:?}: {:?}", other.err()),
+            }
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+}

@@ -1,0 +1,270 @@
+//! Reading and writing through the warehouse connection: user SQL (read-only unless asked, with the canonical
+//! tables kept whole and stale metrics removed on write), named queries, the engine's own reads, storing metric
+//! tables by declared scope, and writing tables out as files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use arrow::record_batch::RecordBatch;
+use duckdb::Connection;
+use duckdb::types::Value;
+use duckdb::vtab::arrow::ArrowBatchRegistration;
+use polars::prelude::DataFrame;
+
+use super::load::{self, Removed};
+use super::{QueryResult, Warehouse, arrow_result, ident, lit, schema, sqltext};
+use crate::bridge;
+use crate::error::{Error, Result};
+use crate::model::Table;
+
+/// Which stored rows a computation replaces: the rows whose value in each named column is one of the given
+/// values. No columns means the whole table.
+#[derive(Clone, Debug, Default)]
+pub struct Scope(Vec<(&'static str, Vec<Value>)>);
+
+impl Scope {
+    /// The whole table.
+    pub fn all() -> Scope {
+        Scope::default()
+    }
+
+    /// Restricts the scope to rows whose text column is one of `values` (no restriction when empty).
+    pub fn text(mut self, column: &'static str, values: &[String]) -> Scope {
+        if !values.is_empty() {
+            self.0.push((column, values.iter().map(|v| Value::Text(v.clone())).collect()));
+        }
+        self
+    }
+
+    /// Restricts the scope to rows whose integer column is one of `values` (no restriction when empty).
+    pub fn int(mut self, column: &'static str, values: &[i32]) -> Scope {
+        if !values.is_empty() {
+            self.0.push((column, values.iter().map(|v| Value::Int(*v)).collect()));
+        }
+        self
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn where_clause(&self) -> (String, Vec<Value>) {
+        if self.0.is_empty() {
+            return ("true".into(), Vec::new());
+        }
+        let clause = self
+            .0
+            .iter()
+            .map(|(c, v)| format!("{} IN ({})", ident(c), vec!["?"; v.len()].join(", ")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        (clause, self.0.iter().flat_map(|(_, v)| v.iter().cloned()).collect())
+    }
+}
+
+/// A user's SQL error, with a hint where the error names a metric table not computed yet.
+fn sql_error(e: duckdb::Error) -> Error {
+    let msg = e.to_string();
+    match crate::results::missing_table_hint(&msg) {
+        Some(hint) => Error::Sql(format!("{}\nhint: {hint}", msg.lines().next().unwrap_or(&msg))),
+        None => Error::Sql(msg),
+    }
+}
+
+/// The names of the tables of the main schema.
+pub(crate) fn table_names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' ORDER BY 1",
+    )?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect::<duckdb::Result<_>>()?;
+    Ok(names)
+}
+
+/// Column names and types of a table of the warehouse (`main`) or a temporary one (`temp`), in order.
+fn columns_of(conn: &Connection, database: &str, table: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT column_name, data_type FROM duckdb_columns()
+         WHERE database_name = (CASE WHEN ? = 'temp' THEN 'temp' ELSE current_database() END)
+           AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+    )?;
+    let cols = stmt.query_map([database, table], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<duckdb::Result<_>>()?;
+    Ok(cols)
+}
+
+impl Warehouse {
+    /// Runs SQL written by a user (one or more statements; the last one's result is returned). Statements that
+    /// install or load extensions are refused before anything runs. With `write`, the statements run in one
+    /// transaction that is committed only if every canonical table is still there with its columns and its key
+    /// unique; the stored metrics of every county-year the statements changed are removed in it and returned.
+    pub fn user_sql(&self, sql: &str, write: bool) -> Result<(QueryResult, Vec<Removed>)> {
+        if let Some(statement) = sqltext::extension_statement(sql) {
+            return Err(Error::Sql(format!(
+                "{:?} is refused: countyedu never installs or loads DuckDB extensions (parquet and json are built in, \
+                 and nothing reaches the network)",
+                statement.lines().last().unwrap_or(statement).trim()
+            )));
+        }
+        if !write {
+            let result = arrow_result(&self.conn, sql, []).map_err(|e| {
+                let msg = e.to_string();
+                if msg.contains("read-only") {
+                    Error::Sql(format!("{msg}\nhint: the warehouse opens read-only; pass --write to change it"))
+                } else {
+                    sql_error(e)
+                }
+            })?;
+            return Ok((result, Vec::new()));
+        }
+        let outcome = self.in_transaction(|conn| {
+            conn.execute_batch(&format!("CREATE OR REPLACE TEMP TABLE fp_before AS {};", load::FINGERPRINT))?;
+            let result = arrow_result(conn, sql, []).map_err(sql_error)?;
+            schema::check_intact(conn)?;
+            load::changed_since_fingerprint(conn)?;
+            let removed = load::invalidate(conn, false)?;
+            load::drop_fingerprints(conn);
+            Ok((result, removed))
+        });
+        if outcome.is_err() {
+            load::drop_fingerprints(&self.conn);
+        }
+        outcome
+    }
+
+    /// Runs a named query read-only with its parameters bound by name (`$name` in the text).
+    pub fn named_query(&self, sql: &str, params: &BTreeMap<String, crate::queries::Value>) -> Result<QueryResult> {
+        use crate::queries::Value as Q;
+        let bound: std::collections::HashMap<String, Value> = params
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Q::Int(i) => Value::BigInt(*i),
+                    Q::Float(f) => Value::Double(*f),
+                    Q::Text(t) => Value::Text(t.clone()),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        arrow_result(&self.conn, sql, &bound).map_err(sql_error)
+    }
+
+    /// Runs one of the engine's own queries (not user text).
+    pub fn query(&self, sql: &str) -> Result<QueryResult> {
+        Ok(arrow_result(&self.conn, sql, [])?)
+    }
+
+    /// One of the engine's own queries, with bound parameters, as a Polars frame.
+    pub fn query_df_with(&self, sql: &str, params: &[Value]) -> Result<DataFrame> {
+        let r = arrow_result(&self.conn, sql, duckdb::params_from_iter(params.iter().cloned()))?;
+        bridge::batches_to_df(&r.schema, &r.batches)
+    }
+
+    /// One of the engine's own queries as a Polars frame.
+    pub fn query_df(&self, sql: &str) -> Result<DataFrame> {
+        self.query_df_with(sql, &[])
+    }
+
+    /// Whether a table of that name exists in the warehouse.
+    pub fn has_table(&self, name: &str) -> Result<bool> {
+        Ok(table_names(&self.conn)?.iter().any(|t| t == name))
+    }
+
+    /// Each county with the areas it belongs to and its funding region, for ranks, floors and rankings.
+    pub fn county_areas(&self) -> Result<DataFrame> {
+        self.query_df(
+            "SELECT county_code, county_name, prefecture_code, prefecture_name, province_code, province_name, region
+             FROM counties ORDER BY county_code",
+        )
+    }
+
+    /// The given columns of the schools of the given counties and years (all when a list is empty).
+    pub fn read_schools(&self, columns: &[&str], counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let scope = Scope::all().text("county_code", counties).int("year", years);
+        let (clause, params) = scope.where_clause();
+        self.query_df_with(&format!("SELECT {} FROM schools WHERE {clause}", columns.join(", ")), &params)
+    }
+
+    /// Stores computed result tables in one transaction: in each table, the rows within `scope` are replaced by
+    /// the new rows, inserted by column name. A table stored by an older countyedu with other columns is
+    /// recreated when the whole table is replaced, and refused (with what to do) otherwise.
+    pub fn store_results(&self, tables: &mut [(&str, DataFrame)], scope: &Scope) -> Result<()> {
+        self.in_transaction(|conn| {
+            let existing = table_names(conn)?;
+            for (name, df) in tables.iter_mut() {
+                let batches = bridge::df_to_batches(df)?;
+                let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
+                let empty = ArrowBatchRegistration::new(RecordBatch::new_empty(schema.clone()));
+                let table = ident(name);
+                if existing.iter().any(|e| e == name) {
+                    conn.execute("CREATE OR REPLACE TEMP TABLE shape AS SELECT * FROM arrow(?)", [&empty])?;
+                    // Names decide: a column that is all NULL in one run has no type of its own, and the
+                    // insert below casts each value to the stored column's type.
+                    let names = |cols: Vec<(String, String)>| cols.into_iter().map(|c| c.0).collect::<Vec<_>>();
+                    let (old, new) = (names(columns_of(conn, "main", name)?), names(columns_of(conn, "temp", "shape")?));
+                    conn.execute_batch("DROP TABLE temp.shape")?;
+                    if old != new {
+                        if !scope.is_all() {
+                            return Err(Error::Warehouse {
+                                path: self.path.clone(),
+                                message: format!(
+                                    "table {name} was stored by another version of countyedu, with other columns; \
+                                     recompute it whole (without --county/--year) or drop it first: \
+                                     countyedu sql --write \"DROP TABLE {name}\""
+                                ),
+                            });
+                        }
+                        conn.execute_batch(&format!("DROP TABLE {table}"))?;
+                        conn.execute(&format!("CREATE TABLE {table} AS SELECT * FROM arrow(?)"), [&empty])?;
+                    }
+                } else {
+                    conn.execute(&format!("CREATE TABLE {table} AS SELECT * FROM arrow(?)"), [&empty])?;
+                }
+                let (clause, params) = scope.where_clause();
+                conn.execute(&format!("DELETE FROM {table} WHERE {clause}"), duckdb::params_from_iter(params))?;
+                let cols = schema.fields().iter().map(|f| ident(f.name())).collect::<Vec<_>>().join(", ");
+                for batch in batches {
+                    let reg = ArrowBatchRegistration::new(batch);
+                    conn.execute(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM arrow(?)"), [&reg])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Every table of the warehouse with its row count and whether it has a `year` column, in name order.
+    pub fn tables(&self) -> Result<Vec<(String, i64, bool)>> {
+        let mut out = Vec::new();
+        for name in table_names(&self.conn)? {
+            let has_year = columns_of(&self.conn, "main", &name)?.iter().any(|(c, _)| c == "year");
+            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {}", ident(&name)), [], |r| r.get(0))?;
+            out.push((name, n, has_year));
+        }
+        Ok(out)
+    }
+
+    /// Writes a table as Parquet (zstd) into `target` (a folder that does not exist yet): hive-partitioned by year
+    /// (`year=2021/…`) when it has a year column, else one file `target/TABLE.parquet`.
+    pub fn write_table_parquet(&self, table: &str, has_year: bool, target: &Path) -> Result<()> {
+        std::fs::create_dir_all(target)?;
+        let sql = if has_year {
+            format!(
+                "COPY (SELECT * FROM {}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), OVERWRITE_OR_IGNORE true)",
+                ident(table),
+                lit(&target.to_string_lossy())
+            )
+        } else {
+            format!("COPY {} TO {} (FORMAT parquet, COMPRESSION zstd)", ident(table), lit(&target.join(format!("{table}.parquet")).to_string_lossy()))
+        };
+        self.conn.execute_batch(&sql)?;
+        Ok(())
+    }
+
+    /// Row count of each canonical table, in a fixed order.
+    pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut out = Vec::new();
+        for t in Table::ALL.iter().map(|t| t.name()).chain(["ingest_log"]) {
+            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+            out.push((t, n));
+        }
+        Ok(out)
+    }
+}
