@@ -2,8 +2,8 @@
 -- answers: the inter-school coefficient of variation (差异系数) of each basic (8) and quality (7) indicator, per
 --   year, county and level, written from the formulas of the domain reference in plain SQL, with the national
 --   rules: combined schools split by weighted enrolment (nine-year 1:1.1, complete secondary junior:senior 1:1.2,
---   twelve-year 1:1.1:1.32), indoor sports rooms taken out of the teaching area, special-education schools left
---   out, and for quality also teaching points under 50 pupils. CV = weighted population SD / weighted mean,
+--   twelve-year 1:1.1:1.32), teaching and sports areas as reported (the plain formulas of 2017: indoor sports
+--   rooms are not moved), special-education schools left out, and for quality also teaching points under 50 pupils. CV = weighted population SD / weighted mean,
 --   weights = pupils of the level. It is an independent check of `countyedu balance` (tests compare the two to
 --   1e-9) and the baseline of its benchmark.
 -- parameters: none
@@ -15,7 +15,7 @@ WITH weighted AS (
            1.0 AS wp,
            CASE school_type WHEN 'complete_secondary' THEN 1.0 ELSE 1.1 END AS wj,
            CASE school_type WHEN 'complete_secondary' THEN 1.2 ELSE 1.32 END AS ws,
-           teaching_area_m2 - coalesce(indoor_sports_area_m2, 0) AS teach_eff
+           teaching_area_m2 AS teach_eff
     FROM schools
 ),
 units AS (

@@ -14,7 +14,9 @@
 //! - [`export`]: every table as Parquet or CSV files, replacing only what an earlier export wrote.
 //! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`results`]: the stored metric tables, declared once, and what each row depends on.
+//! - [`rules`]: the national rules and a province's rules folder laid over them.
 //! - [`generate`]: deterministic synthetic data at any scale.
+//! - [`ops`]: operations as library calls (what a command does), over the warehouse and the pure modules.
 //! - [`cmd`]: one module per subcommand; thin wrappers over the above.
 //! - [`error`]: input problems with file/line/column/value, and the exit-code table.
 
@@ -29,7 +31,9 @@ pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod model;
+pub mod ops;
 pub mod output;
 pub mod queries;
 pub mod results;
+pub mod rules;
 pub mod warehouse;

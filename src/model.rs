@@ -83,6 +83,12 @@ pub const URBAN_RURAL_CODES: &[i64] = &[111, 112, 121, 122, 123, 210, 220];
 /// Regions used by the funding standards: id and Chinese name.
 pub const REGIONS: &[(&str, &str)] = &[("east", "东部"), ("central", "中部"), ("west", "西部")];
 
+/// The province code of a county (its first two digits and `0000`, GB/T 2260): how funding floors and schemes
+/// name a province, whatever the counties file writes in `province_code`.
+pub fn province_of(county_code: &str) -> String {
+    format!("{}0000", &county_code[..2.min(county_code.len())])
+}
+
 /// Resolves a school type written in English or Chinese (also without the 学校 suffix) to its id.
 pub fn school_type_id(raw: &str) -> Option<&'static str> {
     let raw = raw.trim();
@@ -124,6 +130,11 @@ const fn col(name: &'static str, zh: &'static [&'static str], kind: Kind) -> Col
 /// A required column whose cells may be empty.
 const fn opt(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
     ColumnSpec { name, zh, kind, required: true, nullable: true, unit: None }
+}
+
+/// A column a file may leave out altogether (NULL for every row then).
+const fn optional(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
+    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None }
 }
 
 const fn with_unit(mut c: ColumnSpec, unit: &'static str) -> ColumnSpec {
@@ -214,14 +225,7 @@ pub const SCHOOLS: &[ColumnSpec] = &[
     with_unit(opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count), "间"),
     with_unit(opt("music_rooms", &["音乐专用教室数"], Kind::Count), "间"),
     with_unit(opt("art_rooms", &["美术专用教室数"], Kind::Count), "间"),
-    ColumnSpec {
-        name: "indoor_sports_area_m2",
-        zh: &["室内体育用房面积"],
-        kind: Kind::Amount,
-        required: false,
-        nullable: true,
-        unit: Some("㎡"),
-    },
+    with_unit(optional("indoor_sports_area_m2", &["室内体育用房面积"], Kind::Amount), "㎡"),
     with_unit(opt("primary_teachers", &["小学专任教师数"], Kind::Count), "人"),
     with_unit(opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count), "人"),
     with_unit(opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count), "人"),
@@ -232,6 +236,11 @@ pub const SCHOOLS: &[ColumnSpec] = &[
     with_unit(opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count), "人"),
     with_unit(opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count), "人"),
     with_unit(opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count), "人"),
+    // Optional columns, added with schema version 2 (at the end, so that a migrated warehouse has the same layout).
+    with_unit(optional("primary_max_class_size", &["小学最大班额"], Kind::Count), "人"),
+    with_unit(optional("junior_max_class_size", &["初中最大班额"], Kind::Count), "人"),
+    with_unit(optional("boarders", &["寄宿生数"], Kind::Count), "人"),
+    with_unit(optional("public_funds_received_yuan", &["公用经费实际拨付额", "公用经费拨付额"], Kind::Amount), "元"),
 ];
 
 pub const COUNTY_INDICATORS: &[ColumnSpec] = &[
@@ -239,8 +248,8 @@ pub const COUNTY_INDICATORS: &[ColumnSpec] = &[
     col("county_code", &["县区代码", "县代码", "区县代码"], Kind::CountyCode),
     col("indicator", &["指标", "指标代码"], Kind::Text),
     col("value", &["数值", "值"], Kind::Number),
-    ColumnSpec { name: "unit", zh: &["单位"], kind: Kind::Text, required: false, nullable: true, unit: None },
-    ColumnSpec { name: "note", zh: &["备注", "说明"], kind: Kind::Text, required: false, nullable: true, unit: None },
+    optional("unit", &["单位"], Kind::Text),
+    optional("note", &["备注", "说明"], Kind::Text),
 ];
 
 /// A known county indicator.
@@ -294,6 +303,31 @@ pub const INDICATORS: &[IndicatorSpec] = &[
     ind("reported_basic_cv_junior", "初中综合差异系数（县报）", "1", COEFFICIENT),
     ind("reported_quality_cv_primary", "小学优质均衡资源配置差异系数（县报）", "1", COEFFICIENT),
     ind("reported_quality_cv_junior", "初中优质均衡资源配置差异系数（县报）", "1", COEFFICIENT),
+    // 优质均衡 (教督〔2017〕6号): the items of 政府保障程度 and 教育质量 a county reports, and its recognition history.
+    ind("basic_balance_recognised_year", "基本均衡县认定年份（县报）", "年", (2000.0, 2100.0)),
+    ind("school_standard_compliance", "所有学校达到本省办学标准（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("staffing_coordination", "县级统筹分配各校教职工编制和岗位（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("teacher_training_completion_rate", "教师5年360学时培训完成率", "%", PERCENT),
+    ind("teacher_rotation_rate", "交流轮岗教师占符合条件教师比例", "%", PERCENT),
+    ind("backbone_rotation_share", "骨干教师占交流轮岗教师比例", "%", PERCENT),
+    ind("certified_teacher_rate", "专任教师持证上岗率", "%", PERCENT),
+    ind("nearby_enrolment_rate_primary", "城区和镇区公办小学就近划片入学比例", "%", PERCENT),
+    ind("nearby_enrolment_rate_junior", "城区和镇区公办初中就近划片入学比例", "%", PERCENT),
+    ind("quota_allocation_share", "优质高中招生名额分配比例", "%", PERCENT),
+    ind("migrant_children_public_share", "随迁子女在公办学校和政府购买服务民办学校就读比例", "%", PERCENT),
+    ind("training_funds_share", "教师培训经费占公用经费预算比例", "%", PERCENT),
+    ind("ict_teaching", "教师熟练运用信息化手段教学（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("moral_education", "德育工作和校园文化建设良好以上（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("curriculum_complete", "课程开齐开足、教学秩序规范（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_excess_burden", "无过重课业负担（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("quality_monitoring_level", "国家义务教育质量监测学业水平等级", "级", (1.0, 4.0)),
+    ind("quality_monitoring_difference_rate", "国家义务教育质量监测校际差异率", "1", (0.0, 1.0)),
+    ind("no_exam_admission", "无以考试方式招生（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_irregular_school_choice", "无违规择校（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_key_schools", "无重点学校或重点班（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_paid_tutoring", "无有偿补课（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_major_incidents", "无重大安全责任事故和严重违纪违规事件（县报，1 是 0 否）", "0/1", YES_NO),
+    ind("no_falsification", "无弄虚作假（县报，1 是 0 否）", "0/1", YES_NO),
 ];
 
 impl IndicatorSpec {
@@ -349,6 +383,8 @@ const UNIT_NAMES: &[&[&str]] = &[
     &["%", "％"],
     &["1"],
     &["0/1"],
+    &["年"],
+    &["级"],
 ];
 
 /// Multipliers written before a unit (万元, 千台, 万册 …).

@@ -37,6 +37,7 @@ pub const RESULT_TABLES: &[ResultTable] = &[
     table("balance_cv", "balance", Depends::CountyYear),
     table("balance_verdicts", "balance", Depends::CountyYear),
     table("balance_schools", "balance", Depends::CountyYear),
+    table("school_checks", "balance", Depends::CountyYear),
     table("equity", "equity", Depends::CountyYear),
     table("equity_across", "equity --across", Depends::AreaYear),
     table("urban_rural", "urban-rural", Depends::CountyYear),

@@ -30,7 +30,7 @@ fn the_engine_agrees_with_the_independent_sql_to_1e_9_on_the_sample() {
          WHERE n_schools > 0 ORDER BY year, county_code, level, standard, indicator",
     ]);
     let (sql, engine) = (csv(&sql), csv(&engine));
-    assert_eq!(sql.len(), 24 * 5 * 2 * 15, "every county, year, level and indicator");
+    assert_eq!(sql.len(), 24 * 8 * 2 * 15, "every county, year, level and indicator");
     assert_eq!(sql.len(), engine.len());
     for (s, e) in sql.iter().zip(&engine) {
         assert!(s.iter().zip(e).all(|(a, b)| close(a, b)), "SQL {s:?}\nengine {e:?}");
@@ -43,8 +43,8 @@ fn verdicts_schools_and_shortfalls_are_stored_and_a_filtered_run_replaces_only_i
     wd.ok(&["balance", "--verdicts", "--format", "csv"]);
     let count = |t: &str| wd.count(&format!("SELECT count(*) FROM {t}"));
     let (cv, verdicts, schools) = (count("balance_cv"), count("balance_verdicts"), count("balance_schools"));
-    assert_eq!(verdicts, 24 * 5 * 2 * 2);
-    assert_eq!(cv, 24 * 5 * 2 * 15);
+    assert_eq!(verdicts, 24 * 8 * 2 * 2);
+    assert_eq!(cv, 24 * 8 * 2 * 15);
     // A run for one county-year replaces its rows and keeps the others.
     let out = wd.ok(&["balance", "--county", "140121", "--year", "2023", "--verdicts", "--format", "csv"]);
     assert_eq!(csv(&out).len(), 4, "{out}");
@@ -58,33 +58,34 @@ fn verdicts_schools_and_shortfalls_are_stored_and_a_filtered_run_replaces_only_i
     );
     assert_eq!(mismatches, 0);
     // Shortfalls sum the school rows.
-    let short = csv(&wd.ok(&["balance", "--shortfall", "--county", "140121", "--year", "2023", "--format", "csv"]));
+    let short = csv(&wd.ok(&["balance", "--shortfall", "--county", "140124", "--year", "2023", "--format", "csv"]));
     let direct = wd.sql(
         "SELECT round(sum(equipment_value_per_student_shortfall), 2) FROM balance_schools
-         WHERE county_code = '140121' AND year = 2023 AND level = 'primary' AND NOT equipment_value_per_student_met",
+         WHERE county_code = '140124' AND year = 2023 AND level = 'primary' AND NOT equipment_value_per_student_met",
     );
     let row = short.iter().find(|r| r[2] == "primary" && r[3] == "equipment_value_per_student").expect("a shortfall row");
     assert!(close(&row[6], &direct[0][0]), "{row:?} vs {direct:?}");
 }
 
 #[test]
-fn a_province_config_changes_the_verdicts_and_a_broken_one_is_refused() {
+fn a_province_rules_folder_changes_the_verdicts_and_a_broken_one_is_refused() {
     let wd = loaded();
-    let strict = std::fs::read_to_string(repo("config/balance.toml"))
-        .unwrap()
-        .replace("primary = 0.65", "primary = 0.01")
-        .replace("junior = 0.55", "junior = 0.01");
-    std::fs::write(wd.path("strict.toml"), strict).unwrap();
+    std::fs::create_dir(wd.path("strict")).unwrap();
+    std::fs::write(wd.path("strict/balance.toml"), "[basic.composite_cv_max]\nprimary = 0.01\njunior = 0.01\n").unwrap();
     let met = |args: &[&str]| {
         let mut all = vec!["balance", "--verdicts", "--standard", "basic", "--format", "csv"];
         all.extend_from_slice(args);
         csv(&wd.ok(&all)).iter().filter(|r| r[10] == "true").count()
     };
     assert!(met(&[]) > 0);
-    assert_eq!(met(&["--config", "strict.toml"]), 0);
-    std::fs::write(wd.path("broken.toml"), "exclude_indoor_sports_from_teaching_area = true\n").unwrap();
-    let err = wd.fails(2, &["balance", "--config", "broken.toml"]);
-    assert!(err.contains("broken.toml"), "{err}");
+    assert_eq!(met(&["--rules", "strict"]), 0);
+    std::fs::create_dir(wd.path("broken")).unwrap();
+    std::fs::write(wd.path("broken/balance.toml"), "exclude_indoor_sports_from_teaching_area = 3\n").unwrap();
+    let err = wd.fails(2, &["balance", "--rules", "broken"]);
+    assert!(err.contains("broken/balance.toml"), "{err}");
+    // The flag of earlier versions says what replaced it.
+    let err = wd.fails(2, &["balance", "--config", "broken/balance.toml"]);
+    assert!(err.contains("replaced by --rules DIR"), "{err}");
     wd.fails(2, &["balance", "--county", "14012"]);
 }
 

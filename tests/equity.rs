@@ -77,6 +77,6 @@ fn measures_across_counties_use_county_means_weighted_by_pupils() {
          WHERE abs(a.mean - s.m) > 1e-9 * s.m",
     );
     assert_eq!(off, 0);
-    assert_eq!(wd.count("SELECT count(*) FROM equity_across"), 3 * 5 * 2 * 15);
+    assert_eq!(wd.count("SELECT count(*) FROM equity_across"), 3 * 8 * 2 * 15);
     wd.fails(2, &["equity", "--across", "province", "--county", "140121"]);
 }

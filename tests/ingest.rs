@@ -37,7 +37,7 @@ fn the_sample_loads_with_every_row_and_nothing_doubles_on_reload() {
     assert_eq!(wd.count("SELECT count(*) FROM schools"), schools as i64);
     assert_eq!(wd.count("SELECT count(*) FROM county_indicators"), indicators as i64);
     assert_eq!(wd.count("SELECT count(DISTINCT province_code) FROM counties"), 3);
-    assert_eq!(wd.count("SELECT count(DISTINCT year) FROM schools"), 5);
+    assert_eq!(wd.count("SELECT count(DISTINCT year) FROM schools"), 8);
     let before = wd.checksum();
 
     let again = wd.run(&["ingest", &sample()]);

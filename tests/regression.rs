@@ -275,10 +275,14 @@ fn one_point_scheme(metric: &str, derived: &str, threshold: &str) -> String {
 #[test]
 fn issue17_15_a_derived_indicator_over_an_unreported_catalogued_indicator_is_missing_not_an_error() {
     let wd = Workdir::loaded(&["sample", "gaoping"]);
-    let derived = "[[derived]]\nid = \"charter\"\ntitle_zh = \"章程（县报）\"\nsql = \"school_charter * 1\"\n";
-    std::fs::write(wd.path("d.toml"), one_point_scheme("derived:charter", derived, "threshold = 1")).unwrap();
-    assert_eq!(wd.count("SELECT count(*) FROM county_indicators WHERE indicator = 'school_charter'"), 0, "catalogued, reported by none");
-    let out = wd.ok(&["evaluate", "--scheme", "d.toml", "--year", "2021", "--format", "json", "--no-store"]);
+    let derived = "[[derived]]\nid = \"share\"\ntitle_zh = \"普惠园占比\"\nsql = \"puhui_kindergarten_share / 100\"\n";
+    std::fs::write(wd.path("d.toml"), one_point_scheme("derived:share", derived, "threshold = 0.5")).unwrap();
+    assert_eq!(
+        wd.count("SELECT count(*) FROM county_indicators WHERE indicator = 'puhui_kindergarten_share' AND year = 2022"),
+        0,
+        "catalogued, reported by none that year"
+    );
+    let out = wd.ok(&["evaluate", "--scheme", "d.toml", "--year", "2022", "--format", "json", "--no-store"]);
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(rows.as_array().unwrap().iter().all(|r| r["status"] == "missing"), "{out}");
 }

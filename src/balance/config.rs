@@ -1,5 +1,6 @@
-//! Balance rules as configuration: split ratios, scopes, CV limits, school standards. National values are the
-//! defaults and are also shipped as `config/balance.toml`, which a province copies and edits.
+//! Balance rules as configuration: split ratios, scopes, CV limits, school standards, size limits. The national
+//! values are `config/national/balance.toml`; a province's rules folder changes some of them (see
+//! [`crate::rules`]).
 
 use std::collections::BTreeMap;
 
@@ -55,7 +56,7 @@ pub struct Quality {
     pub standards: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
-/// School and class size limits.
+/// School and class size limits, and the special rooms per class.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Size {
@@ -63,13 +64,19 @@ pub struct Size {
     pub class_max_junior: f64,
     pub school_max: f64,
     pub school_max_combined: f64,
+    /// At least one music room and one art room for every this many classes.
+    pub classes_per_music_art_room: f64,
 }
 
 /// All balance rules.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub exclude_indoor_sports_from_teaching_area: bool,
+    /// Indoor sports rooms count as sports space: subtracted from the teaching area and added to the sports area.
+    /// (`exclude_indoor_sports_from_teaching_area`, the name of the earlier key that only subtracted, is read as
+    /// this one.)
+    #[serde(alias = "exclude_indoor_sports_from_teaching_area")]
+    pub indoor_sports_rooms_are_sports_space: bool,
     pub quality_min_teaching_point_students: f64,
     pub size: Size,
     /// School type → weights; `default` for types not listed.
@@ -78,19 +85,25 @@ pub struct Config {
     pub quality: Quality,
 }
 
-/// The national rules, as shipped in config/balance.toml.
-pub const NATIONAL_TOML: &str = include_str!("../../config/balance.toml");
+/// The national rules, as shipped in config/national/balance.toml.
+pub const NATIONAL_TOML: &str = include_str!("../../config/national/balance.toml");
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_toml(NATIONAL_TOML).expect("the shipped config/balance.toml is valid")
+        Config::from_toml(NATIONAL_TOML).expect("the shipped config/national/balance.toml is valid")
     }
 }
 
 impl Config {
     /// Parses and checks a configuration; the message names what is wrong.
     pub fn from_toml(text: &str) -> Result<Config, String> {
-        let cfg: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        Config::from_value(toml::from_str(text).map_err(|e| e.to_string())?)
+    }
+
+    /// Reads and checks a configuration from a parsed TOML table (the national one with a province's keys laid
+    /// over it).
+    pub fn from_value(value: toml::Table) -> Result<Config, String> {
+        let cfg: Config = value.try_into().map_err(|e: toml::de::Error| e.to_string())?;
         if !cfg.split.contains_key("default") {
             return Err("[split.default] is missing: it gives the weights of types not listed".into());
         }
@@ -137,8 +150,11 @@ mod tests {
         assert_eq!(c.standard(Level::Junior, "sports_area_per_student"), 10.2);
         assert_eq!(c.standard(Level::Primary, "equipment_value_per_student"), 2000.0);
         assert_eq!(c.quality.school_rule, SchoolRule { min_met: 6, min_ratio: 0.85 });
-        assert!(c.exclude_indoor_sports_from_teaching_area);
-        assert_eq!(c.size, Size { class_max_primary: 45.0, class_max_junior: 50.0, school_max: 2000.0, school_max_combined: 2500.0 });
+        assert!(!c.indoor_sports_rooms_are_sports_space, "the national rules give the plain formulas of 2017");
+        assert_eq!(
+            c.size,
+            Size { class_max_primary: 45.0, class_max_junior: 50.0, school_max: 2000.0, school_max_combined: 2500.0, classes_per_music_art_room: 12.0 }
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Pure functions of Polars frames; no I/O. The formulas are those of `../shared/domain/README.md` §1–§4:
 //! `CV = sqrt(Σ (Pᵢ/P)(Xᵢ − X̄)²) / X̄` with `X̄ = Σ (Pᵢ/P) Xᵢ`, levels never pooled.
 
+pub mod checks;
 pub mod config;
 
 use polars::prelude::*;
@@ -101,7 +102,8 @@ pub const SCHOOL_COLUMNS: &[&str] = &[
     "teaching_area_m2", "indoor_sports_area_m2", "sports_area_m2", "equipment_value_yuan", "computers", "books", "multimedia_rooms",
     "primary_teachers", "primary_degree_teachers", "primary_titled_teachers", "primary_backbone_teachers", "primary_pe_art_teachers",
     "junior_teachers", "junior_degree_teachers", "junior_titled_teachers", "junior_backbone_teachers", "junior_pe_art_teachers",
-    "max_class_size",
+    "max_class_size", "primary_max_class_size", "junior_max_class_size", "primary_classes", "junior_classes",
+    "music_rooms", "art_rooms", "boarders", "public_funds_received_yuan",
 ];
 
 fn f(name: &str) -> Expr {
@@ -130,10 +132,13 @@ pub fn level_units(schools: LazyFrame, cfg: &Config) -> LazyFrame {
     };
     let (wp, wj, ws) = (weight(|w| w.primary), weight(|w| w.junior), weight(|w| w.senior));
     let denominator = wp.clone() * a.clone() + wj.clone() * b.clone() + ws * c;
-    let teach_area = if cfg.exclude_indoor_sports_from_teaching_area {
-        f("teaching_area_m2") - f("indoor_sports_area_m2").fill_null(lit(0.0))
+    // Indoor sports rooms counted as sports space move from the teaching area to the sports area (one switch for
+    // both, so that no room is counted twice or lost); the national rules keep the plain formulas.
+    let indoor = f("indoor_sports_area_m2").fill_null(lit(0.0));
+    let (teach_area, sports_area) = if cfg.indoor_sports_rooms_are_sports_space {
+        (f("teaching_area_m2") - indoor.clone(), f("sports_area_m2") + indoor)
     } else {
-        f("teaching_area_m2")
+        (f("teaching_area_m2"), f("sports_area_m2"))
     };
     let unit = |level: Level, n: Expr, w: Expr| {
         let share = w * n.clone() / denominator.clone();
@@ -148,7 +153,7 @@ pub fn level_units(schools: LazyFrame, cfg: &Config) -> LazyFrame {
             lit(l).alias("level"),
             n.alias("students"),
             (teach_area.clone() * share.clone()).alias("teach_area"),
-            (f("sports_area_m2") * share.clone()).alias("sports_area"),
+            (sports_area.clone() * share.clone()).alias("sports_area"),
             (f("equipment_value_yuan") * share.clone()).alias("equipment_value"),
             (f("computers") * share.clone()).alias("computers"),
             (f("books") * share.clone()).alias("books"),
@@ -482,39 +487,6 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
                 .map(col),
         )
         .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default())
-}
-
-/// Per (year, county_code): of the compulsory schools (special-education schools left out), the percent whose
-/// largest class is within the limit (`class_size_rate`, over the schools that report their largest class) and
-/// the percent within the school-size limit (`school_size_rate`, over the schools whose size is known). A
-/// school's size is its compulsory-stage pupils (小学 + 初中; senior pupils of complete secondary and twelve-year
-/// schools do not count against the limit); it is unknown when neither is reported, and such a school is counted
-/// in `school_size_unknown`, never as within the limit. `class_size_unknown` counts the schools without a
-/// largest class.
-pub fn size_rates(schools: LazyFrame, cfg: &Config) -> LazyFrame {
-    let s = cfg.size;
-    let primary_only = col("school_type").is_in(lit(Series::new("t".into(), ["primary", "teaching_point"])).implode(false), false);
-    let combined = col("school_type").is_in(lit(Series::new("t".into(), ["nine_year", "twelve_year"])).implode(false), false);
-    let class_limit = when(primary_only).then(lit(s.class_max_primary)).otherwise(lit(s.class_max_junior));
-    let school_limit = when(combined).then(lit(s.school_max_combined)).otherwise(lit(s.school_max));
-    let known = col("primary_students").is_not_null().or(col("junior_students").is_not_null());
-    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0));
-    let rate = |ok: &str| col(ok).cast(DataType::Float64).mean() * lit(100.0);
-    schools
-        .filter(col("school_type").neq(lit("special")))
-        .with_columns([
-            f("max_class_size").lt_eq(class_limit).alias("class_ok"),
-            when(known).then(pupils.lt_eq(school_limit)).otherwise(lit(NULL).cast(DataType::Boolean)).alias("school_ok"),
-        ])
-        .group_by([col("year"), col("county_code")])
-        .agg([
-            len().cast(DataType::Int64).alias("schools"),
-            rate("class_ok").alias("class_size_rate"),
-            col("class_ok").null_count().cast(DataType::Int64).alias("class_size_unknown"),
-            rate("school_ok").alias("school_size_rate"),
-            col("school_ok").null_count().cast(DataType::Int64).alias("school_size_unknown"),
-        ])
-        .sort(["year", "county_code"], SortMultipleOptions::default())
 }
 
 #[cfg(test)]

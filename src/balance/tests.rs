@@ -21,7 +21,9 @@ fn schools(rows: &[&[(&str, f64)]], types: &[&str]) -> LazyFrame {
                 None => match spec.name {
                     "year" => Some(2021.0),
                     "urban_rural_code" => Some(121.0),
-                    "indoor_sports_area_m2" => None,
+                    // Optional columns a file may leave out: not reported unless a test gives them.
+                    "indoor_sports_area_m2" | "primary_max_class_size" | "junior_max_class_size" | "boarders"
+                    | "public_funds_received_yuan" => None,
                     _ => Some(0.0),
                 },
             }
@@ -105,12 +107,21 @@ fn a_nine_year_school_splits_its_resources_by_weighted_enrolment() {
 }
 
 #[test]
-fn indoor_sports_rooms_leave_the_teaching_area_unless_switched_off() {
-    let s = schools(&[&[("primary_students", 100.0), ("teaching_area_m2", 600.0), ("indoor_sports_area_m2", 100.0)]], &["primary"]);
-    let area = |cfg: &Config| level_units(s.clone(), cfg).collect().unwrap().column("teach_area").unwrap().f64().unwrap().get(0);
-    assert_eq!(area(&Config::default()), Some(500.0));
-    let cfg = Config { exclude_indoor_sports_from_teaching_area: false, ..Config::default() };
-    assert_eq!(area(&cfg), Some(600.0));
+fn indoor_sports_rooms_move_from_teaching_to_sports_area_only_when_the_rules_say_so() {
+    let s = schools(
+        &[&[("primary_students", 100.0), ("teaching_area_m2", 600.0), ("sports_area_m2", 700.0), ("indoor_sports_area_m2", 100.0)]],
+        &["primary"],
+    );
+    let areas = |cfg: &Config| {
+        let u = level_units(s.clone(), cfg).collect().unwrap();
+        let get = |c: &str| u.column(c).unwrap().f64().unwrap().get(0).unwrap();
+        (get("teach_area"), get("sports_area"))
+    };
+    // The national rules: the plain formulas of 2017, the indoor rooms column unused.
+    assert_eq!(areas(&Config::default()), (600.0, 700.0));
+    // Counted as sports space: subtracted from teaching and added to sports, never lost or counted twice.
+    let cfg = Config { indoor_sports_rooms_are_sports_space: true, ..Config::default() };
+    assert_eq!(areas(&cfg), (500.0, 800.0));
 }
 
 #[test]
@@ -262,23 +273,97 @@ fn county_verdicts_follow_the_composite_and_every_quality_cv() {
     assert_eq!(v.column("schools_passing").unwrap().i64().unwrap().get(1), Some(3));
 }
 
+/// The school checks and county rates of some schools, with floors P 600 / J 800 for every county-year.
+fn checks_of(s: LazyFrame) -> (DataFrame, DataFrame) {
+    let floors = df!["year" => [2021], "county_code" => ["140581"], "floor_primary" => [600.0], "floor_junior" => [800.0]].unwrap();
+    let funding = checks::FundingInputs { floors: &floors, small_school_pupils: 100.0, boarder_supplement_yuan: 200.0 };
+    let rows = checks::school_checks(s, &Config::default(), &funding).collect().unwrap();
+    let rates = checks::check_rates(rows.clone().lazy()).collect().unwrap();
+    (rows, rates)
+}
+
+fn bools(df: &DataFrame, column: &str) -> Vec<Option<bool>> {
+    df.column(column).unwrap().bool().unwrap().iter().collect()
+}
+
+fn rate(df: &DataFrame, column: &str) -> Option<f64> {
+    df.column(column).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().get(0)
+}
+
 #[test]
 fn class_and_school_sizes_against_their_limits() {
+    let nan = f64::NAN;
     let s = schools(
         &[
             &[("primary_students", 900.0), ("max_class_size", 45.0)],  // within 45
             &[("primary_students", 2100.0), ("max_class_size", 46.0)], // class over 45, school over 2000
-            &[("primary_students", 1200.0), ("junior_students", 1200.0), ("max_class_size", 50.0)], // nine-year: 50 and 2500 allowed
-            &[("junior_students", 300.0), ("max_class_size", f64::NAN)], // no class size reported
+            &[("primary_students", 1200.0), ("junior_students", 1200.0), ("primary_max_class_size", 45.0), ("junior_max_class_size", 50.0)], // nine-year: 45 and 50, 2500 allowed
+            &[("junior_students", 300.0), ("max_class_size", nan)], // no class size reported
             &[("primary_students", 80.0), ("max_class_size", 60.0)],   // special school: left out
         ],
         &["primary", "primary", "nine_year", "junior", "special"],
     );
-    let t = size_rates(s, &Config::default()).collect().unwrap();
-    let get = |c: &str| t.column(c).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().get(0).unwrap();
-    assert_eq!(get("schools"), 4.0);
-    assert!((get("class_size_rate") - 200.0 / 3.0).abs() < 1e-9, "2 of the 3 reporting schools");
-    assert_eq!(get("school_size_rate"), 75.0);
+    let (rows, rates) = checks_of(s);
+    assert_eq!(rows.height(), 4);
+    assert_eq!(bools(&rows, "class_size_ok"), [Some(true), Some(false), Some(true), None]);
+    assert!((rate(&rates, "class_size_rate").unwrap() - 200.0 / 3.0).abs() < 1e-9, "2 of the 3 reporting schools");
+    assert_eq!(rate(&rates, "class_size_unknown"), Some(1.0));
+    assert_eq!(rate(&rates, "school_size_rate"), Some(75.0));
+}
+
+#[test]
+fn a_combined_school_reporting_one_largest_class_is_judged_at_the_primary_limit() {
+    // 48 pupils in the largest class: within the junior limit (50), but which level's class it is, is unknown.
+    let s = schools(
+        &[
+            &[("primary_students", 600.0), ("junior_students", 400.0), ("max_class_size", 48.0)],
+            &[("primary_students", 600.0), ("junior_students", 400.0), ("primary_max_class_size", 44.0), ("junior_max_class_size", 48.0)],
+            &[("primary_students", 600.0), ("junior_students", 400.0), ("primary_max_class_size", 46.0), ("junior_max_class_size", 48.0)],
+            &[("junior_students", 900.0), ("max_class_size", 48.0)],
+        ],
+        &["nine_year", "nine_year", "nine_year", "junior"],
+    );
+    let (rows, rates) = checks_of(s);
+    assert_eq!(bools(&rows, "class_size_ok"), [Some(false), Some(true), Some(false), Some(true)]);
+    let basis: Vec<Option<&str>> = rows.column("class_size_basis").unwrap().str().unwrap().iter().collect();
+    assert_eq!(basis[0], Some("school-wide, judged at the primary limit"));
+    assert_eq!(basis[1], Some("per level"));
+    assert_eq!(rate(&rates, "class_size_school_wide"), Some(1.0));
+}
+
+#[test]
+fn music_and_art_rooms_one_each_per_twelve_classes() {
+    let s = schools(
+        &[
+            &[("primary_students", 500.0), ("primary_classes", 12.0), ("music_rooms", 1.0), ("art_rooms", 1.0)],
+            &[("primary_students", 500.0), ("primary_classes", 13.0), ("music_rooms", 1.0), ("art_rooms", 2.0)],
+            &[("primary_students", 500.0), ("primary_classes", 18.0), ("junior_classes", 6.0), ("music_rooms", 2.0), ("art_rooms", 2.0)],
+            &[("primary_students", 500.0), ("primary_classes", f64::NAN), ("junior_classes", f64::NAN), ("music_rooms", 1.0), ("art_rooms", 1.0)],
+        ],
+        &["primary", "primary", "nine_year", "primary"],
+    );
+    let (rows, rates) = checks_of(s);
+    assert_eq!(bools(&rows, "music_art_rooms_ok"), [Some(true), Some(false), Some(true), None]);
+    assert!((rate(&rates, "music_art_rooms_rate").unwrap() - 200.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn small_schools_are_funded_as_100_pupils_and_boarders_at_200_more() {
+    let s = schools(
+        &[
+            // 40 primary pupils funded as 100: 600 × 100 = 60,000 required.
+            &[("primary_students", 40.0), ("public_funds_received_yuan", 60_000.0)],
+            &[("primary_students", 40.0), ("public_funds_received_yuan", 59_999.0)],
+            // 300 primary, 200 junior, 50 boarders: 600·300 + 800·200 + 200·50 = 350,000.
+            &[("primary_students", 300.0), ("junior_students", 200.0), ("boarders", 50.0), ("public_funds_received_yuan", 350_000.0)],
+            &[("primary_students", 300.0)],
+        ],
+        &["teaching_point", "teaching_point", "nine_year", "primary"],
+    );
+    let (rows, _) = checks_of(s);
+    let required: Vec<Option<f64>> = rows.column("public_funds_required").unwrap().f64().unwrap().iter().collect();
+    assert_eq!(required, [Some(60_000.0), Some(60_000.0), Some(350_000.0), Some(180_000.0)]);
+    assert_eq!(bools(&rows, "public_funds_ok"), [Some(true), Some(false), Some(true), None]);
 }
 
 #[test]
@@ -293,16 +378,15 @@ fn schools_of_unknown_size_are_not_counted_as_within_the_limit() {
         ],
         &["primary"; 3],
     );
-    let t = size_rates(s, &Config::default()).collect().unwrap();
-    let get = |c: &str| t.column(c).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().get(0);
-    assert_eq!(get("school_size_rate"), Some(0.0));
-    assert_eq!(get("school_size_unknown"), Some(2.0));
+    let (_, rates) = checks_of(s);
+    assert_eq!(rate(&rates, "school_size_rate"), Some(0.0));
+    assert_eq!(rate(&rates, "school_size_unknown"), Some(2.0));
 }
 
 #[test]
 fn school_size_counts_compulsory_pupils_only() {
     // A complete secondary school of 1,900 junior and 1,500 senior pupils is within 2000: seniors do not count.
     let s = schools(&[&[("junior_students", 1900.0), ("senior_students", 1500.0)]], &["complete_secondary"]);
-    let t = size_rates(s, &Config::default()).collect().unwrap();
-    assert_eq!(t.column("school_size_rate").unwrap().f64().unwrap().get(0), Some(100.0));
+    let (_, rates) = checks_of(s);
+    assert_eq!(rate(&rates, "school_size_rate"), Some(100.0));
 }

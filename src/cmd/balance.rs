@@ -3,7 +3,8 @@
 use polars::prelude::*;
 
 use super::metric::{self, MetricArgs};
-use crate::balance::{self, Config};
+use crate::balance;
+use crate::ops::balance::{Need, Results, compute};
 use crate::error::{Error, Result};
 use crate::output::OutputArgs;
 
@@ -16,15 +17,20 @@ use crate::output::OutputArgs;
 /// basic (基本均衡): 8 indicators, all schools but special-education ones; the county meets it when the composite CV
 /// (mean of the 8) is ≤ 0.65 (primary) / 0.55 (junior). quality (优质均衡): 7 indicators, also without teaching
 /// points under 50 pupils; met when every CV is ≤ 0.50 / 0.45 and every school meets 6 of 7 standards with the
-/// 7th at ≥ 85%. All rules come from config/balance.toml (national values); --config gives a province's file.
+/// 7th at ≥ 85%. These are the national rules (config/national/balance.toml); --rules DIR gives a province's
+/// (config/README.md), and every stored row records the rules that produced it (rules, rules_hash).
 ///
 /// Output: one row per (year, county, level, standard, indicator) by default; --verdicts one row per county
 /// verdict; --schools one row per school unit and quality indicator with value, required standard, shortfall and
 /// the school's share of the county's variance (schools that raise the CVs most first); --shortfall the
-/// shortfalls summed per county. Results are also stored in the warehouse: balance_cv, balance_verdicts and
-/// balance_schools (one row per school unit, the 7 indicators side by side); a run with --county/--year replaces
-/// exactly the stored rows of those counties and years; --no-store leaves the warehouse untouched (read-only
-/// access is enough).
+/// shortfalls summed per county; --checks one row per compulsory school with the school items of 政府保障程度:
+/// largest class per level (45 primary, 50 junior; a combined school that reports only a school-wide figure is
+/// judged at 45), compulsory-stage pupils (2000, 2500 for nine- and twelve-year schools), music and art rooms
+/// (one each per 12 classes), public funds received against the floors (a school under 100 pupils funded as 100,
+/// boarders 200 元 more); a check without the data it needs is empty, never passed. Results are also stored in
+/// the warehouse: balance_cv, balance_verdicts, balance_schools (one row per school unit, the 7 indicators side
+/// by side) and school_checks; a run with --county/--year replaces exactly the stored rows of those counties and
+/// years; --no-store leaves the warehouse untouched (read-only access is enough).
 ///
 /// Indicator ids (the `indicator` column, and INDICATOR in scheme metrics such as cv:STANDARD:LEVEL:INDICATOR):
 ///   basic (8): teach_area_per_student, sports_area_per_student, equipment_value_per_student,
@@ -38,7 +44,8 @@ use crate::output::OutputArgs;
 ///   countyedu balance --db countyedu-demo.duckdb --year 2023 --county 140121
 ///   countyedu balance --verdicts --standard quality --output verdicts.csv --bom
 ///   countyedu balance --schools --county 140121 --year 2023 --level junior
-///   countyedu balance --config config/balance.toml --shortfall
+///   countyedu balance --rules config/provinces/140000 --shortfall
+///   countyedu balance --checks --county 140121 --year 2023
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -49,45 +56,16 @@ pub struct Args {
     #[arg(long, conflicts_with = "shortfall")]
     pub schools: bool,
     /// Print what each county lacks to bring every school up to the quality standards.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "checks")]
     pub shortfall: bool,
+    /// Print the school checks of 政府保障程度: class sizes per level, school size, music and art rooms, public
+    /// funds received against the floors.
+    #[arg(long, conflicts_with_all = ["verdicts", "schools"])]
+    pub checks: bool,
     #[command(flatten)]
     pub metric: MetricArgs,
     #[command(flatten)]
     pub out: OutputArgs,
-}
-
-/// What a run needs computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Need {
-    /// The indicator CVs only.
-    Cvs,
-    /// CVs and the school table.
-    Schools,
-    /// Everything, verdicts included.
-    All,
-}
-
-/// The result frames of one computation (those not needed are empty).
-pub struct Results {
-    pub cv: DataFrame,
-    pub schools: Option<DataFrame>,
-    pub verdicts: Option<DataFrame>,
-}
-
-/// Computes the balance tables a run needs from a schools frame.
-pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> {
-    let units = balance::level_units(schools.lazy(), cfg).collect()?.lazy();
-    let cv = balance::cv_table(&units, cfg)?.collect()?;
-    if need == Need::Cvs {
-        return Ok(Results { cv, schools: None, verdicts: None });
-    }
-    let school_rows = balance::school_table(&units, &cv.clone().lazy(), cfg).collect()?;
-    let verdicts = match need {
-        Need::All => Some(balance::verdict_table(&cv.clone().lazy(), &school_rows.clone().lazy(), cfg).collect()?),
-        _ => None,
-    };
-    Ok(Results { cv, schools: Some(school_rows), verdicts })
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -97,30 +75,40 @@ pub fn run(args: Args) -> Result<()> {
     if per_school && m.standard.as_deref() == Some("basic") {
         return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
     }
-    let (cfg, wh) = m.prepare()?;
+    let (rules, wh) = m.prepare()?;
+    let cfg = &rules.balance;
     let need = match (m.no_store, args.verdicts, per_school) {
         (false, _, _) | (true, true, _) => Need::All,
         (true, false, true) => Need::Schools,
         (true, false, false) => Need::Cvs,
     };
-    let Results { cv, schools, verdicts } = compute(m.schools(&wh)?, &cfg, need)?;
+    let schools = m.schools(&wh)?;
+    let checks = if args.checks || !m.no_store { Some(crate::ops::balance::school_checks(&schools, &rules, &wh.county_areas()?)?) } else { None };
+    let Results { cv, schools: school_rows, verdicts } = compute(schools, cfg, need)?;
     if !m.no_store {
-        let (schools, verdicts) = (schools.clone().expect("computed"), verdicts.clone().expect("computed"));
-        let mut tables = [("balance_cv", cv.clone()), ("balance_verdicts", verdicts), ("balance_schools", schools)];
+        let (school_rows, verdicts) = (school_rows.clone().expect("computed"), verdicts.clone().expect("computed"));
+        let mut tables = [
+            ("balance_cv", rules.stamp(cv.clone())?),
+            ("balance_verdicts", rules.stamp(verdicts)?),
+            ("balance_schools", rules.stamp(school_rows)?),
+            ("school_checks", rules.stamp(checks.clone().expect("computed"))?),
+        ];
         wh.store_results(&mut tables, &m.scope())?;
     }
-    let shown = if args.verdicts {
+    let shown = if args.checks {
+        checks.expect("computed").lazy()
+    } else if args.verdicts {
         verdicts.expect("computed").lazy()
     } else if per_school {
-        schools.expect("computed").lazy()
+        school_rows.expect("computed").lazy()
     } else {
         cv.lazy()
     };
-    let mut shown = m.filter(shown, !per_school);
+    let mut shown = m.filter(shown, !per_school && !args.checks);
     if args.schools {
-        shown = balance::school_rows(shown, &cfg);
+        shown = balance::school_rows(shown, cfg);
     } else if args.shortfall {
-        shown = shortfall(balance::school_rows(shown, &cfg));
+        shown = shortfall(balance::school_rows(shown, cfg));
     }
     metric::print(&plan, shown)
 }

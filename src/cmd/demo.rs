@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use super::balance::{self, Need, Results};
+use crate::ops::balance::{self, Need, Results};
 use super::{shipped, thousands};
 use crate::evaluate::Scheme;
-use crate::growth::{self, PerStudentSource, Standards};
+use crate::growth;
+use crate::rules::Rules;
 use polars::prelude::*;
-use crate::balance::Config;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Options};
 use crate::output::{Format, OutputArgs, Plan};
@@ -47,7 +47,7 @@ fn replace_demo_warehouse(path: &std::path::Path) -> Result<()> {
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
-/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2019–2023) and datasets/gaoping
+/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2016–2023) and datasets/gaoping
 /// (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints
 /// table sizes and an overview per province and year. Query it afterwards with
 /// `countyedu sql --db countyedu-demo.duckdb "…"`.
@@ -106,50 +106,55 @@ pub fn run(args: Args) -> Result<()> {
         eprintln!("  {table:<18} {:>10} rows", thousands(n));
     }
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
-    // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them.
-    let cfg = Config::default();
+    // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them, under the national rules.
+    let rules = Rules::national();
+    let cfg = &rules.balance;
     let school_rows = wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[])?;
-    let units = crate::balance::level_units(school_rows.clone().lazy(), &cfg).collect()?;
-    let Results { cv, schools, verdicts } = balance::compute(school_rows, &cfg, Need::All)?;
-    let (schools, verdicts) = (schools.expect("computed"), verdicts.expect("computed"));
-    let equity = crate::equity::equity_table(&units, &cfg)?;
-    let urban_rural = crate::equity::urban_rural_table(&units, &cfg, crate::equity::Grouping::Three)?;
-    let all_values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
     let counties = wh.county_areas()?;
+    let checks = balance::school_checks(&school_rows, &rules, &counties)?;
+    let units = crate::balance::level_units(school_rows.clone().lazy(), cfg).collect()?;
+    let Results { cv, schools, verdicts } = balance::compute(school_rows, cfg, Need::All)?;
+    let (schools, verdicts) = (schools.expect("computed"), verdicts.expect("computed"));
+    let equity = crate::equity::equity_table(&units, cfg)?;
+    let urban_rural = crate::equity::urban_rural_table(&units, cfg, crate::equity::Grouping::Three)?;
+    let all_values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
     let (series, both) = growth::derive_per_student(&all_values)?;
     let yoy = growth::year_on_year(&series, &counties, &both)?.collect()?;
-    let growth_checks = growth::checks(&series, &counties, &Standards::national(), PerStudentSource::Reported)?;
+    let growth_checks = growth::checks(&all_values, &counties, &rules.standards, rules.funding.per_student_basis)?;
     wh.store_results(
         &mut [
-            ("balance_cv", cv),
-            ("balance_verdicts", verdicts),
-            ("balance_schools", schools),
-            ("equity", equity),
-            ("urban_rural", urban_rural),
-            ("growth", yoy),
-            ("growth_checks", growth_checks),
+            ("balance_cv", rules.stamp(cv)?),
+            ("balance_verdicts", rules.stamp(verdicts)?),
+            ("balance_schools", rules.stamp(schools)?),
+            ("school_checks", rules.stamp(checks)?),
+            ("equity", rules.stamp(equity)?),
+            ("urban_rural", rules.stamp(urban_rural)?),
+            ("growth", rules.stamp(yoy)?),
+            ("growth_checks", rules.stamp(growth_checks)?),
         ],
         &Scope::all(),
     )?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 
-    // The reference report's funding figures, checked: 高平市 2021 (countyedu growth --checks).
+    // The reference report's funding figures, checked under Shanxi's rules (its 2021 floors P 930, J 1180):
+    // 高平市 2021, as `countyedu growth --checks --rules config/provinces/140000` does.
+    let shanxi = Rules::load(&shipped("config", "provinces/140000")).map_err(Error::Usage)?;
     let values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators WHERE county_code = '140581'")?;
-    let (series, _) = growth::derive_per_student(&values)?;
-    let checks = growth::checks(&series, &counties, &Standards::national(), PerStudentSource::Reported)?
+    let checks = growth::checks(&values, &counties, &shanxi.standards, shanxi.funding.per_student_basis)?
         .lazy()
         .filter(col("year").eq(lit(2021)).and(col("passed").is_not_null()))
         .select([col("check"), col("passed"), col("detail")]);
-    eprintln!("高平市 (140581) 2021 funding rules, from its self-evaluation report:");
+    eprintln!("高平市 (140581) 2021 funding rules under Shanxi's rules, from its self-evaluation report:");
     super::metric::print(&out, checks)?;
 
     // Evaluation and ranking under the national scheme, written where a supervision office would pick them up.
     let scheme_path = criteria("national.toml");
     let scheme = Scheme::load(&scheme_path).map_err(Error::Usage)?;
     let year = 2023;
-    let (rows, summary) = super::evaluate::evaluate_in(&wh, &scheme, &scheme_path, year, &Standards::national(), false)?;
-    super::evaluate::store(&wh, &scheme, year, &rows, &summary)?;
+    let evaluated = crate::ops::evaluate::evaluate(&wh, &scheme, &scheme_path, &rules, year, false)?;
+    crate::ops::evaluate::store(&wh, &scheme, &rules, year, &evaluated.rows, &evaluated.summary)?;
+    let summary = evaluated.summary;
     std::fs::create_dir_all(&args.out_dir)?;
     let top = super::rank::ranking(&scheme, &summary, None, false)?.limit(10);
     eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
@@ -159,6 +164,19 @@ pub fn run(args: Args) -> Result<()> {
         super::metric::print(&Plan::file(path.clone(), true)?, super::rank::ranking(&scheme, &summary, None, true)?)?;
         eprintln!("wrote {}", path.display());
     }
+
+    // 优质均衡: who reaches it, and who misses it by a single item (the 差距清单 says which).
+    let quality_path = criteria("quality_balance_2017.toml");
+    let quality = Scheme::load(&quality_path).map_err(Error::Usage)?;
+    let verdicts = crate::ops::evaluate::evaluate(&wh, &quality, &quality_path, &rules, year, false)?;
+    crate::ops::evaluate::store(&wh, &quality, &rules, year, &verdicts.rows, &verdicts.summary)?;
+    let close = verdicts
+        .summary
+        .lazy()
+        .filter(col("grade").eq(lit("达到")).or((col("failed_points") + col("missing_points")).eq(lit(1))))
+        .select([col("county_code"), col("county_name"), col("grade"), col("gap_list").alias("差距清单")]);
+    eprintln!("优质均衡 {year} ({}): the counties that reach it, and those that miss it by a single item:", quality_path.display());
+    super::metric::print(&out, close)?;
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
 }

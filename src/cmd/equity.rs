@@ -47,12 +47,13 @@ pub fn run(args: Args) -> Result<()> {
     if args.across.is_some() && !m.county.is_empty() {
         return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
     }
-    let (cfg, wh) = m.prepare()?;
-    let units = m.units(&wh, &cfg)?;
+    let (rules, wh) = m.prepare()?;
+    let cfg = &rules.balance;
+    let units = m.units(&wh, cfg)?;
     let (table, result, scope) = match args.across {
-        None => ("equity", equity::equity_table(&units, &cfg)?, m.scope()),
+        None => ("equity", equity::equity_table(&units, cfg)?, m.scope()),
         Some(across) => {
-            let cv = balance::cv_table(&units.lazy(), &cfg)?.collect()?;
+            let cv = balance::cv_table(&units.lazy(), cfg)?.collect()?;
             let counties = wh.county_areas()?;
             // Each grouping replaces only its own stored rows: prefecture and province results live side by side.
             let scope = Scope::all().text("across", &[across.id().to_string()]).int("year", &m.year);
@@ -60,7 +61,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
     if !m.no_store {
-        wh.store_results(&mut [(table, result.clone())], &scope)?;
+        wh.store_results(&mut [(table, rules.stamp(result.clone())?)], &scope)?;
     }
     metric::print(&plan, m.filter(result.lazy(), true))
 }

@@ -13,7 +13,7 @@ use crate::generate::{self, Spec};
 /// years) is about two million school-years.
 ///
 /// Examples:
-///   countyedu generate generated/sample --counties 24 --years 2019-2023
+///   countyedu generate generated/sample --counties 24 --years 2016-2023
 ///   countyedu generate generated/one-year --counties 2850 --years 2024
 ///   countyedu generate generated/gbk --counties 3 --years 2021-2021 --lang zh --encoding gbk
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, default_value_t = 24)]
     pub counties: usize,
     /// Years, as FIRST-LAST (or one year).
-    #[arg(long, default_value = "2019-2023")]
+    #[arg(long, default_value = "2016-2023")]
     pub years: String,
     /// Random seed.
     #[arg(long, default_value_t = 20211)]

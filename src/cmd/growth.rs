@@ -5,21 +5,21 @@ use std::path::PathBuf;
 
 use polars::prelude::*;
 
-use super::DbArgs;
+use super::{DbArgs, RulesArgs};
 use super::metric;
 use crate::balance::{self, Config};
-use crate::cmd::balance::{Need, Results, compute};
+use crate::ops::balance::{Need, Results, compute};
 use crate::error::{Error, Result};
-use crate::growth::{self, PerStudentSource, Recoding, Standards};
+use crate::growth::{self, Recoding};
 use crate::model;
 use crate::output::OutputArgs;
 use crate::warehouse::{Access, Scope, Warehouse};
 
 /// Growth of county series: year-on-year change, compound annual growth, ranks, and the funding rules.
 ///
-/// Series: every county indicator; edu_expenditure_per_student_computed = edu_budget_expenditure /
-/// edu_budget_students (and edu_expenditure_per_student filled with it where a county did not report one; where
-/// both exist a note flags a disagreement beyond 0.5%); the balance CVs (basic_composite_cv_{level} and
+/// Series: every county indicator as reported; edu_expenditure_per_student_computed = edu_budget_expenditure /
+/// edu_budget_students (a series of its own: the reported edu_expenditure_per_student is never filled with it;
+/// where both exist a note flags a disagreement beyond 0.5%); the balance CVs (basic_composite_cv_{level} and
 /// cv_{standard}_{level}_{indicator}: is the gap between schools shrinking?) unless --no-cv.
 ///
 /// Rows: value, previous_value, change, pct_change (percent), rank_in_prefecture and rank_in_province of
@@ -31,15 +31,16 @@ use crate::warehouse::{Access, Scope, Warehouse};
 ///
 /// --window: compound annual growth from --from to --to (default: first and last year of the data), ranked.
 /// --checks: 两个只增不减 (budget spending and per-student spending not below the year before, with growth
-/// rates), 生均公用经费 standards against the floor for the county's region and year (national floors in
-/// config/funding_standards.csv, provincial ones added with --standards FILE), county matching funds paid ≥
+/// rates; per-student spending on one basis in every year, per_student_basis of the rules: reported or
+/// computed, named in the basis column), 生均公用经费 standards against the floor for the county's region and year
+/// (the floors of the rules: national ones, a province's added with --rules DIR), county matching funds paid ≥
 /// required, teachers' average pay ≥ civil servants'. A check without data has passed empty.
 ///
 /// Stored as growth, growth_checks (and growth_window with --window) unless --no-store.
 ///
 /// Examples:
 ///   countyedu growth --db countyedu-demo.duckdb --county 140581 --indicator edu_budget_expenditure
-///   countyedu growth --checks --county 140581 --year 2021
+///   countyedu growth --checks --county 140581 --year 2021 --rules config/provinces/140000
 ///   countyedu growth --window --from 2019 --to 2023 --indicator edu_expenditure_per_student
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -68,12 +69,11 @@ pub struct Args {
     /// County code changes (CSV: old_code,new_code,year).
     #[arg(long, value_name = "FILE")]
     pub crosswalk: Option<PathBuf>,
-    /// Provincial funding floors to add to the national ones (CSV as config/funding_standards.csv).
-    #[arg(long, value_name = "FILE")]
-    pub standards: Option<PathBuf>,
-    /// Which per-student spending 两个只增不减 compares.
-    #[arg(long, value_enum, default_value = "reported")]
-    pub per_student: PerStudentSource,
+    /// Replaced by per_student_basis in the rules' funding.toml.
+    #[arg(long, hide = true, value_name = "BASIS")]
+    pub per_student: Option<String>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     /// Leave out the balance CV series (faster when only money matters).
     #[arg(long)]
     pub no_cv: bool,
@@ -88,15 +88,6 @@ pub struct Args {
 
 fn read_file(path: &PathBuf) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
-}
-
-/// The national funding floors, with a province's own file added when one is given.
-pub fn load_standards(path: Option<&PathBuf>) -> Result<Standards> {
-    let mut standards = Standards::national();
-    if let Some(p) = path {
-        standards.extend(Standards::from_csv(&read_file(p)?).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?);
-    }
-    Ok(standards)
 }
 
 /// Reads a crosswalk file and checks it against the counties of the warehouse; every problem is listed with
@@ -125,8 +116,8 @@ fn read_crosswalk(path: &PathBuf, wh: &Warehouse) -> Result<Vec<Recoding>> {
 }
 
 /// The balance CVs as series: basic composite per level, and every indicator CV.
-fn cv_series(wh: &Warehouse) -> Result<DataFrame> {
-    let Results { cv, verdicts, .. } = compute(wh.read_schools(balance::SCHOOL_COLUMNS, &[], &[])?, &Config::default(), Need::All)?;
+fn cv_series(wh: &Warehouse, cfg: &Config) -> Result<DataFrame> {
+    let Results { cv, verdicts, .. } = compute(wh.read_schools(balance::SCHOOL_COLUMNS, &[], &[])?, cfg, Need::All)?;
     let composite = verdicts
         .expect("computed")
         .lazy()
@@ -153,11 +144,19 @@ pub fn run(args: Args) -> Result<()> {
         return Err(Error::Usage(format!("--from {f} must be before --to {t}")));
     }
     super::metric::check_counties(&args.county)?;
+    if let Some(b) = &args.per_student {
+        return Err(Error::Usage(format!(
+            "--per-student {b} is a rule now: set per_student_basis in funding.toml of a rules folder and pass --rules DIR \
+             (see config/README.md)"
+        )));
+    }
+    let rules = args.rules.load()?;
     let plan = args.out.plan()?;
     let wh = args.db.open(if args.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
-    let mut values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
+    let indicators = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
+    let mut values = indicators.clone();
     if !args.no_cv {
-        values = concat([values.lazy(), cv_series(&wh)?.lazy()], UnionArgs::default())?.collect()?;
+        values = concat([values.lazy(), cv_series(&wh, &rules.balance)?.lazy()], UnionArgs::default())?.collect()?;
     }
     let counties = wh.county_areas()?;
     let units: HashMap<String, String> = model::INDICATORS.iter().map(|i| (i.id.to_string(), i.unit.to_string())).collect();
@@ -169,10 +168,10 @@ pub fn run(args: Args) -> Result<()> {
     for n in notes {
         eprintln!("note: {n}");
     }
-    let standards = load_standards(args.standards.as_ref())?;
     let (series, both) = growth::derive_per_student(&values)?;
     let yoy = growth::year_on_year(&series, &counties, &both)?.collect()?;
-    let checks = growth::checks(&series, &counties, &standards, args.per_student)?;
+    let (reported, _) = growth::apply_crosswalk(indicators, &recodings, &units)?;
+    let checks = growth::checks(&reported, &counties, &rules.standards, rules.funding.per_student_basis)?;
     let stopped = yoy
         .clone()
         .lazy()
@@ -194,9 +193,10 @@ pub fn run(args: Args) -> Result<()> {
     );
     let window = if args.window { Some(growth::window(&series, &counties, years.0, years.1)?.collect()?) } else { None };
     if !args.no_store {
-        wh.store_results(&mut [("growth", yoy.clone()), ("growth_checks", checks.clone())], &Scope::all())?;
+        wh.store_results(&mut [("growth", rules.stamp(yoy.clone())?), ("growth_checks", rules.stamp(checks.clone())?)], &Scope::all())?;
         if let Some(w) = &window {
-            wh.store_results(&mut [("growth_window", w.clone())], &Scope::all().int("from_year", &[years.0]).int("to_year", &[years.1]))?;
+            let scope = Scope::all().int("from_year", &[years.0]).int("to_year", &[years.1]);
+            wh.store_results(&mut [("growth_window", rules.stamp(w.clone())?)], &scope)?;
         }
     }
     metric::unmatched(&series, "county_code", "--county", &args.county)?;

@@ -1,12 +1,11 @@
 //! Flags and steps shared by the metric commands (`balance`, `equity`, `urban-rural`): which county-years, which
 //! rules, whether to store, and how a result frame is filtered and printed.
 
-use std::path::PathBuf;
-
 use polars::prelude::*;
 
-use super::DbArgs;
+use super::{DbArgs, RulesArgs};
 use crate::balance::{self, Config};
+use crate::rules::Rules;
 use crate::bridge;
 use crate::error::{Error, Result};
 use crate::output::Plan;
@@ -30,9 +29,8 @@ pub struct MetricArgs {
     /// Compute and print only: open the warehouse read-only and store nothing.
     #[arg(long)]
     pub no_store: bool,
-    /// Balance rules (TOML) instead of the national ones; see config/balance.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -47,17 +45,11 @@ pub fn check_counties(codes: &[String]) -> Result<()> {
 
 impl MetricArgs {
     /// Checks the flags, reads the rules and opens the warehouse (read-only with --no-store).
-    pub fn prepare(&self) -> Result<(Config, Warehouse)> {
+    pub fn prepare(&self) -> Result<(Rules, Warehouse)> {
         check_counties(&self.county)?;
-        let cfg = match &self.config {
-            None => Config::default(),
-            Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?;
-                Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))?
-            }
-        };
+        let rules = self.rules.load()?;
         let wh = self.db.open(if self.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
-        Ok((cfg, wh))
+        Ok((rules, wh))
     }
 
     /// The schools of the selected county-years; says on stderr which requested counties and years hold none.

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::rules::Rules;
 use crate::warehouse::{self, Access, Warehouse};
 
 pub mod balance;
@@ -62,6 +63,50 @@ pub struct DbArgs {
 impl DbArgs {
     pub fn open(&self, access: Access) -> Result<Warehouse> {
         Warehouse::open(&self.db, access)
+    }
+}
+
+/// The rules to compute under; shared by every command that computes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesArgs {
+    /// A rules folder (config/README.md): a province's rules laid over the national ones, e.g.
+    /// config/provinces/140000 [default: the national rules built in]
+    #[arg(long, env = "COUNTYEDU_RULES", value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Replaced by --rules DIR.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Replaced by --rules DIR.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub standards: Option<PathBuf>,
+}
+
+impl RulesArgs {
+    /// The rules asked for; the flags of earlier versions are refused with what to do instead.
+    pub fn load(&self) -> Result<Rules> {
+        if let Some(p) = &self.config {
+            return Err(Error::Usage(format!(
+                "--config {} is replaced by --rules DIR: put the file, with only the keys it changes, as balance.toml in a \
+                 folder (see config/README.md and config/provinces/140000)",
+                p.display()
+            )));
+        }
+        if let Some(p) = &self.standards {
+            return Err(Error::Usage(format!(
+                "--standards {} is replaced by --rules DIR: put the file as funding_standards.csv in a folder (see \
+                 config/provinces/140000)",
+                p.display()
+            )));
+        }
+        match &self.rules {
+            None => Ok(Rules::national()),
+            Some(dir) => Rules::load(dir).map_err(|e| Error::Usage(format!("the rules are refused: {e}"))),
+        }
+    }
+
+    /// Whether the user named rules (a flag or COUNTYEDU_RULES).
+    pub fn given(&self) -> bool {
+        self.rules.is_some()
     }
 }
 

@@ -40,12 +40,12 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
-    let (cfg, wh) = m.prepare()?;
-    let result = equity::urban_rural_table(&m.units(&wh, &cfg)?, &cfg, args.group)?;
+    let (rules, wh) = m.prepare()?;
+    let result = equity::urban_rural_table(&m.units(&wh, &rules.balance)?, &rules.balance, args.group)?;
     if !m.no_store {
         // Both groupings can live side by side: a run replaces its own grouping only.
         let scope = m.scope().text("grouping", &[args.group.id().to_string()]);
-        wh.store_results(&mut [("urban_rural", result.clone())], &scope)?;
+        wh.store_results(&mut [("urban_rural", rules.stamp(result.clone())?)], &scope)?;
     }
     metric::print(&plan, m.filter(result.lazy(), true))
 }

@@ -1,6 +1,7 @@
 //! Evaluation of counties against a scheme: each observation point's value, threshold, verdict, points earned and a
-//! one-line explanation in plain words; per county the total, grade, failed points, vetoes and missing data; and
-//! the ranking. Pure: the metric values come in as [`Figures`].
+//! one-line explanation in plain words; per county the total, grade, failed points, vetoes, missing data and the
+//! list of everything not met (差距清单); and the ranking. Pure: the metric values come in as [`Figures`], the
+//! limits the rules give (CV limits) as the balance [`Config`].
 
 pub mod scheme;
 
@@ -8,21 +9,34 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-pub use scheme::{Metric, Op, Point, Scheme, Scoring, Threshold};
+pub use scheme::{Kind, Metric, Op, Point, Scheme, Scoring, Threshold};
 
-use crate::balance;
+use crate::balance::{self, Config};
 use crate::model;
 
-/// Metric values by (county, metric), with the evidence notes of reported verdicts by (county, indicator id).
+/// Metric values by (county, metric); the evidence notes of reported verdicts by (county, indicator id); notes
+/// that belong to a county's metric value (schools left out of a rate, a CV the county reported), which end the
+/// point's explanation; and details that say, better than the value, what is not met (the CVs over their limits,
+/// the schools failing the school rule and what each lacks), which are the point's line in the 差距清单.
 #[derive(Debug, Default, Clone)]
 pub struct Figures {
     pub values: HashMap<(String, Metric), f64>,
     pub notes: HashMap<(String, String), String>,
+    pub metric_notes: HashMap<(String, Metric), String>,
+    pub details: HashMap<(String, Metric), String>,
 }
 
 impl Figures {
     pub fn get(&self, county: &str, metric: &Metric) -> Option<f64> {
         self.values.get(&(county.to_string(), metric.clone())).copied()
+    }
+
+    fn note(&self, county: &str, metric: &Metric) -> Option<&String> {
+        self.metric_notes.get(&(county.to_string(), metric.clone()))
+    }
+
+    fn detail(&self, county: &str, metric: &Metric) -> Option<&String> {
+        self.details.get(&(county.to_string(), metric.clone()))
     }
 }
 
@@ -41,11 +55,11 @@ pub struct County {
     pub has_data: bool,
 }
 
-fn level_zh(level: &str) -> &'static str {
+pub fn level_zh(level: &str) -> &'static str {
     if level == "primary" { "小学" } else { "初中" }
 }
 
-fn indicator_zh(id: &str) -> String {
+pub fn indicator_zh(id: &str) -> String {
     balance::INDICATORS.iter().find(|i| i.id == id).map(|i| i.name_zh.to_string()).unwrap_or_else(|| id.to_string())
 }
 
@@ -67,8 +81,15 @@ pub fn label(metric: &Metric, scheme: &Scheme) -> String {
         }
         Metric::CompositeCv { level } => format!("{} 综合差异系数", level_zh(level)),
         Metric::Cv { level, indicator, .. } => format!("{} {} 差异系数", level_zh(level), indicator_zh(indicator)),
+        Metric::QualityCvs { level } => format!("{} 优质均衡资源配置 7 项指标差异系数（最大）", level_zh(level)),
+        Metric::SchoolsFailing { level } => format!("{} 未达到 7 项标准的学校数", level_zh(level)),
         Metric::SchoolPassRate { level } => format!("{} 学校达标率（%）", level_zh(level)),
-        Metric::SizeRate(rule) => if rule == "class_size" { "班额达标学校比例（%）".into() } else { "学校规模达标比例（%）".into() },
+        Metric::SizeRate(rule) => match rule.as_str() {
+            "class_size" => "班额达标学校比例（%）".into(),
+            "school_size" => "学校规模达标比例（%）".into(),
+            "music_art_rooms" => "音乐美术专用教室达标学校比例（%）".into(),
+            _ => "公用经费足额拨付学校比例（%）".into(),
+        },
         Metric::Equity { measure, level, indicator, .. } => format!("{} {} {measure}", level_zh(level), indicator_zh(indicator)),
         Metric::UrbanRural { column, level, indicator, .. } => format!("{} {} {column}", level_zh(level), indicator_zh(indicator)),
         Metric::Derived(id) => scheme.derived.iter().find(|d| &d.id == id).map(|d| d.title_zh.clone()).unwrap_or_else(|| id.clone()),
@@ -79,7 +100,19 @@ pub fn label(metric: &Metric, scheme: &Scheme) -> String {
     }
 }
 
-fn num(x: f64) -> String {
+/// A distance from a limit: to the hundredth, or to four places when it is smaller than that (a CV of 0.5004 is
+/// not "0.00" over its limit).
+pub fn distance(d: f64) -> String {
+    if d != 0.0 && d.abs() < 0.01 { format!("{d:.4}") } else { num(d) }
+}
+
+/// A value beside its limit: as [`num`] writes it, or to four places when it is that close to the limit.
+pub fn near(v: f64, limit: f64) -> String {
+    if (v - limit).abs() < 0.01 && v.fract() != 0.0 { format!("{v:.4}") } else { num(v) }
+}
+
+/// A number as a report writes it.
+pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e12 {
         format!("{}", x as i64)
     } else if x.abs() >= 100.0 {
@@ -99,25 +132,39 @@ pub struct Outcome {
     pub status: &'static str,
     pub earned: Option<f64>,
     pub explanation: String,
+    /// For the 差距清单: what is not met and by how much.
+    pub gap: Option<String>,
 }
 
-/// Scores one point for one county; a note the figures carry for the metric (schools of unknown size left out
-/// of a rate, say) ends the explanation.
-pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme) -> Outcome {
-    let mut o = score_value(point, county, year, figures, scheme);
-    if let (Metric::SizeRate(rule), Some(_)) = (&point.metric, o.value)
-        && let Some(note) = figures.notes.get(&(county.code.clone(), format!("school_rate:{rule}")))
-    {
-        o.explanation.push_str(&format!("（{note}）"));
+/// Scores one point for one county; a note the figures carry for the metric (schools left out of a rate, a CV
+/// the county reported) ends the explanation.
+pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme, cfg: &Config) -> Outcome {
+    let mut o = score_value(point, county, year, figures, scheme, cfg);
+    let name = label(&point.metric, scheme);
+    let note = figures.note(&county.code, &point.metric).filter(|_| o.value.is_some());
+    if let Some(n) = note {
+        o.explanation.push_str(&format!("（{n}）"));
+    }
+    if o.status == "met" {
+        o.gap = None;
+    } else {
+        let gap = match (o.status, figures.detail(&county.code, &point.metric), &o.gap, note) {
+            ("missing", _, _, _) => format!("{name}：待填报"),
+            (_, Some(detail), _, _) => detail.clone(),
+            (_, None, Some(g), Some(n)) => format!("{g}（{n}）"),
+            (_, None, Some(g), None) => g.clone(),
+            (_, None, None, _) => o.explanation.clone(),
+        };
+        o.gap = Some(gap);
     }
     o
 }
 
-fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme) -> Outcome {
+fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme, cfg: &Config) -> Outcome {
     let name = label(&point.metric, scheme);
     let value = figures.get(&county.code, &point.metric);
     let Some(v) = value else {
-        return Outcome { value: None, threshold: None, status: "missing", earned: None, explanation: format!("{name}：缺少数据（待填报）") };
+        return Outcome { value: None, threshold: None, status: "missing", earned: None, explanation: format!("{name}：缺少数据（待填报）"), gap: None };
     };
     let boolean = matches!(point.metric, Metric::Check(_) | Metric::BalanceMet { .. } | Metric::Reported(_));
     match &point.scoring {
@@ -133,21 +180,29 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 status: if met { "met" } else { "failed" },
                 earned: Some(if met { point.points } else { 0.0 }),
                 explanation: format!("{name}：县报{}{note}", if met { "已达到" } else { "未达到" }),
+                gap: Some(format!("{name}：县报未达到{note}")),
             }
         }
         Scoring::PassFail { op, threshold } => {
-            let Some((low, high)) = threshold.resolve(&county.region, year) else {
+            let resolved = match threshold {
+                Threshold::Rules => point.metric.rule_limit(cfg).map(|(_, l)| (l, l)),
+                t => t.resolve(&county.region, year),
+            };
+            let Some((low, high)) = resolved else {
                 return Outcome {
                     value,
                     threshold: None,
                     status: "missing",
                     earned: None,
                     explanation: format!("{name}：方案没有适用于 {} 的阈值", county.region),
+                    gap: None,
                 };
             };
             let met = match op {
                 Op::Ge => v >= low,
                 Op::Le => v <= low,
+                Op::Lt => v < low,
+                Op::Gt => v > low,
                 Op::Eq => (v - low).abs() < 1e-9,
                 Op::Between => v >= low && v <= high,
             };
@@ -162,10 +217,23 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                     (Op::Ge, false) => "<".into(),
                     (Op::Le, true) => "≤".into(),
                     (Op::Le, false) => ">".into(),
+                    (Op::Lt, true) => "<".into(),
+                    (Op::Lt, false) => "≥".into(),
+                    (Op::Gt, true) => ">".into(),
+                    (Op::Gt, false) => "≤".into(),
                     (Op::Eq, true) => "=".into(),
                     (Op::Eq, false) => "≠".into(),
                 };
                 format!("{name} {} {relation} {shown}", num(v))
+            };
+            let gap = match (boolean, op) {
+                (true, _) => format!("{name}：未达到"),
+                (false, Op::Ge) => format!("{name} {}，低于 {shown}，差 {}", near(v, low), distance(low - v)),
+                (false, Op::Le) => format!("{name} {}，超出 {shown} 限值 {}", near(v, low), distance(v - low)),
+                (false, Op::Gt) => format!("{name} {}，须高于 {shown}", num(v)),
+                (false, Op::Lt) => format!("{name} {}，须低于 {shown}", num(v)),
+                (false, Op::Eq) => format!("{name} {}，应为 {shown}", num(v)),
+                (false, Op::Between) => format!("{name} {}，不在 {shown}", num(v)),
             };
             Outcome {
                 value,
@@ -173,6 +241,7 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 status: if met { "met" } else { "failed" },
                 earned: Some(if met { point.points } else { 0.0 }),
                 explanation,
+                gap: Some(gap),
             }
         }
         Scoring::Linear { zero_at, full_at } => {
@@ -184,6 +253,7 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
                 earned: Some(earned),
                 explanation: format!("{name} {}：{} 至 {} 之间按比例得 {} 分", num(v), num(*zero_at), num(*full_at), num(earned)),
+                gap: Some(format!("{name} {}，满分需达到 {}", num(v), num(*full_at))),
             }
         }
         Scoring::Share => {
@@ -195,6 +265,7 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
                 earned: Some(earned),
                 explanation: format!("{name} {}%，按比例得 {} 分", num(v), num(earned)),
+                gap: Some(format!("{name} {}%，未达到 100%", num(v))),
             }
         }
     }
@@ -207,8 +278,9 @@ pub fn round_points(x: f64) -> f64 {
 }
 
 /// Per (county, point) rows and per county summaries for one year. Counties without data for the year get no
-/// point rows and an ungraded summary (total and grade empty, 无数据).
-pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figures) -> PolarsResult<(DataFrame, DataFrame)> {
+/// point rows and an ungraded summary (total and grade empty, 无数据). A recognition grades 达到 only when every
+/// item applicable that year is met; every item not met, or without data (待填报), is in the 差距清单.
+pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figures, cfg: &Config) -> PolarsResult<(DataFrame, DataFrame)> {
     let applies = |p: &Point| p.years.is_none_or(|[a, b]| (a..=b).contains(&year));
     let points: Vec<&Point> = scheme.points.iter().filter(|p| applies(p)).collect();
     let max = round_points(points.iter().map(|p| round_points(p.points)).sum());
@@ -232,23 +304,27 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
             summary.failed.push(0);
             summary.missing.push(points.len() as i64);
             summary.vetoes.push(String::new());
-            summary.gaps.push(format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定"));
+            let no_data = format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定");
+            summary.gaps.push(no_data.clone());
+            summary.gap_list.push(no_data);
             continue;
         }
         let (mut total, mut judged, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
         let mut vetoes = Vec::new();
         let mut gaps: Vec<(f64, String)> = Vec::new();
+        let mut all_gaps: Vec<(u8, f64, String)> = Vec::new();
         for p in &points {
-            let mut o = score(p, county, year, figures, scheme);
+            let mut o = score(p, county, year, figures, scheme, cfg);
             o.earned = o.earned.map(round_points);
             total += o.earned.unwrap_or(0.0);
             if o.status != "missing" {
                 judged += round_points(p.points);
             }
+            let lost = round_points(p.points - o.earned.unwrap_or(0.0));
             match o.status {
                 "failed" | "partial" => {
                     failed += i64::from(o.status == "failed");
-                    gaps.push((round_points(p.points - o.earned.unwrap_or(0.0)), format!("{} {}", p.id, o.explanation)));
+                    gaps.push((lost, format!("{} {}", p.id, o.explanation)));
                     if p.veto && o.status == "failed" {
                         vetoes.push(p.id.clone());
                     }
@@ -256,18 +332,34 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
                 "missing" => missing += 1,
                 _ => {}
             }
+            if let Some(g) = &o.gap {
+                // Failed items first (largest loss first), then partial ones, then those without data.
+                let order = match o.status {
+                    "failed" => 0,
+                    "partial" => 1,
+                    _ => 2,
+                };
+                all_gaps.push((order, lost, format!("{} {g}", p.id)));
+            }
             rows.push(year, county, p, scheme, &o);
         }
         gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+        all_gaps.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}（−{}）", g.1, num(g.0))).collect();
         let total = round_points(total);
+        let grade = match scheme.kind {
+            Kind::Recognition if all_gaps.is_empty() => scheme::MET.to_string(),
+            Kind::Recognition => scheme::NOT_MET.to_string(),
+            Kind::Points => scheme.grade(total, !vetoes.is_empty()),
+        };
         summary.total.push(Some(total));
         summary.points_with_data.push(round_points(judged));
-        summary.grade.push(Some(scheme.grade(total, !vetoes.is_empty())));
+        summary.grade.push(Some(grade));
         summary.failed.push(failed);
         summary.missing.push(missing);
         summary.vetoes.push(vetoes.join(", "));
         summary.gaps.push(largest.join("；"));
+        summary.gap_list.push(all_gaps.into_iter().map(|g| g.2).collect::<Vec<_>>().join("；"));
     }
     Ok((rows.frame()?, summary.frame()?))
 }
@@ -380,6 +472,7 @@ struct SummaryColumns {
     missing: Vec<i64>,
     vetoes: Vec<String>,
     gaps: Vec<String>,
+    gap_list: Vec<String>,
 }
 
 impl SummaryColumns {
@@ -402,6 +495,7 @@ impl SummaryColumns {
             Column::new("missing_points".into(), self.missing),
             Column::new("vetoes".into(), self.vetoes),
             Column::new("largest_gaps".into(), self.gaps),
+            Column::new("gap_list".into(), self.gap_list),
         ])
     }
 }

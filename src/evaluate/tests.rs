@@ -1,6 +1,7 @@
 //! Scheme loading and scoring on a tiny scheme whose results are worked out by hand.
 
 use super::*;
+use crate::balance::Config;
 
 const TINY: &str = r#"
 [scheme]
@@ -116,7 +117,7 @@ fn three_counties_worked_out_by_hand() {
         ("C", plan.clone(), 1.0),
     ]);
     let counties = [county("A", "central"), county("B", "east"), county("C", "central")];
-    let (rows, summary) = evaluate(&s, 2021, &counties, &f).unwrap();
+    let (rows, summary) = evaluate(&s, 2021, &counties, &f, &Config::default()).unwrap();
     assert_eq!(rows.height(), 15);
     assert_eq!(
         totals(&summary),
@@ -134,7 +135,7 @@ fn missing_data_scores_as_missing_and_ties_share_a_rank() {
     let check = Metric::Check("budget_not_decreasing".into());
     let f = figures(&[("A", check.clone(), 1.0), ("B", check.clone(), 1.0), ("C", check, 0.0)]);
     let counties = [county("A", "central"), county("B", "central"), county("C", "central")];
-    let (rows, summary) = evaluate(&s, 2021, &counties, &f).unwrap();
+    let (rows, summary) = evaluate(&s, 2021, &counties, &f, &Config::default()).unwrap();
     let missing = rows.clone().lazy().filter(col("status").eq(lit("missing"))).collect().unwrap();
     assert_eq!(missing.height(), 12, "4 points without data × 3 counties");
     assert!(missing.column("earned").unwrap().f64().unwrap().iter().all(|e| e.is_none()), "missing is not zero");
@@ -161,7 +162,7 @@ fn explanations_say_the_value_and_the_threshold() {
     let s = Scheme::parse(&TINY.replace("metric = \"school_pass_rate:primary\"\nscoring = \"share\"", "metric = \"cv:quality:junior:equipment_value_per_student\"\nop = \"<=\"\nthreshold = 0.45")).unwrap();
     let cv = Metric::Cv { standard: "quality".into(), level: "junior".into(), indicator: "equipment_value_per_student".into() };
     let f = figures(&[("A", cv, 0.52)]);
-    let (rows, _) = evaluate(&s, 2021, &[county("A", "central")], &f).unwrap();
+    let (rows, _) = evaluate(&s, 2021, &[county("A", "central")], &f, &Config::default()).unwrap();
     let p4 = rows.lazy().filter(col("point_id").eq(lit("P4"))).collect().unwrap();
     assert_eq!(p4.column("explanation").unwrap().str().unwrap().get(0), Some("初中 生均教学仪器设备值 差异系数 0.52 > 0.45"));
     assert_eq!(p4.column("status").unwrap().str().unwrap().get(0), Some("failed"));
@@ -264,7 +265,7 @@ full_at = 90
 "#;
     let s = Scheme::parse(text).unwrap();
     let f = figures(&[("A", Metric::Indicator("social_recognition_rate".into()), 30.0)]);
-    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central")], &f).unwrap();
+    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central")], &f, &Config::default()).unwrap();
     let earned: f64 = rows.column("earned").unwrap().f64().unwrap().iter().flatten().sum();
     let total = summary.column("total").unwrap().f64().unwrap().get(0).unwrap();
     assert_eq!(format!("{earned:.2}"), format!("{total:.2}"));
@@ -279,7 +280,7 @@ fn a_county_without_data_is_listed_but_not_graded_or_ranked() {
     let f = figures(&[("A", check, 1.0)]);
     let mut empty = county("B", "central");
     empty.has_data = false;
-    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central"), empty], &f).unwrap();
+    let (rows, summary) = evaluate(&s, 2021, &[county("A", "central"), empty], &f, &Config::default()).unwrap();
     assert_eq!(rows.height(), 5, "no point rows for B");
     assert_eq!(summary.column("grade").unwrap().str().unwrap().get(1), None);
     assert_eq!(summary.column("total").unwrap().f64().unwrap().get(1), None);

@@ -12,6 +12,8 @@ use polars::prelude::*;
 
 pub use standards::{Floor, Standards};
 
+use crate::rules::Basis;
+
 /// A county code change: from `year` on, `old_code` is reported as `new_code`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recoding {
@@ -151,9 +153,11 @@ pub fn apply_crosswalk(
     Ok((out, notes))
 }
 
-/// Adds the computed per-student spending (budget spending / students) wherever both are reported, and fills the
-/// per-student series with it where the county did not report one. Returns the series and, for each county-year
-/// with both, the reported and computed values (to flag disagreement).
+/// Adds the computed per-student spending (budget spending / students, `edu_expenditure_per_student_computed`)
+/// wherever both are reported. The reported series (`edu_expenditure_per_student`) is left as reported, never
+/// filled with computed values: a series that mixed the two would compare a reported year with a computed one.
+/// Returns the series and, for each county-year with both, the reported and computed values (to flag
+/// disagreement).
 pub fn derive_per_student(values: &DataFrame) -> PolarsResult<(DataFrame, DataFrame)> {
     let keys = [col("year"), col("county_code")];
     let pick = |id: &str| col("value").filter(col("indicator").eq(lit(id))).first().alias(id);
@@ -172,15 +176,11 @@ pub fn derive_per_student(values: &DataFrame) -> PolarsResult<(DataFrame, DataFr
         .clone()
         .filter(col("computed").is_not_null())
         .select([col("year"), col("county_code"), lit(PER_STUDENT_COMPUTED).alias("indicator"), col("computed").alias("value")]);
-    let filled = wide
-        .clone()
-        .filter(col(PER_STUDENT).is_null().and(col("computed").is_not_null()))
-        .select([col("year"), col("county_code"), lit(PER_STUDENT).alias("indicator"), col("computed").alias("value")]);
     let both = wide
         .filter(col(PER_STUDENT).is_not_null().and(col("computed").is_not_null()))
         .select([col("year"), col("county_code"), col(PER_STUDENT).alias("reported"), col("computed")])
         .collect()?;
-    let series = concat([values.clone().lazy(), computed, filled], UnionArgs::default())?.collect()?;
+    let series = concat([values.clone().lazy(), computed], UnionArgs::default())?.collect()?;
     Ok((series, both))
 }
 
@@ -307,18 +307,11 @@ impl Figures {
     }
 }
 
-/// Where per-student spending for 两个只增不减 comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum PerStudentSource {
-    /// The county's reported edu_expenditure_per_student, else budget spending / students.
-    Reported,
-    /// Always budget spending / edu_budget_students.
-    Computed,
-}
-
 /// The rule checks, one row per (year, county_code, check): value, reference, ratio or growth (percent),
-/// passed (null when data is missing), detail.
-pub fn checks(series: &DataFrame, counties: &DataFrame, standards: &Standards, source: PerStudentSource) -> PolarsResult<DataFrame> {
+/// passed (null when data is missing), the per-student spending basis the check used (for
+/// `per_student_not_decreasing`), detail. `values` are the county indicators as reported.
+pub fn checks(values: &DataFrame, counties: &DataFrame, standards: &Standards, basis: Basis) -> PolarsResult<DataFrame> {
+    let series = values;
     // Figures by (county, year).
     let mut figures: HashMap<(String, i32), Figures> = HashMap::new();
     let years = series.column("year")?.i32()?;
@@ -333,9 +326,8 @@ pub fn checks(series: &DataFrame, counties: &DataFrame, standards: &Standards, s
     let region: HashMap<String, (String, String)> = {
         let c = counties.column("county_code")?.str()?;
         let r = counties.column("region")?.str()?;
-        let p = counties.column("province_code")?.str()?;
         (0..counties.height())
-            .filter_map(|i| Some((c.get(i)?.to_string(), (r.get(i)?.to_string(), p.get(i)?.to_string()))))
+            .filter_map(|i| Some((c.get(i)?.to_string(), (r.get(i)?.to_string(), crate::model::province_of(c.get(i)?)))))
             .collect()
     };
     let mut keys: Vec<&(String, i32)> = figures.keys().collect();
@@ -345,14 +337,14 @@ pub fn checks(series: &DataFrame, counties: &DataFrame, standards: &Standards, s
         let (county, year) = (&key.0, key.1);
         let now = &figures[key];
         let before = figures.get(&(county.clone(), year - 1));
+        // One basis for every year: a reported figure is never compared with a computed one.
         let per_student = |f: &Figures| -> Option<f64> {
-            let computed = match (f.get("edu_budget_expenditure"), f.get("edu_budget_students")) {
-                (Some(e), Some(s)) if s > 0.0 => Some(e / s),
-                _ => None,
-            };
-            match source {
-                PerStudentSource::Reported => f.get(PER_STUDENT).or(computed),
-                PerStudentSource::Computed => computed,
+            match basis {
+                Basis::Reported => f.get(PER_STUDENT),
+                Basis::Computed => match (f.get("edu_budget_expenditure"), f.get("edu_budget_students")) {
+                    (Some(e), Some(s)) if s > 0.0 => Some(e / s),
+                    _ => None,
+                },
             }
         };
         let mut not_decreasing = |check: &'static str, what: &str, now_v: Option<f64>, before_v: Option<Option<f64>>| {
@@ -367,7 +359,9 @@ pub fn checks(series: &DataFrame, counties: &DataFrame, standards: &Standards, s
             }
         };
         not_decreasing("budget_not_decreasing", "education budget spending", now.get("edu_budget_expenditure"), before.map(|b| b.get("edu_budget_expenditure")));
-        not_decreasing("per_student_not_decreasing", "per-student budget spending", per_student(now), before.map(per_student));
+        let what = format!("per-student budget spending ({})", basis.id());
+        not_decreasing("per_student_not_decreasing", &what, per_student(now), before.map(per_student));
+        out.basis_for_last(basis);
 
         let (reg, province) = region.get(county).cloned().unwrap_or_default();
         for (level, id) in [("primary", "public_funds_standard_primary"), ("junior", "public_funds_standard_junior"), ("special", "public_funds_standard_special")] {
@@ -426,6 +420,7 @@ struct CheckRows {
     year: Vec<i32>,
     county: Vec<String>,
     check: Vec<&'static str>,
+    basis: Vec<Option<&'static str>>,
     value: Vec<Option<f64>>,
     reference: Vec<Option<f64>>,
     pct: Vec<Option<f64>>,
@@ -439,6 +434,7 @@ impl CheckRows {
         self.year.push(year);
         self.county.push(county.to_string());
         self.check.push(check);
+        self.basis.push(None);
         self.value.push(value);
         self.reference.push(reference);
         self.pct.push(pct.filter(|p| p.is_finite()));
@@ -446,11 +442,19 @@ impl CheckRows {
         self.detail.push(detail);
     }
 
+    /// Records the per-student spending basis on the row pushed last.
+    fn basis_for_last(&mut self, basis: Basis) {
+        if let Some(b) = self.basis.last_mut() {
+            *b = Some(basis.id());
+        }
+    }
+
     fn frame(self) -> PolarsResult<DataFrame> {
         DataFrame::new_infer_height(vec![
             Column::new("year".into(), self.year),
             Column::new("county_code".into(), self.county),
             Column::new("check".into(), self.check),
+            Column::new("basis".into(), self.basis),
             Column::new("value".into(), self.value),
             Column::new("reference".into(), self.reference),
             Column::new("pct".into(), self.pct),

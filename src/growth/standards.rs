@@ -32,8 +32,8 @@ pub struct Standards {
     rows: Vec<StandardRow>,
 }
 
-/// The national floors shipped in config/funding_standards.csv.
-pub const NATIONAL_CSV: &str = include_str!("../../config/funding_standards.csv");
+/// The national floors shipped in config/national/funding_standards.csv.
+pub const NATIONAL_CSV: &str = include_str!("../../config/national/funding_standards.csv");
 
 impl Standards {
     /// Parses a standards CSV; errors name the line.
@@ -55,12 +55,47 @@ impl Standards {
 
     /// The national floors.
     pub fn national() -> Standards {
-        Standards::from_csv(NATIONAL_CSV).expect("the shipped config/funding_standards.csv is valid")
+        Standards::from_csv(NATIONAL_CSV).expect("the shipped config/national/funding_standards.csv is valid")
     }
 
-    /// Adds rows (a provincial file) to these.
+    /// Every row, national and provincial.
+    pub fn rows(&self) -> &[StandardRow] {
+        &self.rows
+    }
+
+    /// Adds rows (a provincial file) to these; a row already held is not added twice.
     pub fn extend(&mut self, other: Standards) {
-        self.rows.extend(other.rows);
+        for row in other.rows {
+            if !self.rows.contains(&row) {
+                self.rows.push(row);
+            }
+        }
+    }
+
+    /// The primary and junior floors of every (year, county) of `county_years` (`year`, `county_code`), with
+    /// `counties` (`county_code`, `province_code`, `region`): `year, county_code, floor_primary, floor_junior`.
+    pub fn floors_frame(&self, county_years: &polars::prelude::DataFrame, counties: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+        use polars::prelude::*;
+        let areas: std::collections::HashMap<&str, (String, &str)> = {
+            let (c, r) = (counties.column("county_code")?.str()?, counties.column("region")?.str()?);
+            (0..counties.height()).filter_map(|i| Some((c.get(i)?, (crate::model::province_of(c.get(i)?), r.get(i)?)))).collect()
+        };
+        let (years, codes) = (county_years.column("year")?.i32()?, county_years.column("county_code")?.str()?);
+        let (mut y, mut c, mut fp, mut fj) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for i in 0..county_years.height() {
+            let (Some(year), Some(code)) = (years.get(i), codes.get(i)) else { continue };
+            let (province, region) = areas.get(code).map(|(p, r)| (p.as_str(), *r)).unwrap_or(("", ""));
+            y.push(year);
+            c.push(code.to_string());
+            fp.push(self.floor(province, region, "primary", year).map(|f| f.amount));
+            fj.push(self.floor(province, region, "junior", year).map(|f| f.amount));
+        }
+        DataFrame::new_infer_height(vec![
+            Column::new("year".into(), y),
+            Column::new("county_code".into(), c),
+            Column::new("floor_primary".into(), fp),
+            Column::new("floor_junior".into(), fj),
+        ])
     }
 
     /// The floor for a county of `province` in `region`, at `level`, in `year`.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::*;
+use crate::rules::Basis;
 
 /// A series frame from (year, county, indicator, value) rows.
 fn series(rows: &[(i32, &str, &str, f64)]) -> DataFrame {
@@ -35,8 +36,11 @@ fn yoy(rows: &[(i32, &str, &str, f64)], codes: &[&str]) -> DataFrame {
 
 /// The check rows of one county-year as check → (passed, pct).
 fn checks_of(rows: &[(i32, &str, &str, f64)], county: &str, year: i32) -> HashMap<String, (Option<bool>, Option<f64>)> {
-    let (s, _) = derive_per_student(&series(rows)).unwrap();
-    let t = checks(&s, &counties(&[county]), &Standards::national(), PerStudentSource::Reported).unwrap();
+    checks_with(rows, county, year, Basis::Reported)
+}
+
+fn checks_with(rows: &[(i32, &str, &str, f64)], county: &str, year: i32, basis: Basis) -> HashMap<String, (Option<bool>, Option<f64>)> {
+    let t = checks(&series(rows), &counties(&[county]), &Standards::national(), basis).unwrap();
     let t = t.lazy().filter(col("county_code").eq(lit(county)).and(col("year").eq(lit(year)))).collect().unwrap();
     let names = t.column("check").unwrap().str().unwrap();
     let passed = t.column("passed").unwrap().bool().unwrap();
@@ -94,10 +98,10 @@ fn falling_spending_fails_the_first_rule_and_faster_enrolment_fails_the_second()
         (2020, "140522", "edu_budget_students", 50000.0),
         (2021, "140522", "edu_budget_students", 52500.0),
     ];
-    let a = checks_of(&rows, "140521", 2021);
+    let a = checks_with(&rows, "140521", 2021, Basis::Computed);
     assert_eq!((a["budget_not_decreasing"].0, a["per_student_not_decreasing"].0), (Some(false), Some(false)));
     assert!((a["budget_not_decreasing"].1.unwrap() + 2.0).abs() < 1e-9);
-    let b = checks_of(&rows, "140522", 2021);
+    let b = checks_with(&rows, "140522", 2021, Basis::Computed);
     assert_eq!((b["budget_not_decreasing"].0, b["per_student_not_decreasing"].0), (Some(true), Some(false)));
     // 10000 → 9714.29 元 per pupil: −2.857%
     assert!((b["per_student_not_decreasing"].1.unwrap() - (5.1e8 / 52500.0 / 1.0e4 - 1.0) * 100.0).abs() < 1e-9);
@@ -193,7 +197,8 @@ fn per_student_spending_is_derived_and_disagreement_is_flagged() {
         (2021, "140521", "edu_budget_students", 50000.0),
     ];
     let t = yoy(&rows, &["140521"]);
-    assert_eq!(f(&row(&t, 2021, "140521", PER_STUDENT), "value"), Some(12600.0), "filled from spending / students");
+    assert_eq!(row(&t, 2021, "140521", PER_STUDENT).height(), 0, "never filled from spending / students");
+    assert_eq!(f(&row(&t, 2021, "140521", PER_STUDENT_COMPUTED), "value"), Some(12600.0));
     assert_eq!(f(&row(&t, 2020, "140521", PER_STUDENT_COMPUTED), "value"), Some(12000.0));
     let flagged = row(&t, 2020, "140521", PER_STUDENT);
     assert_eq!(
@@ -249,4 +254,24 @@ fn crosswalks_with_cycles_forks_or_unknown_targets_are_refused() {
     let unknown = check_crosswalk(&[r("140199", "149999", 2020)], &known);
     assert!(unknown[0].1.contains("149999 is not a county of the warehouse"), "{unknown:?}");
     assert!(!check_crosswalk(&[r("140121", "140121", 2020)], &known).is_empty());
+}
+
+#[test]
+fn the_per_student_basis_is_one_for_every_year_never_reported_then_computed() {
+    // 2020 reported 12500; 2021 not reported, computed 12600. Reported basis: 2021 cannot be judged (it used to
+    // compare 12500 reported with 12600 computed and pass). Computed basis: 12000 → 12600, passed.
+    let rows = [
+        (2020, "140521", "edu_budget_expenditure", 6.0e8),
+        (2020, "140521", "edu_budget_students", 50000.0),
+        (2020, "140521", "edu_expenditure_per_student", 12500.0),
+        (2021, "140521", "edu_budget_expenditure", 6.3e8),
+        (2021, "140521", "edu_budget_students", 50000.0),
+    ];
+    assert_eq!(checks_with(&rows, "140521", 2021, Basis::Reported)["per_student_not_decreasing"], (None, None));
+    let computed = checks_with(&rows, "140521", 2021, Basis::Computed)["per_student_not_decreasing"];
+    assert_eq!(computed.0, Some(true));
+    assert!((computed.1.unwrap() - 5.0).abs() < 1e-9);
+    let t = checks(&series(&rows), &counties(&["140521"]), &Standards::national(), Basis::Computed).unwrap();
+    let basis = t.lazy().filter(col("check").eq(lit("per_student_not_decreasing"))).collect().unwrap();
+    assert!(basis.column("basis").unwrap().str().unwrap().iter().all(|b| b == Some("computed")));
 }

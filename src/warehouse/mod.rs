@@ -89,12 +89,21 @@ impl Warehouse {
         if path.exists() {
             // Probe read-only first: a file that is not ours is never opened for writing.
             let probe = Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(not_a_warehouse(&e)))?;
-            schema::check_version(&probe.conn).map_err(fail)?;
-            if access == Access::ReadOnly {
+            let found = schema::check_version(&probe.conn).map_err(fail)?;
+            if access == Access::ReadOnly && found == schema::Found::Current {
                 return Ok(probe);
             }
             drop(probe);
-            return Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()));
+            let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()))?;
+            if let schema::Found::Older(v) = found {
+                schema::migrate(&wh.conn).map_err(|e| fail(format!("written by an older countyedu (schema version {v}); bringing it up to date failed: {e}")))?;
+                eprintln!("note: {}: brought the warehouse from schema version {v} to {} (new optional columns)", path.display(), schema::SCHEMA_VERSION);
+            }
+            if access == Access::ReadOnly {
+                drop(wh);
+                return Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(e.to_string()));
+            }
+            return Ok(wh);
         }
         if access != Access::Create {
             return Err(fail(

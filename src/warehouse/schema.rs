@@ -7,22 +7,62 @@ use super::{ident, lit};
 use crate::error::{Error, Result};
 use crate::model::{self, INDICATORS, Kind, Table};
 
-/// Bumped when the schema changes incompatibly.
-pub const SCHEMA_VERSION: &str = "1";
+/// Bumped when the schema of the input tables changes. Version 2 added the optional school columns
+/// `primary_max_class_size`, `junior_max_class_size`, `boarders`, `public_funds_received_yuan`.
+pub const SCHEMA_VERSION: &str = "2";
+
+/// Versions a warehouse can be brought up to this one from, by adding the columns it lacks.
+const MIGRATABLE: &[&str] = &["1"];
 
 /// The tables countyedu keeps besides the canonical input tables.
 pub const BOOKKEEPING: &[&str] = &["ingest_log", "indicator_catalogue", "countyedu_meta"];
 
-/// Checks that a connection holds a countyedu warehouse of this version; the error is the message to show.
-pub fn check_version(conn: &Connection) -> std::result::Result<(), String> {
+/// What a connection holds.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A countyedu warehouse of this version.
+    Current,
+    /// A countyedu warehouse of an earlier version that [`migrate`] brings up to this one.
+    Older(String),
+}
+
+/// Checks that a connection holds a countyedu warehouse this build can use; the error is the message to show.
+pub fn check_version(conn: &Connection) -> std::result::Result<Found, String> {
     let version: Option<String> =
         conn.query_row("SELECT value FROM countyedu_meta WHERE key = 'schema_version'", [], |r| r.get(0)).ok();
     match version {
-        Some(v) if v == SCHEMA_VERSION => Ok(()),
-        Some(v) => Err(format!("schema version {v}; this countyedu reads version {SCHEMA_VERSION}")),
+        Some(v) if v == SCHEMA_VERSION => Ok(Found::Current),
+        Some(v) if MIGRATABLE.contains(&v.as_str()) => Ok(Found::Older(v)),
+        Some(v) => Err(format!("schema version {v}; this countyedu reads version {SCHEMA_VERSION} (a newer countyedu wrote it)")),
         None => Err("not a countyedu warehouse (it has no countyedu_meta table); countyedu creates a warehouse only \
                      where no file exists: name another --db"
             .into()),
+    }
+}
+
+/// Brings a warehouse of an earlier version up to this one, in one transaction: the canonical columns it lacks
+/// are added (NULL, "not reported", in every existing row), and the version is set.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    let outcome = (|| -> Result<()> {
+        for table in Table::ALL {
+            let mut stmt = conn.prepare(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?",
+            )?;
+            let present: Vec<String> = stmt.query_map([table.name()], |r| r.get(0))?.collect::<duckdb::Result<_>>()?;
+            for c in table.columns().iter().filter(|c| !present.iter().any(|p| p == c.name)) {
+                conn.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {} {}", table.name(), c.name, c.kind.sql_type()))?;
+            }
+        }
+        conn.execute("UPDATE countyedu_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])?;
+        Ok(())
+    })();
+    match outcome {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
     }
 }
 

@@ -1,0 +1,54 @@
+//! The balance computation as one call: level units, indicator CVs, the school table and the county verdicts,
+//! computing only what is asked for.
+
+use polars::prelude::*;
+
+use crate::balance::{self, Config};
+use crate::error::Result;
+use crate::rules::Rules;
+
+/// What a run needs computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// The indicator CVs only.
+    Cvs,
+    /// CVs and the school table.
+    Schools,
+    /// Everything, verdicts included.
+    All,
+}
+
+/// The result frames of one computation (those not needed are empty).
+pub struct Results {
+    pub cv: DataFrame,
+    pub schools: Option<DataFrame>,
+    pub verdicts: Option<DataFrame>,
+}
+
+/// Computes the balance tables a run needs from a schools frame.
+pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> {
+    let units = balance::level_units(schools.lazy(), cfg).collect()?.lazy();
+    let cv = balance::cv_table(&units, cfg)?.collect()?;
+    if need == Need::Cvs {
+        return Ok(Results { cv, schools: None, verdicts: None });
+    }
+    let school_rows = balance::school_table(&units, &cv.clone().lazy(), cfg).collect()?;
+    let verdicts = match need {
+        Need::All => Some(balance::verdict_table(&cv.clone().lazy(), &school_rows.clone().lazy(), cfg).collect()?),
+        _ => None,
+    };
+    Ok(Results { cv, schools: Some(school_rows), verdicts })
+}
+
+/// The school checks of 政府保障程度 (class and school size, music and art rooms, public funds) of the schools given,
+/// with the funding floors of the rules for each county-year.
+pub fn school_checks(schools: &DataFrame, rules: &Rules, counties: &DataFrame) -> Result<DataFrame> {
+    let county_years = schools.clone().lazy().select([col("year"), col("county_code")]).unique(None, UniqueKeepStrategy::First).collect()?;
+    let floors = rules.standards.floors_frame(&county_years, counties)?;
+    let funding = balance::checks::FundingInputs {
+        floors: &floors,
+        small_school_pupils: rules.funding.small_school_pupils,
+        boarder_supplement_yuan: rules.funding.boarder_supplement_yuan,
+    };
+    Ok(balance::checks::school_checks(schools.clone().lazy(), &rules.balance, &funding).collect()?)
+}

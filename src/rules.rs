@@ -1,0 +1,223 @@
+//! Rules as data: the national rules built into the binary, and a province's rules folder laid over them.
+//!
+//! A set of rules is a folder of up to three files (`config/README.md`): `balance.toml` and `funding.toml`, whose
+//! keys are laid over the national ones (a province writes only what it changes), and `funding_standards.csv`,
+//! whose floors are added to the national ones (the higher applies). Every command that computes takes one set,
+//! so that a province's rules reach `balance`, `growth`, `evaluate` and `rank` alike; every stored metric row
+//! records the set's name and a hash of its content.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::balance::Config;
+use crate::growth::Standards;
+
+/// The national rules as shipped in `config/national/`.
+const NATIONAL_BALANCE: &str = include_str!("../config/national/balance.toml");
+const NATIONAL_FUNDING: &str = include_str!("../config/national/funding.toml");
+const NATIONAL_STANDARDS: &str = include_str!("../config/national/funding_standards.csv");
+
+/// The files a rules folder may hold.
+pub const FILES: [&str; 3] = ["balance.toml", "funding.toml", "funding_standards.csv"];
+
+/// Which per-student spending 两个只增不减 compares.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The county's reported `edu_expenditure_per_student`; a year without one cannot be judged.
+    Reported,
+    /// `edu_budget_expenditure / edu_budget_students`.
+    Computed,
+}
+
+impl Basis {
+    pub fn id(self) -> &'static str {
+        match self {
+            Basis::Reported => "reported",
+            Basis::Computed => "computed",
+        }
+    }
+}
+
+/// The funding rules.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub per_student_basis: Basis,
+    pub small_school_pupils: f64,
+    pub boarder_supplement_yuan: f64,
+}
+
+/// One set of rules.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    /// `national`, or the folder's name (`140000`).
+    pub name: String,
+    /// A hash of the rules' content (the merged files), so that two folders with the same rules agree.
+    pub hash: String,
+    pub balance: Config,
+    pub funding: Funding,
+    pub standards: Standards,
+}
+
+impl Rules {
+    /// The national rules built into the binary.
+    pub fn national() -> Rules {
+        Rules::build("national".into(), None, None, None).expect("the shipped national rules are valid")
+    }
+
+    /// The national rules with a folder's files laid over them; the error names the file and what is wrong.
+    pub fn load(dir: &Path) -> Result<Rules, String> {
+        if !dir.is_dir() {
+            return Err(format!("{}: not a rules folder (a folder holding {})", dir.display(), FILES.join(", ")));
+        }
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let name = entry.map_err(|e| e.to_string())?.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+                continue;
+            }
+            if !FILES.contains(&name.as_str()) {
+                return Err(format!("{}: a rules folder holds {}; {name} is not one of them", dir.display(), FILES.join(", ")));
+            }
+            found.push(name);
+        }
+        let read = |file: &str| -> Result<Option<String>, String> {
+            let path = dir.join(file);
+            if !path.exists() {
+                return Ok(None);
+            }
+            std::fs::read_to_string(&path).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let name = std::fs::canonicalize(dir)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string());
+        Rules::build(name, read("balance.toml")?.as_deref(), read("funding.toml")?.as_deref(), read("funding_standards.csv")?.as_deref())
+            .map_err(|e| format!("{}/{e}", dir.display()))
+    }
+
+    /// The national rules with the given overlays; errors start with the file they are in.
+    fn build(name: String, balance: Option<&str>, funding: Option<&str>, standards: Option<&str>) -> Result<Rules, String> {
+        let merged_balance = overlay(NATIONAL_BALANCE, balance).map_err(|e| format!("balance.toml: {e}"))?;
+        let merged_funding = overlay(NATIONAL_FUNDING, funding).map_err(|e| format!("funding.toml: {e}"))?;
+        let balance_cfg = Config::from_value(merged_balance.clone()).map_err(|e| format!("balance.toml: {e}"))?;
+        let funding_cfg: Funding = merged_funding.clone().try_into().map_err(|e: toml::de::Error| format!("funding.toml: {e}"))?;
+        let mut all_standards = Standards::from_csv(NATIONAL_STANDARDS).map_err(|e| format!("funding_standards.csv (national): {e}"))?;
+        if let Some(text) = standards {
+            all_standards.extend(Standards::from_csv(text).map_err(|e| format!("funding_standards.csv: {e}"))?);
+        }
+        let hash = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(toml::to_string(&merged_balance).unwrap_or_default());
+            h.update(toml::to_string(&merged_funding).unwrap_or_default());
+            for row in all_standards.rows() {
+                h.update(format!("{row:?}\n"));
+            }
+            format!("{:x}", h.finalize())[..16].to_string()
+        };
+        Ok(Rules { name, hash, balance: balance_cfg, funding: funding_cfg, standards: all_standards })
+    }
+
+    /// Adds the columns that say which rules produced a metric row: `rules` (the name) and `rules_hash`.
+    pub fn stamp(&self, mut df: polars::prelude::DataFrame) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+        use polars::prelude::Column;
+        let n = df.height();
+        df.with_column(Column::new("rules".into(), vec![self.name.as_str(); n]))?;
+        df.with_column(Column::new("rules_hash".into(), vec![self.hash.as_str(); n]))?;
+        Ok(df)
+    }
+
+    /// The rules a scheme names (`[scheme] rules = "…"`): a folder under the shipped `config/`, or a path relative
+    /// to the scheme file.
+    pub fn named_by_scheme(scheme_file: &Path, rules: &str, shipped_config: &Path) -> Result<Rules, String> {
+        if rules == "national" {
+            return Ok(Rules::national());
+        }
+        let beside: PathBuf = scheme_file.parent().unwrap_or(Path::new(".")).join(rules);
+        let dir = if beside.is_dir() { beside } else { shipped_config.join(rules) };
+        Rules::load(&dir)
+    }
+}
+
+/// The national TOML with an overlay's keys laid over it, tables merged key by key; a key the national file does
+/// not have is refused (it would be ignored, or mean a typo).
+fn overlay(national: &str, overlay: Option<&str>) -> Result<toml::Table, String> {
+    let mut base: toml::Table = toml::from_str(national).map_err(|e| e.to_string())?;
+    if let Some(text) = overlay {
+        let top: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        merge(&mut base, top, "")?;
+    }
+    Ok(base)
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table, at: &str) -> Result<(), String> {
+    for (key, value) in over {
+        let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+        // The old name of the indoor sports key is read as the new one.
+        let key = if key == "exclude_indoor_sports_from_teaching_area" { "indoor_sports_rooms_are_sports_space".to_string() } else { key };
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o, &path)?,
+            (Some(slot), v) => *slot = v,
+            // Split weights of a school type the national rules do not list are a province's to add.
+            (None, v) if at == "split" => {
+                base.insert(key, v);
+            }
+            (None, _) => return Err(format!("{path}: not a key of the national rules (see config/national/)")),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_rules_equal_the_shipped_national_folder() {
+        let built_in = Rules::national();
+        let folder = Rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/national")).unwrap();
+        assert_eq!(built_in.balance, folder.balance);
+        assert_eq!(built_in.funding, folder.funding);
+        assert_eq!(built_in.hash, folder.hash);
+        assert_eq!(built_in.funding.per_student_basis, Basis::Reported);
+        assert_eq!(built_in.funding.small_school_pupils, 100.0);
+    }
+
+    #[test]
+    fn a_province_folder_changes_only_what_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("balance.toml"), "[quality.cv_max]\nprimary = 0.40\n").unwrap();
+        std::fs::write(dir.path().join("funding.toml"), "per_student_basis = \"computed\"\n").unwrap();
+        let r = Rules::load(dir.path()).unwrap();
+        let n = Rules::national();
+        assert_eq!(r.balance.quality.cv_max.primary, 0.40);
+        assert_eq!(r.balance.quality.cv_max.junior, n.balance.quality.cv_max.junior);
+        assert_eq!(r.balance.size, n.balance.size);
+        assert_eq!(r.funding.per_student_basis, Basis::Computed);
+        assert_ne!(r.hash, n.hash);
+    }
+
+    #[test]
+    fn shanxi_floors_raise_the_national_ones_for_shanxi_only() {
+        let r = Rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/provinces/140000")).unwrap();
+        assert_eq!(r.name, "140000");
+        assert_eq!(r.standards.floor("140000", "central", "primary", 2021).unwrap().amount, 930.0);
+        assert_eq!(r.standards.floor("140000", "central", "junior", 2021).unwrap().amount, 1180.0);
+        assert_eq!(r.standards.floor("410000", "central", "primary", 2021).unwrap().amount, 650.0);
+        assert_eq!(r.balance, Rules::national().balance);
+    }
+
+    #[test]
+    fn unknown_keys_and_files_are_refused_with_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("balance.toml"), "[quality.cv_maxx]\nprimary = 0.40\n").unwrap();
+        let e = Rules::load(dir.path()).unwrap_err();
+        assert!(e.contains("balance.toml: quality.cv_maxx: not a key of the national rules"), "{e}");
+        std::fs::remove_file(dir.path().join("balance.toml")).unwrap();
+        std::fs::write(dir.path().join("rules.txt"), "").unwrap();
+        assert!(Rules::load(dir.path()).unwrap_err().contains("rules.txt is not one of them"));
+    }
+}
