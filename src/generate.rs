@@ -464,12 +464,17 @@ fn equip_model(s: &mut School, rng: &mut ChaCha8Rng) {
     }
 }
 
+/// The largest endowment resources are computed from: five times the typical school.
+const MAX_ENDOWMENT: f64 = 5.0;
+
 /// Sets a school's resources from its enrolment: a per-student part scaled by the school's endowment and the
 /// county's wealth, plus a fixed part, so that small schools have more space per student (as real ones do).
 fn equip(s: &mut School, wealth: f64, rng: &mut ChaCha8Rng) {
     let [p, j, h] = s.students;
     let all = p + j + h;
-    let e = s.endowment;
+    // However rich a school's endowment has grown, real schools stay within a few times the typical resources
+    // per pupil (and within the bounds of datasets/README.md).
+    let e = s.endowment.min(MAX_ENDOWMENT);
     let noise = |rng: &mut ChaCha8Rng| LogNormal::new(0.0, 0.12).expect("valid").sample(rng);
     s.teaching_area = (p * 4.6 + j * 6.0 + h * 6.5) * e * wealth.powf(0.3) * noise(rng) + 250.0 * e;
     s.sports_area = (p * 7.0 + j * 9.5 + h * 10.0) * e * wealth.powf(0.2) * noise(rng) + 600.0 * e;

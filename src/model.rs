@@ -121,25 +121,52 @@ pub struct ColumnSpec {
     pub nullable: bool,
     /// The unit a number is stored in, if any; a header that names another unit is converted (e.g. 万元 → 元).
     pub unit: Option<&'static str>,
+    /// The largest plausible value (a school of more pupils, ㎡ or 元 is a typo or a wrong unit); refused beyond it
+    /// unless a load widens the bounds.
+    pub max: Option<f64>,
 }
 
 const fn col(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: true, nullable: false, unit: None }
+    ColumnSpec { name, zh, kind, required: true, nullable: false, unit: None, max: None }
 }
 
 /// A required column whose cells may be empty.
 const fn opt(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: true, nullable: true, unit: None }
+    ColumnSpec { name, zh, kind, required: true, nullable: true, unit: None, max: None }
 }
 
 /// A column a file may leave out altogether (NULL for every row then).
 const fn optional(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None }
+    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None, max: None }
 }
 
-const fn with_unit(mut c: ColumnSpec, unit: &'static str) -> ColumnSpec {
+/// A numeric column with its unit and its largest plausible value.
+const fn bounded(mut c: ColumnSpec, unit: &'static str, max: f64) -> ColumnSpec {
     c.unit = Some(unit);
+    c.max = Some(max);
     c
+}
+
+/// Per-school bounds: pupils, classes, the largest class, areas, money, equipment, rooms, teachers.
+const PUPILS: f64 = 20_000.0;
+const CLASSES: f64 = 500.0;
+const CLASS_SIZE: f64 = 200.0;
+const AREA: f64 = 1_000_000.0;
+const MONEY: f64 = 1_000_000_000.0;
+const ROOMS: f64 = 2_000.0;
+const TEACHERS: f64 = 5_000.0;
+
+/// A bound as `datasets/README.md` writes it (1,000,000).
+pub fn bound_text(max: f64) -> String {
+    let s = format!("{}", max as u64);
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// The canonical tables a file may hold.
@@ -211,36 +238,36 @@ pub const SCHOOLS: &[ColumnSpec] = &[
     col("school_name", &["学校名称"], Kind::Text),
     col("school_type", &["办学类型"], Kind::SchoolType),
     col("urban_rural_code", &["城乡分类代码", "城乡分类"], Kind::UrbanRural),
-    with_unit(opt("primary_students", &["小学在校生数"], Kind::Count), "人"),
-    with_unit(opt("junior_students", &["初中在校生数"], Kind::Count), "人"),
-    with_unit(opt("senior_students", &["高中在校生数"], Kind::Count), "人"),
-    with_unit(opt("primary_classes", &["小学班数"], Kind::Count), "个"),
-    with_unit(opt("junior_classes", &["初中班数"], Kind::Count), "个"),
-    with_unit(opt("max_class_size", &["最大班额"], Kind::Count), "人"),
-    with_unit(opt("teaching_area_m2", &["教学及辅助用房面积"], Kind::Amount), "㎡"),
-    with_unit(opt("sports_area_m2", &["体育运动场馆面积"], Kind::Amount), "㎡"),
-    with_unit(opt("equipment_value_yuan", &["教学仪器设备值"], Kind::Amount), "元"),
-    with_unit(opt("computers", &["教学用计算机台数"], Kind::Count), "台"),
-    with_unit(opt("books", &["图书册数"], Kind::Count), "册"),
-    with_unit(opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count), "间"),
-    with_unit(opt("music_rooms", &["音乐专用教室数"], Kind::Count), "间"),
-    with_unit(opt("art_rooms", &["美术专用教室数"], Kind::Count), "间"),
-    with_unit(optional("indoor_sports_area_m2", &["室内体育用房面积"], Kind::Amount), "㎡"),
-    with_unit(opt("primary_teachers", &["小学专任教师数"], Kind::Count), "人"),
-    with_unit(opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count), "人"),
-    with_unit(opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count), "人"),
-    with_unit(opt("primary_backbone_teachers", &["小学县级以上骨干教师数"], Kind::Count), "人"),
-    with_unit(opt("primary_pe_art_teachers", &["小学体育艺术专任教师数"], Kind::Count), "人"),
-    with_unit(opt("junior_teachers", &["初中专任教师数"], Kind::Count), "人"),
-    with_unit(opt("junior_degree_teachers", &["初中高于规定学历教师数"], Kind::Count), "人"),
-    with_unit(opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count), "人"),
-    with_unit(opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count), "人"),
-    with_unit(opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count), "人"),
+    bounded(opt("primary_students", &["小学在校生数"], Kind::Count), "人", PUPILS),
+    bounded(opt("junior_students", &["初中在校生数"], Kind::Count), "人", PUPILS),
+    bounded(opt("senior_students", &["高中在校生数"], Kind::Count), "人", PUPILS),
+    bounded(opt("primary_classes", &["小学班数"], Kind::Count), "个", CLASSES),
+    bounded(opt("junior_classes", &["初中班数"], Kind::Count), "个", CLASSES),
+    bounded(opt("max_class_size", &["最大班额"], Kind::Count), "人", CLASS_SIZE),
+    bounded(opt("teaching_area_m2", &["教学及辅助用房面积"], Kind::Amount), "㎡", AREA),
+    bounded(opt("sports_area_m2", &["体育运动场馆面积"], Kind::Amount), "㎡", AREA),
+    bounded(opt("equipment_value_yuan", &["教学仪器设备值"], Kind::Amount), "元", MONEY),
+    bounded(opt("computers", &["教学用计算机台数"], Kind::Count), "台", 100_000.0),
+    bounded(opt("books", &["图书册数"], Kind::Count), "册", 10_000_000.0),
+    bounded(opt("multimedia_rooms", &["网络多媒体教室数"], Kind::Count), "间", ROOMS),
+    bounded(opt("music_rooms", &["音乐专用教室数"], Kind::Count), "间", ROOMS),
+    bounded(opt("art_rooms", &["美术专用教室数"], Kind::Count), "间", ROOMS),
+    bounded(optional("indoor_sports_area_m2", &["室内体育用房面积"], Kind::Amount), "㎡", AREA),
+    bounded(opt("primary_teachers", &["小学专任教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("primary_degree_teachers", &["小学高于规定学历教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("primary_titled_teachers", &["小学中级及以上职称教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("primary_backbone_teachers", &["小学县级以上骨干教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("primary_pe_art_teachers", &["小学体育艺术专任教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("junior_teachers", &["初中专任教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("junior_degree_teachers", &["初中高于规定学历教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("junior_titled_teachers", &["初中中级及以上职称教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("junior_backbone_teachers", &["初中县级以上骨干教师数"], Kind::Count), "人", TEACHERS),
+    bounded(opt("junior_pe_art_teachers", &["初中体育艺术专任教师数"], Kind::Count), "人", TEACHERS),
     // Optional columns, added with schema version 2 (at the end, so that a migrated warehouse has the same layout).
-    with_unit(optional("primary_max_class_size", &["小学最大班额"], Kind::Count), "人"),
-    with_unit(optional("junior_max_class_size", &["初中最大班额"], Kind::Count), "人"),
-    with_unit(optional("boarders", &["寄宿生数"], Kind::Count), "人"),
-    with_unit(optional("public_funds_received_yuan", &["公用经费实际拨付额", "公用经费拨付额"], Kind::Amount), "元"),
+    bounded(optional("primary_max_class_size", &["小学最大班额"], Kind::Count), "人", CLASS_SIZE),
+    bounded(optional("junior_max_class_size", &["初中最大班额"], Kind::Count), "人", CLASS_SIZE),
+    bounded(optional("boarders", &["寄宿生数"], Kind::Count), "人", PUPILS),
+    bounded(optional("public_funds_received_yuan", &["公用经费实际拨付额", "公用经费拨付额"], Kind::Amount), "元", MONEY),
 ];
 
 pub const COUNTY_INDICATORS: &[ColumnSpec] = &[
@@ -543,6 +570,10 @@ mod tests {
         for i in INDICATORS {
             let row = format!("| `{}` | {} | {} | {} |", i.id, i.name_zh, i.unit, i.range_text());
             assert!(doc.contains(&row), "datasets/README.md lacks {row}");
+        }
+        for c in Table::Schools.columns().iter().filter_map(|c| c.max.map(|m| (c, m))) {
+            let row = format!("| `{}` | {} {} |", c.0.name, bound_text(c.1), c.0.unit.unwrap_or_default());
+            assert!(doc.contains(&row), "datasets/README.md lacks the bound {row}");
         }
         for c in Table::Schools.columns().iter().filter(|c| c.unit.is_some()) {
             let unit = c.unit.unwrap();

@@ -268,9 +268,14 @@ fn units_in_headers_and_cells_are_converted() {
     // A school file whose equipment value is in 万元.
     let text = std::fs::read_to_string(repo("tests/data/good/new_county_schools.csv")).unwrap();
     let text = text.replacen("equipment_value_yuan", "equipment_value_yuan（万元）", 1);
-    std::fs::write(wd.path("wan.csv"), text).unwrap();
-    wd.ok(&["ingest", &repo("tests/data/good/new_county.csv").to_string_lossy(), "wan.csv"]);
-    assert_eq!(wd.sql("SELECT DISTINCT equipment_value_yuan FROM schools"), vec![vec!["9000000000.0"]]);
+    // 900000 万元 is nine billion yuan: beyond the bound, refused with it.
+    std::fs::write(wd.path("wan.csv"), &text).unwrap();
+    let county = repo("tests/data/good/new_county.csv").to_string_lossy().into_owned();
+    let err = wd.fails(3, &["ingest", &county, "wan.csv"]);
+    assert!(err.contains("wan.csv:2:15") && err.contains("at most 1,000,000,000 元"), "{err}");
+    std::fs::write(wd.path("wan.csv"), text.replace(",900000,", ",90.5,")).unwrap();
+    wd.ok(&["ingest", &county, "wan.csv"]);
+    assert_eq!(wd.sql("SELECT DISTINCT equipment_value_yuan FROM schools"), vec![vec!["905000.0"]]);
 }
 
 #[test]

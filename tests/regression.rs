@@ -630,3 +630,202 @@ fn issue18_16_a_date_in_a_year_column_and_a_csv_renamed_xlsx_say_what_they_are()
     let err = wd.fails(3, &["ingest", "serial.csv"]);
     assert!(err.contains("44197 looks like the Excel serial number of the date 2021-01-01"), "{err}");
 }
+
+// Issue 11: no file can write where it should not, no row is silently wrong, and the files offices send load.
+
+#[test]
+fn issue11_01_numbers_and_codes_load_as_offices_write_them() {
+    let wd = with_test_county();
+    let out = wd.run(&["ingest", &fixture("form_title_rows_gbk.csv")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The two title lines above the header are skipped and named.
+    assert!(stderr.contains("line(s) above the header skipped: 1 \"2024年新增测试县中小学基本情况统计表\", 2 \"填报单位"), "{stderr}");
+    let q = "SELECT school_id, county_code, primary_students, teaching_area_m2, books, sports_area_m2,
+                    coalesce(indoor_sports_area_m2::VARCHAR, 'NULL'), equipment_value_yuan,
+                    coalesce(multimedia_rooms::VARCHAR, 'NULL'), coalesce(music_rooms::VARCHAR, 'NULL'),
+                    coalesce(art_rooms::VARCHAR, 'NULL'), coalesce(computers::VARCHAR, 'NULL'), primary_teachers
+             FROM schools ORDER BY school_id";
+    assert_eq!(
+        wd.sql(q),
+        vec![
+            // "1,234", "2,100.5", "１３０００", " 3600 ", "—", "９０００００．５", county code "140199.0"
+            vec!["N0001", "140199", "1234", "2100.5", "13000", "3600.0", "NULL", "900000.5", "11", "1", "1", "60", "25"],
+            // "-", "／", "无", "－" are not reported; "＋25" is 25
+            vec!["N0002", "140199", "30", "2100.5", "13000", "3600.0", "NULL", "900000.0", "NULL", "NULL", "NULL", "NULL", "25"],
+        ]
+    );
+}
+
+#[test]
+fn issue11_02_a_workbook_with_a_title_a_merged_two_row_header_and_a_merged_county_loads() {
+    let wd = with_test_county();
+    let out = wd.run(&["ingest", &fixture("form_office.xlsx")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("sheet 基本情况, row(s) above the header skipped: 1 \"2024年新增测试县中小学基本情况统计表\", 2"), "{stderr}");
+    // 在校生数 over 小学 is primary_students; 教学仪器设备值 over 万元 converts; the county code, a number merged
+    // down over both schools, is the code of both.
+    assert_eq!(
+        wd.sql("SELECT school_id, county_code, primary_students, junior_students, equipment_value_yuan, books FROM schools ORDER BY 1"),
+        vec![vec!["N0001", "140199", "420", "0", "905000.0", "13000"], vec!["N0002", "140199", "30", "0", "905000.0", "13000"]]
+    );
+    // A number merged over two rows would count twice: refused with its cells.
+    let before = wd.checksum();
+    let err = wd.fails(3, &["ingest", &fixture("form_merged_number.xlsx")]);
+    assert!(err.contains("sheet \"基本情况\" row 5 column 17: column \"图书册数\" value \"13000\": expected one number per row; the cells Q5:Q6 are merged"), "{err}");
+    assert_eq!(wd.checksum(), before);
+}
+
+#[test]
+fn issue11_03_skip_rows_says_where_the_header_is() {
+    let wd = with_test_county();
+    // Told the header is on line 2 (one line skipped), the title line 2 is read as the header and refused.
+    let err = wd.fails(3, &["ingest", "--skip-rows", "1", &fixture("form_title_rows_gbk.csv")]);
+    assert!(err.contains("form_title_rows_gbk.csv:2: value \"填报单位：新增测试县教育局（盖章）\": expected a header of counties"), "{err}");
+    wd.ok(&["ingest", "--skip-rows", "2", &fixture("form_title_rows_gbk.csv")]);
+    assert_eq!(wd.count("SELECT count(*) FROM schools"), 2);
+    wd.ok(&["ingest", "--skip-rows", "2", &fixture("form_office.xlsx")]);
+    assert_eq!(wd.count("SELECT sum(primary_students) FROM schools"), 450);
+}
+
+#[test]
+fn issue11_04_cut_rows_control_characters_nan_and_values_beyond_bounds_are_refused_with_line_and_column() {
+    let wd = with_test_county();
+    let before = wd.checksum();
+    let cases = [
+        // The last line of a file cut 40 bytes short, without its final newline.
+        ("form_truncated.csv", vec!["form_truncated.csv:3: value \"16 fields\": expected 31 fields, as many as the header has"]),
+        // A workbook row cut short: its cells stop 15 columns before the header's last.
+        (
+            "form_short_row.xlsx",
+            vec!["form_short_row.xlsx: sheet \"学校\" row 3 column 17: column \"books\": expected a cell in every column up to the header's last: this row ends at column P while the header goes on to AE"],
+        ),
+        ("form_nul.csv", vec!["form_nul.csv:2:4: column \"school_name\" value \"测试\\0小学\": expected text without control characters"]),
+        (
+            "form_nan_inf.csv",
+            vec![
+                "form_nan_inf.csv:2:13: column \"teaching_area_m2\" value \"NaN\": expected a non-negative number",
+                "form_nan_inf.csv:3:14: column \"sports_area_m2\" value \"inf\": expected a non-negative number",
+            ],
+        ),
+        (
+            "form_out_of_bounds.csv",
+            vec!["form_out_of_bounds.csv:2:7: column \"primary_students\" value \"250000\": expected at most 20,000 人"],
+        ),
+        ("form_required_dash.csv", vec!["form_required_dash.csv:2:5: column \"school_type\" value \"—\"", "(\"—\" means not reported, and this column needs a value)"]),
+        (
+            "form_ambiguous.csv",
+            vec![
+                "form_ambiguous.csv:2:15: column \"equipment_value_yuan\" value \"12万\": expected a non-negative number (write the number alone; a unit belongs in the header, e.g. 教学仪器设备值（万元）)",
+                "form_ambiguous.csv:3:16: column \"computers\" value \"35%\": expected a non-negative whole number (a percentage is not a count or an amount)",
+            ],
+        ),
+    ];
+    for (file, expected) in cases {
+        let err = wd.fails(3, &["ingest", &fixture(file)]);
+        for e in expected {
+            assert!(err.contains(e), "{file}: {e}\n{err}");
+        }
+        assert_eq!(wd.checksum(), before, "{file}");
+    }
+    // A load may widen the bounds, and the log says so.
+    wd.ok(&["ingest", "--allow-out-of-bounds", &fixture("form_out_of_bounds.csv")]);
+    assert_eq!(wd.count("SELECT primary_students FROM schools"), 250_000);
+    assert_eq!(
+        wd.sql("SELECT note FROM ingest_log WHERE file LIKE '%form_out_of_bounds.csv'"),
+        vec![vec!["loaded with --allow-out-of-bounds: values beyond the documented bounds accepted"]]
+    );
+}
+
+/// Every table of the warehouse: its rows and an order-independent hash of them.
+fn full_checksum(wd: &Workdir) -> Vec<Vec<String>> {
+    let tables = wd.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1");
+    tables
+        .iter()
+        .flat_map(|t| wd.sql(&format!("SELECT '{0}', count(*), coalesce(sum(hash(t)), 0) FROM \"{0}\" t", t[0])))
+        .collect()
+}
+
+#[test]
+fn issue11_05_a_scheme_expression_that_is_not_one_expression_is_refused_with_its_line() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    wd.ok(&["balance"]);
+    let before = full_checksum(&wd);
+    assert!(before.iter().any(|r| r[0] == "schools" && r[1] != "0"));
+    let cases = [
+        // The expression closed and a statement added, county level and school level.
+        ("county", "1) AS v FROM arrow(?); DELETE FROM schools; SELECT (1", "closes the expression and adds a statement"),
+        ("school", "1) AS v FROM arrow(?); DELETE FROM schools; SELECT (1", "closes the expression and adds a statement"),
+        ("county", "(SELECT count(*) FROM read_csv('/etc/passwd'))", "without a subquery"),
+        ("county", "1); COPY schools TO 'leak.csv'; SELECT (1", "adds a statement"),
+        ("school", "1); ATTACH 'other.duckdb' AS o; CREATE TABLE o.t AS SELECT 1; SELECT (1", "adds a statement"),
+    ];
+    for (level, sql, why) in cases {
+        let derived = format!("[[derived]]\nid = \"x\"\ntitle_zh = \"x\"\nlevel = \"{level}\"\nsql = '''{sql}'''\n");
+        let metric = if level == "school" { "derived_cv:x:primary" } else { "derived:x" };
+        let text = one_point_scheme(metric, &derived, "threshold = 0.5");
+        std::fs::write(wd.path("evil.toml"), &text).unwrap();
+        let line = text.lines().position(|l| l.starts_with("sql = ")).unwrap() + 1;
+        let err = wd.fails(2, &["evaluate", "--scheme", "evil.toml", "--year", "2021"]);
+        assert!(err.contains(&format!("evil.toml:{line}: derived x: sql")) && err.contains(why), "{sql}\n{err}");
+        assert_eq!(full_checksum(&wd), before, "{sql}");
+        assert!(!wd.path("leak.csv").exists() && !wd.path("other.duckdb").exists());
+    }
+}
+
+#[test]
+fn issue11_06_a_warehouse_another_process_holds_is_waited_for_or_refused_with_exit_5() {
+    let wd = with_test_county();
+    // A write in progress: this process holds the warehouse read-write.
+    let writer = duckdb::Connection::open(wd.db()).unwrap();
+    let err = wd.fails(5, &["sql", "SELECT count(*) FROM counties"]);
+    assert!(err.contains("Could not set lock") && err.contains("--wait SECONDS"), "{err}");
+    let err = wd.fails(5, &["sql", "--wait", "0.5", "SELECT count(*) FROM counties"]);
+    assert!(err.contains("waiting up to 0.5 s") && err.contains("(waited 0."), "{err}");
+    // Released while a reader waits: the reader goes on (here through COUNTYEDU_WAIT).
+    let db = wd.db();
+    let dir = wd.dir.path().to_path_buf();
+    let reader = std::thread::spawn(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_countyedu"))
+            .args(["sql", "--format", "csv", "SELECT count(*) AS n FROM counties"])
+            .current_dir(dir)
+            .env("COUNTYEDU_DB", db)
+            .env("COUNTYEDU_WAIT", "30")
+            .output()
+            .unwrap()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    drop(writer);
+    let out = reader.join().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n1\n");
+    // Readers share the file; a writer waits for them.
+    let reading = duckdb::Connection::open_with_flags(wd.db(), duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).unwrap()).unwrap();
+    assert_eq!(wd.sql("SELECT count(*) FROM counties"), vec![vec!["1"]]);
+    let before = wd.checksum();
+    let err = wd.fails(5, &["ingest", &repo("tests/data/good/new_county_schools.csv").to_string_lossy()]);
+    assert!(err.contains("Could not set lock"), "{err}");
+    drop(reading);
+    assert_eq!(wd.checksum(), before);
+}
+
+#[test]
+fn issue11_07_a_query_file_reads_the_warehouse_and_nothing_else() {
+    let wd = with_test_county();
+    let dir = wd.path("q");
+    std::fs::create_dir(&dir).unwrap();
+    let header = "-- title: t\n-- answers: a test.\n-- parameters: none\n";
+    std::fs::write(dir.join("ok.sql"), format!("{header}SELECT county_name FROM counties")).unwrap();
+    std::fs::write(dir.join("leak.sql"), format!("{header}COPY (SELECT * FROM counties) TO 'leak.csv'")).unwrap();
+    std::fs::write(dir.join("peek.sql"), format!("{header}SELECT * FROM read_csv('{}')", repo("Cargo.toml").display())).unwrap();
+    std::fs::write(dir.join("attach.sql"), format!("{header}ATTACH 'other.duckdb' AS o")).unwrap();
+    let before = wd.checksum();
+    assert_eq!(wd.ok(&["query", "--dir", "q", "ok", "--format", "csv"]), "county_name\n新增测试县\n");
+    for name in ["leak", "peek", "attach"] {
+        let err = wd.fails(4, &["query", "--dir", "q", name]);
+        assert!(err.contains("disabled by configuration"), "{name}: {err}");
+    }
+    assert!(!wd.path("leak.csv").exists() && !wd.path("other.duckdb").exists());
+    assert_eq!(wd.checksum(), before);
+}

@@ -19,7 +19,7 @@ const DEMO: &str = "demo";
 
 /// Removes an earlier demo warehouse at `path` so that the demo can start afresh; anything else there (a user's
 /// warehouse, another DuckDB file, any file) is refused and left untouched.
-fn replace_demo_warehouse(path: &std::path::Path) -> Result<()> {
+fn replace_demo_warehouse(path: &std::path::Path, wait: std::time::Duration) -> Result<()> {
     if !path.exists() {
         return Ok(());
     }
@@ -30,8 +30,9 @@ fn replace_demo_warehouse(path: &std::path::Path) -> Result<()> {
             path.display()
         ))
     };
-    let created_by = match Warehouse::open(path, Access::ReadOnly) {
+    let created_by = match Warehouse::open_waiting(path, Access::ReadOnly, wait) {
         Ok(wh) => wh.meta(CREATED_BY),
+        Err(e @ Error::Warehouse { .. }) if warehouse::is_locked(&e.to_string()) => return Err(e),
         Err(e) => return Err(refuse(format!("exists and is not a demo warehouse ({e})"))),
     };
     if created_by.as_deref() != Some(DEMO) {
@@ -64,6 +65,8 @@ pub struct Args {
     /// The demo warehouse (recreated on every run; only a demo warehouse is ever replaced).
     #[arg(long, env = "COUNTYEDU_DB", default_value = "countyedu-demo.duckdb", value_name = "PATH")]
     pub db: PathBuf,
+    #[command(flatten)]
+    pub wait: super::WaitArgs,
     /// Folders to load [default: datasets/sample and datasets/gaoping].
     #[arg(long, value_name = "DIR")]
     pub data: Vec<PathBuf>,
@@ -94,8 +97,8 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
-    replace_demo_warehouse(&args.db)?;
-    let wh = Warehouse::open(&args.db, Access::Create)?;
+    replace_demo_warehouse(&args.db, args.wait.duration()?)?;
+    let wh = Warehouse::open_waiting(&args.db, Access::Create, args.wait.duration()?)?;
     wh.set_meta(CREATED_BY, DEMO)?;
     let summary = ingest::ingest(&wh, &data, &Options::default(), &mut ())?;
     for w in &summary.warnings {

@@ -16,13 +16,19 @@ use crate::warehouse::Access;
 /// PATHS are files or folders (searched recursively; hidden files, Office lock files ~$… and
 /// files of other kinds are skipped with a warning, and so are .txt files whose first line is not a
 /// countyedu header). Which table a file holds is read from its header; Chinese headers (县区代码,
-/// 学校标识码, 图书册数 …) are accepted. Formats: CSV in UTF-8 (with or without BOM), UTF-16 with
-/// BOM or GBK/GB18030 (detected; a UTF-8 file with stray bytes, or text that does not read as
-/// simplified Chinese, is refused: --encoding names the encoding instead, also big5 and
-/// shift-jis), TSV, Excel (.xlsx, .xlsm, .xlsb, .xls, .ods: every visible sheet whose first row is
-/// a countyedu header, each its own table; hidden sheets are skipped with a warning; --sheet picks
-/// sheets), Parquet (any column types; folder names such as year=2021/ fill columns the file lacks
-/// and must agree with the ones it has).
+/// 学校标识码, 图书册数 …) are accepted. The header is the first of the first 10 rows that names
+/// known columns: title rows above it are skipped and named in the summary (--skip-rows N says
+/// where it is instead). Formats: CSV in UTF-8 (with or without BOM), UTF-16 with BOM or
+/// GBK/GB18030 (detected; a UTF-8 file with stray bytes, or text that does not read as simplified
+/// Chinese, is refused: --encoding names the encoding instead, also big5 and shift-jis), TSV,
+/// Excel (.xlsx, .xlsm, .xlsb, .xls, .ods: every visible sheet with a countyedu header, each its
+/// own table; merged header cells are read as one header row; hidden sheets are skipped with a
+/// warning; --sheet picks sheets), Parquet (any column types; folder names such as year=2021/ fill
+/// columns the file lacks and must agree with the ones it has).
+///
+/// Cells are read as people write them: 1,234 and full-width １２３４ are numbers, "-", "—", "/"
+/// and 无 mean not reported (refused where a value is required), 140581.0 is the code 140581.
+/// Numbers beyond the bounds in datasets/README.md are refused (--allow-out-of-bounds).
 ///
 /// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys,
 /// county codes known to `counties`), every problem is listed with file, line, column and value,
@@ -49,10 +55,18 @@ pub struct Args {
     /// Text encoding of CSV files, instead of detecting it.
     #[arg(long, value_enum)]
     pub encoding: Option<Encoding>,
-    /// Worksheets to read from workbooks (repeat for several) [default: every visible sheet whose first row is
-    /// a countyedu header].
+    /// Worksheets to read from workbooks (repeat for several) [default: every visible sheet with a countyedu
+    /// header].
     #[arg(long, value_name = "NAME")]
     pub sheet: Vec<String>,
+    /// Skip the first N lines (sheet rows) and take the next non-blank row as the header [default: the
+    /// header is found among the first 10 rows].
+    #[arg(long, value_name = "N")]
+    pub skip_rows: Option<u64>,
+    /// Accept values beyond the documented per-column bounds (datasets/README.md, "Bounds"); ingest_log notes
+    /// the load.
+    #[arg(long)]
+    pub allow_out_of_bounds: bool,
     /// How many problems to list per file before summarising.
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub max_errors: usize,
@@ -106,7 +120,13 @@ impl Progress for Bar {
 pub fn run(args: Args) -> Result<()> {
     let started = Instant::now();
     let wh = args.db.open(Access::Create)?;
-    let opts = Options { encoding: args.encoding.map(Into::into), sheets: args.sheet.clone(), max_problems: args.max_errors.max(1) };
+    let opts = Options {
+        encoding: args.encoding.map(Into::into),
+        sheets: args.sheet.clone(),
+        max_problems: args.max_errors.max(1),
+        allow_out_of_bounds: args.allow_out_of_bounds,
+        skip_rows: args.skip_rows,
+    };
     let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(None, target);
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {msg}").expect("valid template"));

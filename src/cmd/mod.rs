@@ -58,11 +58,29 @@ pub struct DbArgs {
     /// The warehouse file (DuckDB).
     #[arg(long, env = "COUNTYEDU_DB", default_value = warehouse::DEFAULT_PATH, value_name = "PATH")]
     pub db: PathBuf,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 impl DbArgs {
     pub fn open(&self, access: Access) -> Result<Warehouse> {
-        Warehouse::open(&self.db, access)
+        Warehouse::open_waiting(&self.db, access, self.wait.duration()?)
+    }
+}
+
+/// How long to wait for a warehouse another process holds.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitArgs {
+    /// While another process writes the warehouse (or reads it, when this command writes), retry for up to
+    /// SECONDS before failing (exit 5).
+    #[arg(long, env = "COUNTYEDU_WAIT", default_value_t = 0.0, value_name = "SECONDS")]
+    pub wait: f64,
+}
+
+impl WaitArgs {
+    pub fn duration(&self) -> Result<std::time::Duration> {
+        std::time::Duration::try_from_secs_f64(self.wait)
+            .map_err(|_| Error::Usage(format!("--wait {}: expected a number of seconds, 0 or more", self.wait)))
     }
 }
 

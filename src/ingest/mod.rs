@@ -30,11 +30,15 @@ pub struct Options {
     pub sheets: Vec<String>,
     /// How many problems to list per file (and per whole-load check).
     pub max_problems: usize,
+    /// Accept values beyond the documented per-column bounds (the load says so in `ingest_log`).
+    pub allow_out_of_bounds: bool,
+    /// Skip this many lines (sheet rows) before the header, instead of finding the header among the first rows.
+    pub skip_rows: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { encoding: None, sheets: Vec::new(), max_problems: 50 }
+        Options { encoding: None, sheets: Vec::new(), max_problems: 50, allow_out_of_bounds: false, skip_rows: None }
     }
 }
 
@@ -138,7 +142,7 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     let mut log = Vec::new();
     for input in &files {
         let path = &input.path;
-        let outcome = read::read(path, opts.encoding, &opts.sheets)?;
+        let outcome = read::read(path, opts)?;
         warnings.extend(outcome.warnings);
         problems.problems.extend(outcome.problems);
         let mut rows_read = 0;
@@ -150,7 +154,7 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
             }
             let rows = raw.df.height();
             rows_read += rows;
-            match validate::validate(&raw, opts.max_problems) {
+            match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
                 Err(mut found) => {
                     problems.problems.append(&mut found.problems);
                     problems.more += found.more;
@@ -160,7 +164,8 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                     problems.problems.append(&mut v.problems.problems);
                     problems.more += v.problems.more;
                     load.append(v.table, staged.len() as i32, &mut v.df)?;
-                    log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64 });
+                    let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
+                    log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
                     summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
                     staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
                 }

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::text::{self, TextEncoding};
+use super::Options;
+use super::text::{self, HeaderAt, TextEncoding};
 use super::workbook;
 use crate::error::{InputProblem, Location, Result};
-use crate::{bridge, warehouse};
+use crate::{bridge, model, warehouse};
 
 /// A file's cells as text, before validation.
 pub struct RawFrame {
@@ -116,16 +117,21 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Reads a file of any supported format. Problems with the file's content come back in the outcome; failures of
 /// the machine itself (I/O) as the error.
-pub fn read(path: &Path, encoding: Option<TextEncoding>, sheets: &[String]) -> Result<ReadOutcome> {
+pub fn read(path: &Path, opts: &Options) -> Result<ReadOutcome> {
+    let is_header = |h: &[String]| model::detect_table(h).is_some();
+    let at = match opts.skip_rows {
+        Some(n) => HeaderAt::After(n),
+        None => HeaderAt::Find { within: text::HEADER_SEARCH, is_header: &is_header },
+    };
     match Format::of(path) {
-        Some(Format::Csv) => read_text(path, encoding),
-        Some(Format::Workbook) => Ok(workbook::read(path, sha256(&read_bytes(path)?), sheets)),
+        Some(Format::Csv) => read_text(path, opts.encoding, &at),
+        Some(Format::Workbook) => Ok(workbook::read(path, sha256(&read_bytes(path)?), &opts.sheets, &at)),
         Some(Format::Parquet) => read_parquet(path),
         None => Ok(ReadOutcome::problem(InputProblem::whole_file(path, "a .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet file"))),
     }
 }
 
-fn read_text(path: &Path, forced: Option<TextEncoding>) -> Result<ReadOutcome> {
+fn read_text(path: &Path, forced: Option<TextEncoding>, at: &HeaderAt<'_>) -> Result<ReadOutcome> {
     let bytes = read_bytes(path)?;
     let sha = sha256(&bytes);
     let (text, encoding) = match text::decode(bytes, forced) {
@@ -138,10 +144,9 @@ fn read_text(path: &Path, forced: Option<TextEncoding>) -> Result<ReadOutcome> {
             return Ok(ReadOutcome::problem(InputProblem { location, column_index, ..InputProblem::whole_file(path, p.expected) }));
         }
     };
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if !first_line.contains(',') && first_line.contains('\t') { b'\t' } else { b',' };
+    let delimiter = delimiter_of(&text);
     let mut builders: Vec<StringChunkedBuilder> = Vec::new();
-    let layout = text::split(&text, delimiter, |fields| {
+    let layout = text::split(&text, delimiter, at, |fields| {
         if builders.is_empty() {
             builders = (0..fields.len()).map(|i| StringChunkedBuilder::new(format!("c{i}").into(), 0)).collect();
         }
@@ -152,9 +157,12 @@ fn read_text(path: &Path, forced: Option<TextEncoding>) -> Result<ReadOutcome> {
     if layout.header.is_empty() {
         return Ok(ReadOutcome::problem(InputProblem::whole_file(path, "a header line; the file is empty")));
     }
+    // Rows of another width under a row that is no countyedu header say nothing more: validation refuses the header.
+    let known = model::detect_table(&layout.header).is_some();
     let mut problems: Vec<InputProblem> = layout
         .ragged
         .iter()
+        .filter(|_| known)
         .map(|&(line, n)| InputProblem {
             location: Location::Line(line),
             value: Some(format!("{n} fields")),
@@ -174,10 +182,11 @@ fn read_text(path: &Path, forced: Option<TextEncoding>) -> Result<ReadOutcome> {
         builders = (0..layout.width).map(|i| StringChunkedBuilder::new(format!("c{i}").into(), 0)).collect();
     }
     let df = DataFrame::new_infer_height(builders.into_iter().map(|b| b.finish().into_column()).collect())?;
-    let detected = match layout.blank {
+    let mut detected = match layout.blank {
         0 => encoding.to_string(),
         n => format!("{encoding}, {n} blank line(s) skipped"),
     };
+    detected.push_str(&skipped_text("line", &layout.skipped));
     Ok(ReadOutcome::frame(RawFrame {
         path: path.to_path_buf(),
         headers: layout.header,
@@ -187,6 +196,23 @@ fn read_text(path: &Path, forced: Option<TextEncoding>) -> Result<ReadOutcome> {
         sha256: sha,
         partitions: Vec::new(),
     }))
+}
+
+/// Tab when the first rows hold more tabs than commas, else comma (a title row may hold neither).
+fn delimiter_of(text: &str) -> u8 {
+    let rows = text.lines().filter(|l| !l.trim().is_empty()).take(text::HEADER_SEARCH);
+    let (tabs, commas) = rows.fold((0, 0), |(t, c), l| (t.max(memchr::memchr_iter(b'\t', l.as_bytes()).count()), c.max(memchr::memchr_iter(b',', l.as_bytes()).count())));
+    if tabs > commas { b'\t' } else { b',' }
+}
+
+/// The rows skipped above a header, for the summary: `, title line(s) 1 "…", 2 "…" skipped`.
+pub fn skipped_text(what: &str, skipped: &[(u64, String)]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<String> = skipped.iter().take(3).map(|(n, t)| if t.is_empty() { n.to_string() } else { format!("{n} {t:?}") }).collect();
+    let more = if skipped.len() > 3 { format!(" and {} more", skipped.len() - 3) } else { String::new() };
+    format!(", {what}(s) above the header skipped: {}{more}", rows.join(", "))
 }
 
 /// `name=value` folder names above a file (hive partitioning), nearest last.

@@ -193,25 +193,62 @@ fn chinese_tally(text: &str) -> (usize, usize) {
 /// How a delimited text is laid out: its header, where each record starts, what was skipped or is wrong.
 pub struct Layout {
     pub header: Vec<String>,
-    /// The line the header is on (1-based; blank lines before it are skipped).
+    /// The line the header is on (1-based; blank lines and title rows before it are skipped).
     pub header_line: u64,
     /// The line each data record starts on.
     pub lines: Vec<u64>,
     pub width: usize,
     /// Blank lines (and lines of only separators) skipped.
     pub blank: usize,
+    /// Non-blank rows above the header (titles, notes): their line and first text, for the summary.
+    pub skipped: Vec<(u64, String)>,
     /// Records whose field count differs from the header's: (line, fields).
     pub ragged: Vec<(u64, usize)>,
     /// A quoted field that never ends: the line it starts on.
     pub unterminated: Option<u64>,
 }
 
-/// Splits `text` into the header (the first non-blank line) and data records, handing each data record of the
+/// Where the header of a table is.
+pub enum HeaderAt<'a> {
+    /// The first of the first `within` non-blank rows that `is_header` accepts (titles above it are skipped);
+    /// the first non-blank row when none is.
+    Find { within: usize, is_header: &'a dyn Fn(&[String]) -> bool },
+    /// The first non-blank row after the first `n` lines (or sheet rows).
+    After(u64),
+}
+
+/// How many non-blank rows are searched for the header.
+pub const HEADER_SEARCH: usize = 10;
+
+/// A row's cells as header names: trimmed, without a byte-order mark.
+pub fn header_names<S: AsRef<str>>(cells: &[S]) -> Vec<String> {
+    cells.iter().map(|h| h.as_ref().trim_start_matches('\u{feff}').trim().to_string()).collect()
+}
+
+/// The first text of a skipped row, shortened, for the summary.
+pub fn row_preview<S: AsRef<str>>(cells: &[S]) -> String {
+    let first = cells.iter().map(|c| c.as_ref().trim()).find(|c| !c.is_empty()).unwrap_or("");
+    let short: String = first.chars().take(30).collect();
+    if short.len() < first.len() { format!("{short}…") } else { short }
+}
+
+/// Splits `text` into the header (found as `at` says) and data records, handing each data record of the
 /// header's width to `sink` as it is read.
-pub fn split<'t>(text: &'t str, delimiter: u8, mut sink: impl FnMut(&[Cow<'t, str>])) -> Layout {
+pub fn split<'t>(text: &'t str, delimiter: u8, at: &HeaderAt<'_>, mut sink: impl FnMut(&[Cow<'t, str>])) -> Layout {
     let mut t = Tokenizer { text, bytes: text.as_bytes(), pos: 0, line: 1, delimiter };
-    let mut out = Layout { header: Vec::new(), header_line: 1, lines: Vec::new(), width: 0, blank: 0, ragged: Vec::new(), unterminated: None };
+    let mut out = Layout {
+        header: Vec::new(),
+        header_line: 1,
+        lines: Vec::new(),
+        width: 0,
+        blank: 0,
+        skipped: Vec::new(),
+        ragged: Vec::new(),
+        unterminated: None,
+    };
     let mut record: Vec<Cow<'t, str>> = Vec::new();
+    // Rows read while the header is not yet known: (line, cells).
+    let mut pending: Vec<(u64, Vec<Cow<'t, str>>)> = Vec::new();
     let mut have_header = false;
     while t.pos < t.bytes.len() {
         let start_line = t.line;
@@ -220,25 +257,77 @@ pub fn split<'t>(text: &'t str, delimiter: u8, mut sink: impl FnMut(&[Cow<'t, st
             out.unterminated = Some(start_line);
             break;
         }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            out.blank += 1;
+        let blank = record.iter().all(|f| f.trim().is_empty());
+        if have_header {
+            if blank {
+                out.blank += 1;
+            } else {
+                out.data(start_line, &record, &mut sink);
+            }
             continue;
         }
-        if !have_header {
-            out.header = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
-            out.header_line = start_line;
-            out.width = out.header.len();
-            have_header = true;
-            continue;
+        match at {
+            HeaderAt::After(n) if start_line <= *n => {
+                if !blank {
+                    out.skipped.push((start_line, row_preview(&record)));
+                }
+                continue;
+            }
+            _ if blank => {
+                out.blank += 1;
+                continue;
+            }
+            HeaderAt::After(_) => {}
+            HeaderAt::Find { within, is_header } => {
+                if !is_header(&header_names(&record)) {
+                    pending.push((start_line, record.clone()));
+                    if pending.len() < *within {
+                        continue;
+                    }
+                    // No header among the first rows: the first row is taken, and validation says what it lacks.
+                    out.set_header(&mut pending, &mut sink);
+                    have_header = true;
+                    continue;
+                }
+                for (line, cells) in pending.drain(..) {
+                    out.skipped.push((line, row_preview(&cells)));
+                }
+            }
         }
-        if record.len() != out.width {
-            out.ragged.push((start_line, record.len()));
-            continue;
-        }
-        out.lines.push(start_line);
-        sink(&record);
+        out.header = header_names(&record);
+        out.header_line = start_line;
+        out.width = out.header.len();
+        have_header = true;
+    }
+    if !have_header && !pending.is_empty() {
+        out.set_header(&mut pending, &mut sink);
     }
     out
+}
+
+impl Layout {
+    /// One data record: handed on when it has the header's width, else noted as ragged.
+    fn data<'t>(&mut self, line: u64, record: &[Cow<'t, str>], sink: &mut impl FnMut(&[Cow<'t, str>])) {
+        if record.len() != self.width {
+            self.ragged.push((line, record.len()));
+        } else {
+            self.lines.push(line);
+            sink(record);
+        }
+    }
+
+    /// The first pending row becomes the header, the others data.
+    fn set_header<'t>(&mut self, pending: &mut Vec<(u64, Vec<Cow<'t, str>>)>, sink: &mut impl FnMut(&[Cow<'t, str>])) {
+        let mut rows = pending.drain(..);
+        if let Some((line, cells)) = rows.next() {
+            self.header = header_names(&cells);
+            self.header_line = line;
+            self.width = self.header.len();
+        }
+        for (line, cells) in rows {
+            self.data(line, &cells, sink);
+        }
+    }
 }
 
 struct Tokenizer<'t> {
@@ -330,9 +419,11 @@ impl<'t> Tokenizer<'t> {
 mod tests {
     use super::*;
 
+    const FIRST: HeaderAt<'static> = HeaderAt::After(0);
+
     fn lines_of(text: &str) -> (Vec<String>, Vec<u64>, usize, Vec<(u64, usize)>) {
         let mut fields = Vec::new();
-        let r = split(text, b',', |rec| fields.extend(rec.iter().map(|f| f.to_string())));
+        let r = split(text, b',', &FIRST, |rec| fields.extend(rec.iter().map(|f| f.to_string())));
         (fields, r.lines, r.blank, r.ragged)
     }
 
@@ -362,7 +453,7 @@ mod tests {
         assert_eq!(lines, [3, 6]);
         assert_eq!(blank, 5);
         assert!(ragged.is_empty());
-        assert_eq!(split(text, b',', |_| {}).header_line, 2);
+        assert_eq!(split(text, b',', &FIRST, |_| {}).header_line, 2);
     }
 
     #[test]
@@ -370,7 +461,25 @@ mod tests {
         let (_, lines, _, ragged) = lines_of("a,b,c\n1,2,3\n1,2\n1,2,3,4\n1,2");
         assert_eq!(lines, [2]);
         assert_eq!(ragged, [(3, 2), (4, 4), (5, 2)]);
-        assert_eq!(split("a,b\n\"open,1\n", b',', |_| {}).unterminated, Some(2));
+        assert_eq!(split("a,b\n\"open,1\n", b',', &FIRST, |_| {}).unterminated, Some(2));
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped_and_named() {
+        let is_header = |h: &[String]| h.first().is_some_and(|c| c == "a");
+        let find = HeaderAt::Find { within: 3, is_header: &is_header };
+        let text = "2021年 学校基本情况表,,\n单位：人\n\na,b,c\n1,2,3\n";
+        let mut rows = Vec::new();
+        let r = split(text, b',', &find, |rec| rows.push(rec.join("|")));
+        assert_eq!((r.header_line, r.header.clone(), rows.clone()), (4, vec!["a".into(), "b".into(), "c".into()], vec!["1|2|3".to_string()]));
+        assert_eq!(r.skipped, [(1, "2021年 学校基本情况表".to_string()), (2, "单位：人".to_string())]);
+        assert!(r.ragged.is_empty());
+        // No header within the search: the first row is the header, and later rows are data (ragged here).
+        let r = split("t\nx,y\n1,2\n3,4\n", b',', &find, |_| {});
+        assert_eq!((r.header_line, r.skipped.len(), r.ragged.len(), r.lines.len()), (1, 0, 3, 0));
+        // A forced skip counts lines, blank or not.
+        let r = split("title\n\nnote\nx,y\n1,2\n", b',', &HeaderAt::After(3), |_| {});
+        assert_eq!((r.header_line, r.skipped.len(), r.lines.clone()), (4, 2, vec![5]));
     }
 
     #[test]

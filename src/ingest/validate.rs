@@ -4,6 +4,7 @@
 //! Checks that need one cell at a time live here (numbers, signs, codes, ranges, units); checks that need the
 //! whole load (duplicate keys, county codes known to `counties`) are run by the warehouse on the staged rows.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use polars::prelude::*;
@@ -90,7 +91,7 @@ impl<'a> Collector<'a> {
 }
 
 /// Validates a raw frame; which table it holds is detected from its header.
-pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems> {
+pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validated, InputProblems> {
     let mut out = Collector::new(raw, limit);
     let Some(table) = model::detect_table(&raw.headers) else {
         let hint = match raw.locator {
@@ -153,7 +154,7 @@ pub fn validate(raw: &RawFrame, limit: usize) -> Result<Validated, InputProblems
                 return (spec, Column::full_null(spec.name.into(), height, &dtype(spec.kind)), Vec::new(), 0);
             };
             let cells = raw.df.columns()[i - 1].str().expect("raw columns are text");
-            let (col, bad, uncounted) = parse_column(spec, cells, factors.get(spec.name), limit);
+            let (col, bad, uncounted) = parse_column(spec, cells, factors.get(spec.name), limit, bounds);
             (spec, col, bad, uncounted)
         })
         .collect();
@@ -213,9 +214,58 @@ fn dtype(kind: Kind) -> DataType {
     }
 }
 
-/// Parses a number as people and spreadsheets write it; `None` for anything that is not a finite number.
+/// Cells that mean "not reported" in the returns offices exchange: a dash or a slash (half- or full-width) or 无.
+const NOT_REPORTED: &[&str] = &["-", "--", "—", "——", "－", "/", "／", "无"];
+
+/// A cell as people and spreadsheets write a number, made plain: full-width digits, signs and points as ASCII,
+/// and thousands separators removed where they group the digits exactly (`1,234`, `1,234.5`, `１２３４`).
+fn plain_number(s: &str) -> Cow<'_, str> {
+    let s: Cow<'_, str> = if s.is_ascii() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(
+            s.chars()
+                .map(|c| match c {
+                    '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                    '．' => '.',
+                    '－' | '−' => '-',
+                    '＋' => '+',
+                    '，' => ',',
+                    'ｅ' | 'Ｅ' => 'e',
+                    c => c,
+                })
+                .collect(),
+        )
+    };
+    if !s.contains(',') {
+        return s;
+    }
+    let (sign, rest) = match s.strip_prefix(['-', '+']) {
+        Some(r) => (&s[..1], r),
+        None => ("", s.as_ref()),
+    };
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if !grouped {
+        return s;
+    }
+    Cow::Owned(format!("{sign}{}{}", groups.concat(), frac.map(|f| format!(".{f}")).unwrap_or_default()))
+}
+
+/// Parses a number as people and spreadsheets write it; `None` for anything that is not a finite number
+/// (NaN and infinity included).
 fn parse_number(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    let plain = plain_number(s.trim());
+    // Only digits, one point, a sign and an exponent: Rust would also read "inf" and "NaN".
+    if !plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        return None;
+    }
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Converts a value into the canonical unit. A converted value is rounded to a hundredth of the canonical unit
@@ -223,6 +273,9 @@ fn parse_number(s: &str) -> Option<f64> {
 fn convert(x: f64, factor: f64) -> f64 {
     if factor == 1.0 { x } else { (x * factor * 100.0).round() / 100.0 }
 }
+
+/// A parse result: the value, or why the cell is refused (None: the column's usual expectation).
+type Parsed<T> = Result<T, Option<String>>;
 
 /// Bad cells of one column, capped at a limit.
 struct ColumnProblems<'a> {
@@ -234,49 +287,101 @@ struct ColumnProblems<'a> {
 }
 
 impl ColumnProblems<'_> {
-    /// Runs `parse` over the trimmed non-empty cells. An empty cell is NULL, flagged when the column needs a value;
-    /// a cell that `parse` refuses is NULL and flagged.
-    fn each<'c, T>(&mut self, cells: &'c StringChunked, parse: impl Fn(&'c str) -> Option<T>) -> Vec<Option<T>> {
+    fn flag(&mut self, row: usize, value: &str, expected: String) {
+        if self.bad.len() < self.limit {
+            self.bad.push(BadCell { row: row as u64, value: value.to_string(), expected });
+        } else {
+            self.uncounted += 1;
+        }
+    }
+
+    /// Runs `parse` over the trimmed non-empty cells. An empty cell (or one that says "not reported": `—`, `/`,
+    /// `无` …) is NULL, flagged when the column needs a value; a cell holding a control character, or one that
+    /// `parse` refuses, is NULL and flagged.
+    fn each<'c, T>(&mut self, cells: &'c StringChunked, parse: impl Fn(&'c str) -> Parsed<T>) -> Vec<Option<T>> {
         let mut out = Vec::with_capacity(cells.len());
         for (row, cell) in cells.iter().enumerate() {
-            let cell = cell.map(str::trim).filter(|s| !s.is_empty());
-            let value = cell.and_then(&parse);
-            if value.is_none() && (cell.is_some() || !self.spec.nullable) {
-                if self.bad.len() < self.limit {
-                    let value = cell.unwrap_or("").to_string();
-                    self.bad.push(BadCell { row: row as u64, value, expected: self.expected.clone() });
-                } else {
-                    self.uncounted += 1;
+            let cell = cell.map(|c| c.trim_matches(|ch: char| ch.is_whitespace())).filter(|s| !s.is_empty());
+            let value = match cell {
+                None if self.spec.nullable => None,
+                None => {
+                    self.flag(row, "", self.expected.clone());
+                    None
                 }
-            }
+                Some(c) if NOT_REPORTED.contains(&c) => {
+                    if !self.spec.nullable {
+                        self.flag(row, c, format!("{} ({c:?} means not reported, and this column needs a value)", self.expected));
+                    }
+                    None
+                }
+                Some(c) if c.chars().any(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')) => {
+                    let code = c.chars().find(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')).map(|ch| ch as u32).unwrap_or(0);
+                    self.flag(row, c, format!("text without control characters (this cell holds U+{code:04X})"));
+                    None
+                }
+                Some(c) => match parse(c) {
+                    Ok(v) => Some(v),
+                    Err(why) => {
+                        let expected = why.unwrap_or_else(|| self.expected.clone());
+                        self.flag(row, c, expected);
+                        None
+                    }
+                },
+            };
             out.push(value);
         }
         out
     }
 }
 
-fn digits(s: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
-    lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+/// A code of `lengths` digits, also when a spreadsheet wrote it as a whole number with a fraction (`140581.0`) or
+/// in full-width digits.
+fn code(s: &str, lengths: std::ops::RangeInclusive<usize>) -> Option<String> {
+    let plain = plain_number(s);
+    let digits = match plain.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+        Some(_) => return None,
+        None => plain.as_ref(),
+    };
+    (lengths.contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.to_string())
+}
+
+/// How a column's values are checked beyond their kind.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    /// Refuse values beyond the documented per-column bounds (`ingest --allow-out-of-bounds` turns it off).
+    pub enforce: bool,
 }
 
 /// Parses and checks one column. Returns the typed column, the bad cells (up to `limit`) and how many more.
-fn parse_column(spec: &ColumnSpec, cells: &StringChunked, unit: Option<&(f64, String)>, limit: usize) -> (Column, Vec<BadCell>, usize) {
+fn parse_column(spec: &ColumnSpec, cells: &StringChunked, unit: Option<&(f64, String)>, limit: usize, bounds: Bounds) -> (Column, Vec<BadCell>, usize) {
     let factor = unit.map_or(1.0, |u| u.0);
     let expected = match (unit, spec.unit) {
         (Some((f, from)), Some(to)) if *f != 1.0 => format!("{} (in {to} after converting from {from})", spec.kind.expected()),
         _ => spec.kind.expected(),
     };
     let mut p = ColumnProblems { spec, expected, limit, bad: Vec::new(), uncounted: 0 };
-    let number = |s: &str| parse_number(s).map(|x| convert(x, factor));
-    let whole = |s: &str| number(s).filter(|x| x.fract() == 0.0).map(|x| x as i64);
-    let year = |s: &str| whole(s).filter(|y| (model::YEAR_RANGE.0..=model::YEAR_RANGE.1).contains(y)).map(|y| y as i32);
+    let bounded = |x: f64| -> Parsed<f64> {
+        match spec.max {
+            Some(max) if bounds.enforce && x > max => Err(Some(format!(
+                "at most {} {} (the bound datasets/README.md gives {}; ingest --allow-out-of-bounds accepts larger values)",
+                model::bound_text(max),
+                spec.unit.unwrap_or(""),
+                spec.name
+            ))),
+            _ => Ok(x),
+        }
+    };
+    let number = |s: &str| parse_number(s).map(|x| convert(x, factor)).ok_or(None);
+    let whole = |s: &str| number(s).and_then(|x| if x.fract() == 0.0 { Ok(x as i64) } else { Err(None) });
+    let year = |s: &str| whole(s).and_then(|y| if (model::YEAR_RANGE.0..=model::YEAR_RANGE.1).contains(&y) { Ok(y as i32) } else { Err(None) });
     let name: PlSmallStr = spec.name.into();
     let col = match spec.kind {
-        Kind::Text => Column::new(name, p.each(cells, Some)),
-        Kind::CountyCode => Column::new(name, p.each(cells, |s| digits(s, 6..=6).then_some(s))),
-        Kind::AreaCode => Column::new(name, p.each(cells, |s| digits(s, 2..=6).then_some(s))),
-        Kind::SchoolType => Column::new(name, p.each(cells, model::school_type_id)),
-        Kind::Region => Column::new(name, p.each(cells, model::region_id)),
+        Kind::Text => Column::new(name, p.each(cells, Ok)),
+        Kind::CountyCode => Column::new(name, p.each(cells, |s| code(s, 6..=6).ok_or(None))),
+        Kind::AreaCode => Column::new(name, p.each(cells, |s| code(s, 2..=6).ok_or(None))),
+        Kind::SchoolType => Column::new(name, p.each(cells, |s| model::school_type_id(s).ok_or(None))),
+        Kind::Region => Column::new(name, p.each(cells, |s| model::region_id(s).ok_or(None))),
         Kind::Year => {
             let column = Column::new(name, p.each(cells, year));
             for bad in &mut p.bad {
@@ -286,14 +391,53 @@ fn parse_column(spec: &ColumnSpec, cells: &StringChunked, unit: Option<&(f64, St
             }
             column
         }
-        Kind::UrbanRural => {
-            Column::new(name, p.each(cells, |s| whole(s).filter(|c| model::URBAN_RURAL_CODES.contains(c)).map(|c| c as i32)))
-        }
-        Kind::Count => Column::new(name, p.each(cells, |s| whole(s).filter(|c| *c >= 0))),
-        Kind::Amount => Column::new(name, p.each(cells, |s| number(s).filter(|x| *x >= 0.0))),
+        Kind::UrbanRural => Column::new(
+            name,
+            p.each(cells, |s| whole(s).and_then(|c| if model::URBAN_RURAL_CODES.contains(&c) { Ok(c as i32) } else { Err(None) })),
+        ),
+        Kind::Count => Column::new(
+            name,
+            p.each(cells, |s| whole(s).and_then(|c| if c >= 0 { bounded(c as f64).map(|_| c) } else { Err(None) })),
+        ),
+        Kind::Amount => Column::new(name, p.each(cells, |s| number(s).and_then(|x| if x >= 0.0 { bounded(x) } else { Err(None) }))),
         Kind::Number => Column::new(name, p.each(cells, number)),
     };
+    if matches!(spec.kind, Kind::Count | Kind::Amount | Kind::Number) {
+        for bad in &mut p.bad {
+            if let Some(hint) = number_hint(&bad.value, spec) {
+                bad.expected = format!("{} ({hint})", bad.expected);
+            }
+        }
+    }
     (col, p.bad, p.uncounted)
+}
+
+/// Why a number cell may have been refused, when the cell says: a unit or a percent sign after the number, or
+/// not-a-number and infinity as some programs write them.
+fn number_hint(value: &str, spec: &ColumnSpec) -> Option<String> {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if ["nan", "inf", "+inf", "-inf", "infinity", "-infinity", "#num!", "#div/0!"].contains(&lower.as_str()) {
+        return Some("not-a-number and infinity are not values".into());
+    }
+    let digits_end = v.char_indices().take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+') || ('０'..='９').contains(c)).last()?.0;
+    let rest = v[digits_end..].chars().skip(1).collect::<String>();
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    if rest == "%" || rest == "％" {
+        return Some(match spec.kind {
+            Kind::Number => "a percentage is written as its number alone: 35% as 35".into(),
+            _ => "a percentage is not a count or an amount".into(),
+        });
+    }
+    let unit = if rest == "万" && spec.unit == Some("元") { "万元" } else { rest };
+    if !model::is_unit(unit) {
+        return Some("write the number alone".into());
+    }
+    let name = spec.zh.first().copied().unwrap_or(spec.name);
+    Some(format!("write the number alone; a unit belongs in the header, e.g. {name}（{unit}）"))
 }
 
 /// Why a cell in a year column may hold a date: a date as a spreadsheet shows it (`2021-01-01`), or the serial
@@ -417,5 +561,67 @@ mod tests {
         assert!(date_hint("44197").unwrap().contains("date 2021-01-01; write the year 2021"));
         assert_eq!(date_hint("2021"), None);
         assert_eq!(date_hint("1899"), None);
+    }
+}
+
+#[cfg(test)]
+mod forms {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_as_offices_write_them() {
+        assert_eq!(parse_number("1,234"), Some(1234.0));
+        assert_eq!(parse_number("1,234.5"), Some(1234.5));
+        assert_eq!(parse_number("-12,345,678"), Some(-12345678.0));
+        assert_eq!(parse_number("１２３４"), Some(1234.0));
+        assert_eq!(parse_number("１，２３４．５"), Some(1234.5));
+        assert_eq!(parse_number("－５"), Some(-5.0));
+        for bad in ["12,34", "1,2345", "12万", "35%", "NaN", "inf", "-inf", "1e999", ",123", "1,234,"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    /// The backticked texts of a Markdown table cell.
+    fn ticked(cell: &str) -> Vec<String> {
+        cell.split('`').skip(1).step_by(2).map(String::from).collect()
+    }
+
+    /// datasets/README.md, "How cells are read": every example reads as the table says.
+    #[test]
+    fn the_forms_datasets_readme_lists_read_as_it_says() {
+        let text = include_str!("../../datasets/README.md");
+        let section = text.split("## How cells are read").nth(1).expect("the section").split("\n## ").next().unwrap_or("");
+        let rows: Vec<(Vec<String>, &str)> = section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| written"))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
+                (ticked(cells[0]), cells[1].trim())
+            })
+            .collect();
+        assert_eq!(rows.len(), 6, "{section}");
+        for (examples, values) in &rows[..2] {
+            let values: Vec<f64> = values.split(", ").map(|v| v.parse().unwrap()).collect();
+            assert_eq!(examples.len(), values.len(), "{examples:?}");
+            for (e, v) in examples.iter().zip(values) {
+                assert_eq!(parse_number(e), Some(v), "{e:?}");
+            }
+        }
+        for e in &rows[2].0 {
+            assert_eq!(code(e, 6..=6).as_deref(), Some("140581"), "{e:?}");
+        }
+        assert_eq!(rows[3].0, NOT_REPORTED);
+        assert!(rows[3].1.contains("refused in a column that needs a value"));
+        for e in &rows[4].0 {
+            assert_eq!(parse_number(e), None, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn codes_written_as_whole_numbers_are_codes() {
+        assert_eq!(code("140581.0", 6..=6).as_deref(), Some("140581"));
+        assert_eq!(code("１４０５８１", 6..=6).as_deref(), Some("140581"));
+        assert_eq!(code("140581.5", 6..=6), None);
+        assert_eq!(code("14058", 6..=6), None);
     }
 }

@@ -10,11 +10,15 @@
 use std::io::{Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Reader, SheetVisible, Sheets};
+use std::collections::HashMap;
+
+use calamine::{Data, DataRef, Dimensions, Reader, SheetVisible, Sheets};
 use polars::prelude::*;
 
 use super::read::{Locator, RawFrame, ReadOutcome};
+use super::text::{self, HeaderAt};
 use crate::error::{InputProblem, Location};
+use crate::model::{self, Kind, Table};
 
 /// One used cell: its text, or why it has none.
 enum Cell {
@@ -27,7 +31,7 @@ enum Cell {
 type Rows = Vec<(u32, Vec<(u32, Cell)>)>;
 
 /// Reads the sheets of a workbook: those named in `sheets`, or else every visible sheet with a countyedu header.
-pub fn read(path: &Path, sha256: String, sheets: &[String]) -> ReadOutcome {
+pub fn read(path: &Path, sha256: String, sheets: &[String], at: &HeaderAt<'_>) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let mut book = match calamine::open_workbook_auto(path) {
         Ok(b) => b,
@@ -70,7 +74,10 @@ pub fn read(path: &Path, sha256: String, sheets: &[String]) -> ReadOutcome {
             }
             continue;
         }
-        match frame(path, &sha256, &name, rows) {
+        let merges = merged_regions(&mut book, &name);
+        // Only the xlsx reader sees blank cells the file holds, and so where a row ends.
+        let row_ends = matches!(book, Sheets::Xlsx(_));
+        match frame(path, &sha256, &name, rows, &merges, at, row_ends) {
             Ok(f) => out.frames.push(f),
             Err(mut problems) => out.problems.append(&mut problems),
         }
@@ -92,6 +99,15 @@ fn not_a_workbook(path: &Path, error: &str) -> String {
     }
 }
 
+/// The merged cell regions of a sheet (xlsx and xls keep them; other formats give none).
+fn merged_regions<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// The used cells of one sheet, read without building the sheet's whole rectangle where the format allows it.
 fn used_cells<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Rows, String> {
     let mut rows: Rows = Vec::new();
@@ -106,7 +122,8 @@ fn used_cells<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Rows
             let cell = match (text_ref(&c.value), c.formula.is_some()) {
                 (Some(t), _) => Cell::Text(t),
                 (None, true) => Cell::FormulaWithoutValue,
-                (None, false) => continue,
+                // A blank cell the file holds (formatted, or written empty): present, so the row reaches it.
+                (None, false) => Cell::Text(String::new()),
             };
             cells.push((c.pos.0, c.pos.1, cell));
         }
@@ -194,48 +211,65 @@ fn date_text(d: &calamine::ExcelDateTime) -> String {
     if (h, min, s) == (0, 0, 0) { format!("{y:04}-{m:02}-{day:02}") } else { format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}") }
 }
 
-/// Turns a sheet's used cells into a frame: the first used row is the header, every later non-blank row a
-/// record. Validation refuses a header that is not a countyedu table, naming the sheet; `--sheet` is how a user
-/// leaves out sheets of notes.
-fn frame(path: &Path, sha256: &str, sheet: &str, rows: Rows) -> Result<RawFrame, Vec<InputProblem>> {
-    let mut rows = rows.into_iter().filter(|(_, cells)| cells.iter().any(|(_, c)| !matches!(c, Cell::Text(t) if t.trim().is_empty())));
-    let Some((header_row, header_cells)) = rows.next() else {
+/// Turns a sheet's used cells into a frame: the header is found as `at` says (title rows above it are skipped
+/// and named), a header spread over merged cells is read as one row of names, and every later non-blank row is
+/// a record. Validation refuses a header that is not a countyedu table, naming the sheet; `--sheet` is how a
+/// user leaves out sheets of notes.
+fn frame(
+    path: &Path,
+    sha256: &str,
+    sheet: &str,
+    rows: Rows,
+    merges: &[Dimensions],
+    at: &HeaderAt<'_>,
+    row_ends: bool,
+) -> Result<RawFrame, Vec<InputProblem>> {
+    let rows: Rows = rows.into_iter().filter(|(_, cells)| cells.iter().any(|(_, c)| !matches!(c, Cell::Text(t) if t.trim().is_empty()))).collect();
+    let Some((h, skipped)) = header_row(&rows, merges, at) else {
         return Err(vec![InputProblem::whole_file(path, format!("data in sheet {sheet:?}; it is empty"))]);
     };
-    let width = header_cells.iter().map(|(c, _)| *c + 1).max().unwrap_or(0) as usize;
-    let mut headers = vec![String::new(); width];
-    for (c, cell) in header_cells {
-        if let Cell::Text(t) = cell {
-            headers[c as usize] = t.trim().to_string();
-        }
+    let header_row = rows[h].0;
+    let (headers, band_end) = header_band(&rows, h, merges);
+    let width = headers.iter().rposition(|n| !n.is_empty()).map_or(0, |i| i + 1);
+    let headers = headers[..width].to_vec();
+    let at_row = |row: u32| Location::SheetRow { sheet: sheet.to_string(), row: row as u64 + 1 };
+    let problem = |row: u32, c: u32, expected: String, value: Option<String>| InputProblem {
+        file: path.to_path_buf(),
+        location: at_row(row),
+        column_index: Some(c as usize + 1),
+        column: headers.get(c as usize).cloned().filter(|h| !h.is_empty()),
+        value,
+        expected,
+    };
+    let (fills, mut problems) = merged_fills(&rows, merges, band_end, &headers, &problem);
+    let short = if row_ends { short_rows(&rows, merges, band_end, &headers) } else { Vec::new() };
+    for (row, end) in short {
+        let expected = format!(
+            "a cell in every column up to the header's last: this row ends at column {} while the header goes on to {} (a row cut short?); write — or 无 where a value is not reported",
+            cell_name((row, end)).trim_end_matches(char::is_numeric),
+            cell_name((row, width as u32 - 1)).trim_end_matches(char::is_numeric),
+        );
+        problems.push(problem(row, end + 1, expected, None));
     }
-    let at = |row: u32| Location::SheetRow { sheet: sheet.to_string(), row: row as u64 + 1 };
-    let mut problems = Vec::new();
     let mut builders: Vec<StringChunkedBuilder> = (0..width).map(|i| StringChunkedBuilder::new(format!("c{i}").into(), 0)).collect();
     let mut sheet_rows = Vec::new();
     let mut blank = 0u64;
-    let mut previous = header_row;
-    for (row, cells) in rows {
+    let mut previous = band_end;
+    for (row, cells) in rows.into_iter().filter(|(r, _)| *r > band_end) {
         blank += (row - previous - 1) as u64;
         previous = row;
-        let mut values: Vec<Option<String>> = vec![None; width];
+        let mut values: Vec<Option<String>> = (0..width as u32).map(|c| fills.get(&(row, c)).cloned()).collect();
         for (c, cell) in cells {
-            let problem = |expected: String, value: Option<String>| InputProblem {
-                file: path.to_path_buf(),
-                location: at(row),
-                column_index: Some(c as usize + 1),
-                column: headers.get(c as usize).cloned().filter(|h| !h.is_empty()),
-                value,
-                expected,
-            };
             match cell {
                 Cell::FormulaWithoutValue => problems.push(problem(
+                    row,
+                    c,
                     "a value: this cell is a formula without a computed value; open and save the file in Excel or WPS so that its values are stored".into(),
                     None,
                 )),
                 Cell::Text(t) if (c as usize) < width => values[c as usize] = Some(t),
                 Cell::Text(t) if t.trim().is_empty() => {}
-                Cell::Text(t) => problems.push(problem(format!("no value beyond the header's {width} columns"), Some(t))),
+                Cell::Text(t) => problems.push(problem(row, c, format!("no value beyond the header's {width} columns"), Some(t))),
             }
         }
         for (b, v) in builders.iter_mut().zip(values) {
@@ -248,7 +282,8 @@ fn frame(path: &Path, sha256: &str, sheet: &str, rows: Rows) -> Result<RawFrame,
     }
     let df = DataFrame::new_infer_height(builders.into_iter().map(|b| b.finish().into_column()).collect())
         .map_err(|e| vec![InputProblem::whole_file(path, format!("a rectangular sheet ({e})"))])?;
-    let detected = if blank > 0 { format!("sheet {sheet}, {blank} blank row(s) skipped") } else { format!("sheet {sheet}") };
+    let mut detected = if blank > 0 { format!("sheet {sheet}, {blank} blank row(s) skipped") } else { format!("sheet {sheet}") };
+    detected.push_str(&super::read::skipped_text("row", &skipped));
     Ok(RawFrame {
         path: path.to_path_buf(),
         headers,
@@ -260,9 +295,168 @@ fn frame(path: &Path, sha256: &str, sheet: &str, rows: Rows) -> Result<RawFrame,
     })
 }
 
+/// The texts of one row by column, `width` wide at least; a merged cell gives its text to every column it spans.
+fn row_texts(rows: &Rows, i: usize, merges: &[Dimensions]) -> Vec<String> {
+    let (row, cells) = &rows[i];
+    let width = cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0);
+    let mut out = vec![String::new(); width];
+    for (c, cell) in cells {
+        if let Cell::Text(t) = cell {
+            out[*c as usize] = t.trim().to_string();
+        }
+    }
+    for m in merges.iter().filter(|m| m.start.0 <= *row && *row <= m.end.0) {
+        let top_left = text_at(rows, m.start).unwrap_or_default();
+        for c in m.start.1..=m.end.1 {
+            let c = c as usize;
+            if c >= out.len() {
+                out.resize(c + 1, String::new());
+            }
+            if out[c].is_empty() {
+                out[c] = top_left.clone();
+            }
+        }
+    }
+    out
+}
+
+/// The text of the cell at (row, column), if it has one.
+fn text_at(rows: &Rows, (row, col): (u32, u32)) -> Option<String> {
+    let i = rows.binary_search_by_key(&row, |r| r.0).ok()?;
+    rows[i].1.iter().find(|(c, _)| *c == col).and_then(|(_, cell)| match cell {
+        Cell::Text(t) => Some(t.trim().to_string()),
+        Cell::FormulaWithoutValue => None,
+    })
+}
+
+/// Which non-blank row is the header, and the rows above it that are skipped (sheet row, first text).
+fn header_row(rows: &Rows, merges: &[Dimensions], at: &HeaderAt<'_>) -> Option<(usize, Vec<(u64, String)>)> {
+    let h = match at {
+        HeaderAt::After(n) => rows.iter().position(|(r, _)| *r as u64 >= *n)?,
+        HeaderAt::Find { within, is_header } => {
+            let searched = rows.len().min(*within);
+            (0..searched).find(|&i| is_header(&row_texts(rows, i, merges))).unwrap_or(0)
+        }
+    };
+    if h >= rows.len() {
+        return None;
+    }
+    let skipped = (0..h).map(|i| (rows[i].0 as u64 + 1, text::row_preview(&row_texts(rows, i, merges)))).collect();
+    Some((h, skipped))
+}
+
+/// The header's names and the last sheet row of the header: a header cell merged down over several rows makes
+/// the rows below it part of the header, and a column's name is then read from its texts top to bottom
+/// (在校生数 over 小学 → 小学在校生数, the name a known column has; 教学仪器设备值 over 万元 → 教学仪器设备值（万元）).
+fn header_band(rows: &Rows, h: usize, merges: &[Dimensions]) -> (Vec<String>, u32) {
+    let top = rows[h].0;
+    let bottom = merges.iter().filter(|m| m.start.0 <= top && top <= m.end.0).map(|m| m.end.0).max().unwrap_or(top);
+    let band: Vec<Vec<String>> = (h..rows.len()).take_while(|&i| rows[i].0 <= bottom).map(|i| row_texts(rows, i, merges)).collect();
+    if band.len() == 1 {
+        return (text::header_names(&band[0]), bottom);
+    }
+    let width = band.iter().map(Vec::len).max().unwrap_or(0);
+    let names = (0..width)
+        .map(|c| {
+            let mut parts: Vec<&str> = band.iter().filter_map(|r| r.get(c).map(String::as_str)).filter(|t| !t.is_empty()).collect();
+            parts.dedup();
+            band_name(&parts)
+        })
+        .collect();
+    (names, bottom)
+}
+
+/// A column's name from the texts of a header band, top to bottom: the first spelling a known column has.
+fn band_name(parts: &[&str]) -> String {
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else { return String::new() };
+    if parts.len() == 1 {
+        return first.to_string();
+    }
+    let parent = parts[..parts.len() - 1].concat();
+    let candidates = [format!("{last}{parent}"), format!("{parent}{last}"), format!("{parent}（{last}）"), last.to_string()];
+    let known = |name: &str| Table::ALL.iter().any(|t| model::match_header(*t, name).is_some());
+    candidates.into_iter().find(|n| known(n)).unwrap_or_else(|| parts.join("/"))
+}
+
+/// Data rows that end (no cell at all, not even a blank one) before two or more of the header's known columns:
+/// (row, the column of the row's last cell). A blank cell written in the file counts; a merged region covering a
+/// cell counts as that cell.
+fn short_rows(rows: &Rows, merges: &[Dimensions], band_end: u32, headers: &[String]) -> Vec<(u32, u32)> {
+    let Some(table) = model::detect_table(headers) else { return Vec::new() };
+    let known: Vec<u32> = (0..headers.len() as u32).filter(|&c| model::match_header(table, &headers[c as usize]).is_some()).collect();
+    rows.iter()
+        .filter(|(r, _)| *r > band_end)
+        .filter_map(|(r, cells)| {
+            let merged_end = merges.iter().filter(|m| m.start.0 <= *r && *r <= m.end.0).map(|m| m.end.1).max();
+            let end = cells.iter().map(|(c, _)| *c).max()?.max(merged_end.unwrap_or(0));
+            (known.iter().filter(|&&c| c > end).count() >= 2).then_some((*r, end))
+        })
+        .collect()
+}
+
+/// Values for the cells that merged regions below the header cover: a merged text or code (a county written once
+/// for several schools) fills every row it spans; a merged number is refused, since it would count once for
+/// every row.
+fn merged_fills(
+    rows: &Rows,
+    merges: &[Dimensions],
+    band_end: u32,
+    headers: &[String],
+    problem: &dyn Fn(u32, u32, String, Option<String>) -> InputProblem,
+) -> (HashMap<(u32, u32), String>, Vec<InputProblem>) {
+    let table = model::detect_table(headers);
+    let mut fills = HashMap::new();
+    let mut problems = Vec::new();
+    for m in merges.iter().filter(|m| m.start.0 > band_end) {
+        let Some(value) = text_at(rows, m.start) else { continue };
+        let numeric = (m.start.1..=m.end.1).any(|c| {
+            let spec = table.zip(headers.get(c as usize)).and_then(|(t, h)| model::match_header(t, h));
+            spec.is_some_and(|(s, _)| matches!(s.kind, Kind::Count | Kind::Amount | Kind::Number))
+        });
+        if numeric {
+            let cells = format!("{}:{}", cell_name(m.start), cell_name(m.end));
+            problems.push(problem(m.start.0, m.start.1, format!("one number per row; the cells {cells} are merged, so this number would count once for every row: unmerge them and write each row's value"), Some(value)));
+            continue;
+        }
+        for r in m.start.0..=m.end.0 {
+            for c in m.start.1..=m.end.1 {
+                fills.insert((r, c), value.clone());
+            }
+        }
+    }
+    (fills, problems)
+}
+
+/// A cell's name as Excel writes it: (0, 0) → A1, (4, 27) → AB5.
+fn cell_name((row, col): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        letters.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8(letters).unwrap_or_default(), row + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        assert_eq!(cell_name((0, 0)), "A1");
+        assert_eq!(cell_name((4, 27)), "AB5");
+        assert_eq!(cell_name((9, 25)), "Z10");
+    }
+
+    #[test]
+    fn a_header_band_reads_parent_and_child_as_one_known_name() {
+        assert_eq!(band_name(&["在校生数", "小学"]), "小学在校生数");
+        assert_eq!(band_name(&["教学仪器设备值", "万元"]), "教学仪器设备值（万元）");
+        assert_eq!(band_name(&["学校标识码"]), "学校标识码");
+        assert_eq!(band_name(&["校长", "姓名"]), "校长/姓名");
+    }
 
     #[test]
     fn cells_read_as_people_type_them() {

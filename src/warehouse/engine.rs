@@ -57,6 +57,75 @@ pub fn write_parquet(schema: &SchemaRef, batches: &[RecordBatch], path: &Path) -
     Ok(())
 }
 
+/// Checks that texts from a scheme file are exactly one expression each: a text is parsed (never run) in the
+/// sandbox, and anything else is refused with the reason: a `;` or another statement, FROM, WHERE and other
+/// clauses, a subquery, a window. One checker serves every expression of a scheme.
+pub struct ExpressionChecker {
+    conn: Connection,
+}
+
+impl ExpressionChecker {
+    pub fn new() -> Result<ExpressionChecker> {
+        Ok(ExpressionChecker { conn: sandbox()? })
+    }
+
+    /// `Ok` for exactly one expression; the error is the words after "expected".
+    pub fn check(&self, expression: &str) -> std::result::Result<(), String> {
+        check_expression(&self.conn, expression)
+    }
+}
+
+fn check_expression(conn: &Connection, expression: &str) -> std::result::Result<(), String> {
+    // The line end keeps a trailing `--` comment from swallowing the closing parenthesis.
+    let select = format!("SELECT ({expression}\n) AS v");
+    let json: String = conn.query_row("SELECT json_serialize_sql(?::VARCHAR)", [&select], |r| r.get(0)).map_err(|e| e.to_string())?;
+    let tree: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    if tree["error"].as_bool() == Some(true) {
+        let message = tree["error_message"].as_str().unwrap_or("");
+        return Err(if message.contains("Only SELECT") {
+            "exactly one expression; this text closes the expression and adds a statement".into()
+        } else {
+            format!("a DuckDB expression ({message})")
+        });
+    }
+    let statements = tree["statements"].as_array().map_or(0, Vec::len);
+    let node = &tree["statements"][0]["node"];
+    let empty = |v: &serde_json::Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+    let one = statements == 1
+        && node["type"] == "SELECT_NODE"
+        && node["select_list"].as_array().is_some_and(|l| l.len() == 1)
+        && node["from_table"]["type"] == "EMPTY"
+        && empty(&node["cte_map"]["map"])
+        && empty(&node["modifiers"])
+        && ["where_clause", "having", "qualify", "sample", "group_expressions", "group_sets"].iter().all(|k| empty(&node[*k]));
+    if !one {
+        return Err("exactly one expression; this text adds statements or clauses (a `;`, FROM, WHERE, …)".into());
+    }
+    let mut classes = Vec::new();
+    expression_classes(&node["select_list"][0], &mut classes);
+    if classes.contains(&"SUBQUERY") {
+        return Err("an expression without a subquery (SELECT …): it may use the columns of the row only".into());
+    }
+    if classes.contains(&"WINDOW") {
+        return Err("an expression of the row alone, without a window (OVER …)".into());
+    }
+    Ok(())
+}
+
+/// The `class` of every node of a serialized expression.
+fn expression_classes<'v>(v: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(c) = map.get("class").and_then(|c| c.as_str()) {
+                out.push(c);
+            }
+            map.values().for_each(|x| expression_classes(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| expression_classes(x, out)),
+        _ => {}
+    }
+}
+
 /// Evaluates an expression over the columns of a Polars frame, row by row, in the sandbox.
 pub fn frame_expression(frame: &mut DataFrame, expression: &str) -> Result<Vec<Option<f64>>> {
     let batches = bridge::df_to_batches(frame)?;
@@ -84,5 +153,53 @@ pub fn expression_values(batch: RecordBatch, expression: &str) -> Result<Vec<Opt
         let a = b.column(0).as_any().downcast_ref::<arrow::array::Float64Array>().ok_or_else(|| Error::other("not a number"))?;
         values.extend((0..a.len()).map(|i| (!arrow::array::Array::is_null(a, i)).then(|| a.value(i))));
     }
+    if values.len() != rows {
+        return Err(Error::Sql(format!(
+            "the expression gives {} value(s) for {rows} row(s): it must give one per row (an aggregate such as sum() or avg() is not allowed)",
+            values.len()
+        )));
+    }
     Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_single_expression_of_the_row_passes() {
+        let checker = ExpressionChecker::new().unwrap();
+        let check_expression = |text: &str| checker.check(text);
+        for ok in ["a + b", "edu_budget_expenditure / nullif(students, 0)", "coalesce(a, 0) * 100 -- percent", "CASE WHEN a > 0 THEN 1 ELSE 0 END"] {
+            assert_eq!(check_expression(ok), Ok(()), "{ok}");
+        }
+        let refused = [
+            ("1) AS v FROM arrow(?); DELETE FROM schools; SELECT (1", "closes the expression and adds a statement"),
+            ("a); DELETE FROM schools; SELECT (1", "closes the expression and adds a statement"),
+            ("a; DELETE FROM schools", "a DuckDB expression"),
+            ("a) AS v FROM t WHERE (1", "a DuckDB expression"),
+            ("a), (b", "adds statements or clauses"),
+            ("(SELECT count(*) FROM read_csv('/etc/passwd'))", "without a subquery"),
+            ("a IN (SELECT 1)", "without a subquery"),
+            ("EXISTS (SELECT 1)", "without a subquery"),
+            ("sum(a) OVER ()", "without a window"),
+            ("1); COPY schools TO '/tmp/x.csv'; SELECT (1", "adds a statement"),
+            ("1); ATTACH 'other.duckdb'; SELECT (1", "adds a statement"),
+        ];
+        for (text, why) in refused {
+            let e = check_expression(text).expect_err(text);
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_expression_must_give_one_value_per_row() {
+        let mut df = polars::df!("a" => [1.0, 2.0, 3.0]).unwrap();
+        assert_eq!(frame_expression(&mut df, "a * 2").unwrap(), vec![Some(2.0), Some(4.0), Some(6.0)]);
+        let e = frame_expression(&mut df, "sum(a)").unwrap_err().to_string();
+        assert!(e.contains("gives 1 value(s) for 3 row(s)"), "{e}");
+        // Even a text that escaped the check can read no file in the sandbox.
+        let e = frame_expression(&mut df, "(SELECT count(*) FROM read_csv('Cargo.toml'))").unwrap_err().to_string();
+        assert!(e.to_lowercase().contains("disabled") || e.contains("external"), "{e}");
+    }
 }

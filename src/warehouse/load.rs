@@ -51,6 +51,8 @@ pub struct LogEntry {
     pub sha256: String,
     pub table: Table,
     pub rows: i64,
+    /// How the file was loaded, when not the usual way (bounds widened).
+    pub note: Option<String>,
 }
 
 /// An open load transaction. Dropping it without [`Load::commit`] rolls everything back.
@@ -213,9 +215,9 @@ impl Load<'_> {
             changes.push(TableChange { table: name, inserted, replaced });
         }
         let load_id: i32 = conn.query_row("SELECT coalesce(max(load_id), 0) + 1 FROM ingest_log", [], |r| r.get(0))?;
-        let mut stmt = conn.prepare("INSERT INTO ingest_log (load_id, file, sha256, table_name, rows) VALUES (?, ?, ?, ?, ?)")?;
+        let mut stmt = conn.prepare("INSERT INTO ingest_log (load_id, file, sha256, table_name, rows, note) VALUES (?, ?, ?, ?, ?, ?)")?;
         for e in log {
-            stmt.execute(duckdb::params![load_id, e.file, e.sha256, e.table.name(), e.rows])?;
+            stmt.execute(duckdb::params![load_id, e.file, e.sha256, e.table.name(), e.rows, e.note])?;
         }
         let mut drop_stage = String::from("DROP TABLE temp.changed;\n");
         for t in Table::ALL {

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod sqltext;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -88,13 +89,13 @@ impl Warehouse {
         }
         if path.exists() {
             // Probe read-only first: a file that is not ours is never opened for writing.
-            let probe = Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(not_a_warehouse(&e)))?;
+            let probe = Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(opening_failed(&e, true)))?;
             let found = schema::check_version(&probe.conn).map_err(fail)?;
             if access == Access::ReadOnly && found == schema::Found::Current {
                 return Ok(probe);
             }
             drop(probe);
-            let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()))?;
+            let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(opening_failed(&e, false)))?;
             if let schema::Found::Older(v) = found {
                 schema::migrate(&wh.conn).map_err(|e| fail(format!("written by an older countyedu (schema version {v}); bringing it up to date failed: {e}")))?;
                 eprintln!("note: {}: brought the warehouse from schema version {v} to {} (new optional columns)", path.display(), schema::SCHEMA_VERSION);
@@ -120,6 +121,29 @@ impl Warehouse {
             return Err(e);
         }
         Ok(wh)
+    }
+
+    /// Opens like [`Warehouse::open`], retrying for up to `wait` while another process holds the file's lock
+    /// (DuckDB lets one process write, or several read); the error after that says how long it waited.
+    pub fn open_waiting(path: &Path, access: Access, wait: Duration) -> Result<Self> {
+        let start = Instant::now();
+        let mut said = false;
+        loop {
+            match Self::open(path, access) {
+                Err(Error::Warehouse { message, .. }) if is_locked(&message) && start.elapsed() < wait => {
+                    if !said {
+                        eprintln!("waiting up to {} s for another process to release {}", wait.as_secs_f64(), path.display());
+                        said = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(100).min(wait.saturating_sub(start.elapsed())));
+                }
+                Err(Error::Warehouse { path, message }) if is_locked(&message) && !wait.is_zero() => {
+                    let message = format!("{message} (waited {:.1} s)", start.elapsed().as_secs_f64());
+                    return Err(Error::Warehouse { path, message });
+                }
+                other => return other,
+            }
+        }
     }
 
     fn connect(path: &Path, mode: AccessMode) -> duckdb::Result<Self> {
@@ -168,14 +192,22 @@ pub fn wal_path(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}.wal", path.display()))
 }
 
-/// Why DuckDB could not open a file, in words for someone who passed the wrong `--db`.
-fn not_a_warehouse(e: &duckdb::Error) -> String {
+/// Why DuckDB could not open a file, in words for someone who passed the wrong `--db` (`first`: the first,
+/// read-only look at a file, where anything but a lock means the file is not a DuckDB database).
+fn opening_failed(e: &duckdb::Error, first: bool) -> String {
     let msg = e.to_string();
-    if msg.contains("lock") {
-        format!("{msg}\nhint: another countyedu (or DuckDB) process is using it; wait for it to finish")
-    } else {
+    if is_locked(&msg) {
+        format!("{msg}\nhint: another countyedu (or DuckDB) process is using it; wait for it to finish, or pass --wait SECONDS")
+    } else if first {
         format!("not a countyedu warehouse (DuckDB cannot open it: {msg})")
+    } else {
+        msg
     }
+}
+
+/// DuckDB's words for a file another process holds.
+pub fn is_locked(message: &str) -> bool {
+    message.contains("Could not set lock") || message.contains("Conflicting lock")
 }
 
 /// Runs a prepared statement and collects its Arrow result (the schema is known even without rows).

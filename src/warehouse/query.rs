@@ -130,9 +130,12 @@ impl Warehouse {
         outcome
     }
 
-    /// Runs a named query read-only with its parameters bound by name (`$name` in the text).
+    /// Runs a named query read-only with its parameters bound by name (`$name` in the text). A query file is text
+    /// that came from a file: before it runs, this connection loses every access outside the warehouse (no file
+    /// is read or written, nothing is attached) and its configuration is locked, for as long as it is open.
     pub fn named_query(&self, sql: &str, params: &BTreeMap<String, crate::queries::Value>) -> Result<QueryResult> {
         use crate::queries::Value as Q;
+        self.conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true")?;
         let bound: std::collections::HashMap<String, Value> = params
             .iter()
             .map(|(k, v)| {

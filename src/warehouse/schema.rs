@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::model::{self, INDICATORS, Kind, Table};
 
 /// Bumped when the schema of the input tables changes. Version 2 added the optional school columns
-/// `primary_max_class_size`, `junior_max_class_size`, `boarders`, `public_funds_received_yuan`.
+/// `primary_max_class_size`, `junior_max_class_size`, `boarders`, `public_funds_received_yuan`, and
+/// `ingest_log.note`.
 pub const SCHEMA_VERSION: &str = "2";
 
 /// Versions a warehouse can be brought up to this one from, by adding the columns it lacks.
@@ -54,6 +55,12 @@ pub fn migrate(conn: &Connection) -> Result<()> {
                 conn.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {} {}", table.name(), c.name, c.kind.sql_type()))?;
             }
         }
+        let mut stmt = conn.prepare(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'ingest_log' AND column_name = 'note'",
+        )?;
+        if stmt.query_row([], |r| r.get::<_, i64>(0))? == 0 {
+            conn.execute_batch("ALTER TABLE ingest_log ADD COLUMN note VARCHAR")?;
+        }
         conn.execute("UPDATE countyedu_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])?;
         Ok(())
     })();
@@ -75,7 +82,8 @@ pub fn create(conn: &Connection) -> Result<()> {
     }
     ddl.push_str(
         "CREATE TABLE ingest_log (load_id INTEGER NOT NULL, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, \
-         table_name VARCHAR NOT NULL, rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp);\n\
+         table_name VARCHAR NOT NULL, rows BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp, \
+         note VARCHAR);\n\
          CREATE TABLE indicator_catalogue (indicator VARCHAR PRIMARY KEY, name_zh VARCHAR NOT NULL, unit VARCHAR NOT NULL);\n\
          CREATE TABLE countyedu_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);\n",
     );
@@ -143,7 +151,7 @@ pub fn duplicate_keys_sql(table: Table, relation: &str) -> String {
 pub fn check_intact(conn: &Connection) -> Result<()> {
     let mut expected: Vec<(&str, Vec<String>)> =
         Table::ALL.iter().map(|t| (t.name(), t.columns().iter().map(|c| c.name.to_string()).collect())).collect();
-    expected.push(("ingest_log", ["load_id", "file", "sha256", "table_name", "rows", "loaded_at"].map(String::from).to_vec()));
+    expected.push(("ingest_log", ["load_id", "file", "sha256", "table_name", "rows", "loaded_at", "note"].map(String::from).to_vec()));
     expected.push(("indicator_catalogue", ["indicator", "name_zh", "unit"].map(String::from).to_vec()));
     expected.push(("countyedu_meta", ["key", "value"].map(String::from).to_vec()));
     for (table, columns) in &expected {

@@ -210,10 +210,118 @@ def text_files():
     shutil.copy(os.path.join(HERE, "good", "new_county.csv"), os.path.join(OUT, "csv_renamed.xlsx"))
 
 
+def zh_names():
+    """The first Chinese header of every column, as src/model.rs declares it."""
+    import re
+
+    model = open(os.path.join(HERE, "..", "..", "src", "model.rs"), encoding="utf-8").read()
+    return {m.group(1): m.group(2) for m in re.finditer(r'\("(\w+)", &\["([^"]+)"', model)}
+
+
+def office_forms():
+    """Files as supervision offices send them: title rows, merged headers, numbers as people type them."""
+    width = len(HEADER)
+    col = HEADER.index
+
+    def with_cells(row, **cells):
+        row = list(row)
+        for k, v in cells.items():
+            row[col(k)] = v
+        return row
+
+    def csv_text(rows):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue()
+
+    # GBK, two title rows above the header, and every accepted form of a number or of "not reported".
+    a = with_cells(SCHOOLS[0], county_code="140199.0", primary_students="1,234", teaching_area_m2="2,100.5",
+                   books="１３０００", sports_area_m2=" 3600 ", indoor_sports_area_m2="—", equipment_value_yuan="９０００００．５")
+    b = with_cells(SCHOOLS[1], multimedia_rooms="-", music_rooms="／", art_rooms="无", computers="－", primary_teachers="＋25")
+    title = ["2024年新增测试县中小学基本情况统计表"] + [""] * (width - 1)
+    text = csv_text([title, ["填报单位：新增测试县教育局（盖章）"], HEADER, a, b])
+    open(os.path.join(OUT, "form_title_rows_gbk.csv"), "wb").write(text.encode("gbk"))
+
+    # Refused forms: a dash where a value is required, units and percentages inside numbers, a NUL byte, NaN and
+    # infinity, a value beyond its bound, and a last line cut short by an interrupted copy.
+    good = csv_text([HEADER] + SCHOOLS)
+    open(os.path.join(OUT, "form_required_dash.csv"), "w", encoding="utf-8").write(csv_text([HEADER, with_cells(SCHOOLS[0], school_type="—")]))
+    open(os.path.join(OUT, "form_ambiguous.csv"), "w", encoding="utf-8").write(
+        csv_text([HEADER, with_cells(SCHOOLS[0], equipment_value_yuan="12万"), with_cells(SCHOOLS[1], computers="35%")]))
+    open(os.path.join(OUT, "form_nul.csv"), "w", encoding="utf-8").write(csv_text([HEADER, with_cells(SCHOOLS[0], school_name="测试\x00小学")]))
+    open(os.path.join(OUT, "form_nan_inf.csv"), "w", encoding="utf-8").write(
+        csv_text([HEADER, with_cells(SCHOOLS[0], teaching_area_m2="NaN"), with_cells(SCHOOLS[1], sports_area_m2="inf")]))
+    open(os.path.join(OUT, "form_out_of_bounds.csv"), "w", encoding="utf-8").write(csv_text([HEADER, with_cells(SCHOOLS[0], primary_students="250000")]))
+    open(os.path.join(OUT, "form_truncated.csv"), "wb").write(good.encode("utf-8")[:-40])
+
+    # A workbook as offices lay it out: a merged title row, a two-row header (在校生数 over 小学/初中/高中, the
+    # other headers merged down over both rows, 教学仪器设备值 over its unit 万元), the county code as a number
+    # merged down over the schools, and formatted empty cells below and to the right of the table.
+    zh = zh_names()
+
+    def workbook(name, merge_number):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "基本情况"
+        last = openpyxl.utils.get_column_letter(width)
+        ws["A1"] = "2024年新增测试县中小学基本情况统计表"
+        ws.merge_cells(f"A1:{last}1")
+        ws["A2"] = "填报单位：新增测试县教育局"
+        ws.merge_cells("A2:F2")
+        students = [col("primary_students"), col("junior_students"), col("senior_students")]
+        for c, h in enumerate(HEADER, start=1):
+            letter = openpyxl.utils.get_column_letter(c)
+            if c - 1 in students:
+                ws.cell(4, c, {"primary_students": "小学", "junior_students": "初中", "senior_students": "高中"}[h])
+            elif h == "equipment_value_yuan":
+                ws.cell(3, c, zh[h])
+                ws.cell(4, c, "万元")
+            else:
+                ws.cell(3, c, zh[h])
+                ws.merge_cells(f"{letter}3:{letter}4")
+        first, third = (openpyxl.utils.get_column_letter(students[0] + 1), openpyxl.utils.get_column_letter(students[2] + 1))
+        ws[f"{first}3"] = "在校生数"
+        ws.merge_cells(f"{first}3:{third}3")
+        for r, row in enumerate(SCHOOLS[:2], start=5):
+            for c, v in enumerate(row, start=1):
+                h = HEADER[c - 1]
+                if h == "county_code" and r > 5:
+                    continue
+                if h == "books" and merge_number and r > 5:
+                    continue
+                v = number(v)
+                if h == "equipment_value_yuan":
+                    v = 90.5
+                ws.cell(r, c, v)
+        county = openpyxl.utils.get_column_letter(col("county_code") + 1)
+        ws.merge_cells(f"{county}5:{county}6")
+        if merge_number:
+            books = openpyxl.utils.get_column_letter(col("books") + 1)
+            ws.merge_cells(f"{books}5:{books}6")
+        border = openpyxl.styles.Border(bottom=openpyxl.styles.Side(style="thin"))
+        ws.cell(12, 3).border = border
+        ws.cell(3, width + 2).border = border
+        ws.cell(3, width + 1, " ")
+        wb.save(os.path.join(OUT, name))
+
+    workbook("form_office.xlsx", False)
+    workbook("form_merged_number.xlsx", True)
+
+    # A sheet whose third row was cut short when pasted: its first 16 cells only, nothing after (no blank cells).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "学校"
+    ws.append(HEADER)
+    ws.append([number(v) for v in SCHOOLS[0]])
+    ws.append([number(v) for v in SCHOOLS[1][:16]])
+    wb.save(os.path.join(OUT, "form_short_row.xlsx"))
+
+
 if __name__ == "__main__":
     fresh()
     openpyxl_workbooks()
     xlsxwriter_workbooks()
     parquet_files()
     text_files()
+    office_forms()
     print("wrote", sorted(os.listdir(OUT)))

@@ -16,6 +16,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::warehouse::engine::ExpressionChecker;
+
 pub use metric::{CHECKS, EQUITY_MEASURES, Metric, SCHOOL_RATES, URBAN_RURAL_COLUMNS};
 pub use threshold::Threshold;
 
@@ -389,6 +391,8 @@ fn meta(m: &RawMeta, t: &Text<'_>, problems: &mut Problems) -> Kind {
 /// The derived indicators, checked.
 fn derived(raw: &[RawDerived], t: &Text<'_>, ids: &mut Ids, problems: &mut Problems) -> Vec<Derived> {
     let mut out = Vec::new();
+    // Started for the first expression: a scheme without derived indicators needs no DuckDB.
+    let mut checker: Option<Result<ExpressionChecker, String>> = None;
     for d in raw {
         ids.check(&d.id, t, problems);
         if let Some(l) = &d.level
@@ -400,6 +404,17 @@ fn derived(raw: &[RawDerived], t: &Text<'_>, ids: &mut Ids, problems: &mut Probl
             && !matches!(s.as_str(), "basic" | "quality")
         {
             problems.push((t.line(&d.id), format!("derived {}: scope {s:?}: expected basic or quality", d.id.get_ref())));
+        }
+        if checker.is_none() {
+            checker = Some(ExpressionChecker::new().map_err(|e| e.to_string()));
+        }
+        let checked = match checker.as_ref() {
+            Some(Ok(c)) => c.check(d.sql.get_ref()),
+            Some(Err(e)) => Err(format!("an expression that can be checked (the checker failed to start: {e})")),
+            None => Ok(()),
+        };
+        if let Err(e) = checked {
+            problems.push((t.line(&d.sql), format!("derived {}: sql {:?}: expected {e}", d.id.get_ref(), d.sql.get_ref())));
         }
         out.push(Derived {
             id: d.id.get_ref().clone(),
