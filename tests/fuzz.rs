@@ -234,12 +234,14 @@ fn line_count(bytes: &[u8]) -> u64 {
 }
 
 /// Runs `cases` cases of `property`, each in its own seeded generator, catching panics; returns the failures.
-fn run_cases(name: &str, cases: usize, mut property: impl FnMut(&mut ChaCha8Rng) -> Result<(), String>) -> usize {
+/// A property returns whether the input was accepted (`Ok(true)`) or refused as it should be (`Ok(false)`).
+fn run_cases(name: &str, cases: usize, mut property: impl FnMut(&mut ChaCha8Rng) -> Result<bool, String>) -> usize {
     let seed: u64 = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261128);
     let only: Option<usize> = std::env::var("FUZZ_CASE").ok().and_then(|s| s.parse().ok());
     let started = Instant::now();
     let mut failures = 0;
     let mut ran = 0;
+    let mut accepted = 0;
     for case in 0..cases {
         if only.is_some_and(|o| o != case) {
             continue;
@@ -248,7 +250,10 @@ fn run_cases(name: &str, cases: usize, mut property: impl FnMut(&mut ChaCha8Rng)
         ran += 1;
         let outcome = catch_unwind(AssertUnwindSafe(|| property(&mut rng)));
         let failed = match outcome {
-            Ok(Ok(())) => None,
+            Ok(Ok(ok)) => {
+                accepted += usize::from(ok);
+                None
+            }
             Ok(Err(e)) => Some(e),
             Err(_) => Some("panicked".to_string()),
         };
@@ -260,7 +265,7 @@ fn run_cases(name: &str, cases: usize, mut property: impl FnMut(&mut ChaCha8Rng)
             }
         }
     }
-    println!("{name}: {ran} cases, {failures} failures, {:.1} s", started.elapsed().as_secs_f64());
+    println!("{name}: {ran} cases ({accepted} accepted, {} refused with their lines), {failures} failures, {:.1} s", ran - accepted - failures, started.elapsed().as_secs_f64());
     failures
 }
 
@@ -291,7 +296,7 @@ fn round_trip(cases: usize) -> usize {
                 }
             }
         }
-        Ok(())
+        Ok(true)
     })
 }
 
@@ -351,7 +356,7 @@ fn mutations(cases: usize) -> usize {
                 return Err(format!("line {n} of a file of {lines} lines: {shown}"));
             }
         }
-        Ok(())
+        Ok(problems.is_empty())
     })
 }
 
@@ -403,14 +408,14 @@ fn schemes(cases: usize) -> usize {
         let text = lines.join("\n");
         let count = text.lines().count().max(1) + 1;
         match Scheme::parse(&text) {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             Err(problems) => {
                 if problems.is_empty() {
                     return Err("refused without a problem".into());
                 }
                 match problems.iter().find(|(line, m)| *line == 0 || *line > count || m.is_empty()) {
                     Some((line, m)) => Err(format!("problem at line {line} of {count}: {m:?}")),
-                    None => Ok(()),
+                    None => Ok(false),
                 }
             }
         }
