@@ -829,3 +829,65 @@ fn issue11_07_a_query_file_reads_the_warehouse_and_nothing_else() {
     assert!(!wd.path("leak.csv").exists() && !wd.path("other.duckdb").exists());
     assert_eq!(wd.checksum(), before);
 }
+
+// Issue 16: one pipeline in the library, declared result tables.
+
+#[test]
+fn issue16_01_a_metric_table_of_another_layout_is_named_and_recomputed_never_matched_by_position() {
+    let wd = Workdir::loaded(&["sample"]);
+    wd.ok(&["balance", "--county", "140121", "--year", "2023"]);
+    let cv = "SELECT indicator, round(cv, 6), met FROM balance_cv WHERE standard = 'quality' AND level = 'primary' ORDER BY 1";
+    let before = wd.sql(cv);
+    // The layout an older countyedu might have written: columns in another order, `note` missing.
+    {
+        let conn = duckdb::Connection::open(wd.db()).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE old AS SELECT rules_hash, rules, met, threshold, max, min, cv, sd, mean, students, n_missing,
+                    n_schools, indicator, standard, level, county_code, year FROM balance_cv;
+             DROP TABLE balance_cv; ALTER TABLE old RENAME TO balance_cv;",
+        )
+        .unwrap();
+    }
+    // Every command that opens the warehouse says so, and what to do.
+    let out = wd.run(&["sql", "SELECT count(*) FROM balance_cv"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success());
+    assert!(stderr.contains("note: table balance_cv was stored by another version of countyedu, with other columns; compute it again: countyedu balance"), "{stderr}");
+    // A run over a subset cannot replace part of a table of another layout: refused, nothing changed.
+    let err = wd.fails(5, &["balance", "--county", "140121", "--year", "2023"]);
+    assert!(err.contains("compute it again for every county and year (without --county/--year): countyedu balance"), "{err}");
+    // The whole run recreates it from the declaration; values land in their own columns.
+    wd.ok(&["balance"]);
+    let out = wd.run(&["sql", "SELECT count(*) FROM balance_cv"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note:"));
+    let cols = wd.sql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'balance_cv'");
+    assert!(cols[0][0].starts_with("year,county_code,level,standard,indicator,n_schools,n_missing,students,mean,sd,cv"), "{cols:?}");
+    assert_eq!(wd.sql(&cv.replace("ORDER BY 1", "AND county_code = '140121' AND year = 2023 ORDER BY 1")), before);
+}
+
+#[test]
+fn issue16_02_every_metric_table_is_unique_on_its_declared_key() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    for args in [
+        &["balance", "--checks"][..],
+        &["equity"],
+        &["equity", "--across", "prefecture"],
+        &["equity", "--across", "province"],
+        &["urban-rural"],
+        &["urban-rural", "--group", "two"],
+        &["growth", "--checks"],
+        &["growth", "--window"],
+    ] {
+        wd.ok(args);
+    }
+    let national = national();
+    wd.ok(&["evaluate", "--scheme", &national, "--year", "2021"]);
+    wd.ok(&["evaluate", "--scheme", &repo("criteria/quality_balance_2017.toml").to_string_lossy(), "--year", "2022"]);
+    for t in countyedu::results::RESULT_TABLES {
+        let key = t.key.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+        let rows = wd.count(&format!("SELECT count(*) FROM {}", t.name));
+        assert!(rows > 0, "{} is empty", t.name);
+        let dup = wd.count(&format!("SELECT count(*) FROM (SELECT {key} FROM {} GROUP BY ALL HAVING count(*) > 1)", t.name));
+        assert_eq!(dup, 0, "{} repeats its key ({key})", t.name);
+    }
+}

@@ -63,8 +63,13 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// Opens the warehouse, and says on stderr which stored metric tables another version of countyedu wrote.
     pub fn open(&self, access: Access) -> Result<Warehouse> {
-        Warehouse::open_waiting(&self.db, access, self.wait.duration()?)
+        let wh = Warehouse::open_waiting(&self.db, access, self.wait.duration()?)?;
+        for note in wh.stale_result_tables()? {
+            eprintln!("note: {note}");
+        }
+        Ok(wh)
     }
 }
 

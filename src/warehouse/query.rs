@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use duckdb::types::Value;
 use duckdb::vtab::arrow::ArrowBatchRegistration;
@@ -13,7 +12,7 @@ use polars::prelude::DataFrame;
 
 use super::load::{self, Removed};
 use super::{QueryResult, Warehouse, arrow_result, ident, lit, schema, sqltext};
-use crate::bridge;
+use crate::{bridge, results};
 use crate::error::{Error, Result};
 use crate::model::Table;
 
@@ -78,6 +77,12 @@ pub(crate) fn table_names(conn: &Connection) -> Result<Vec<String>> {
     )?;
     let names = stmt.query_map([], |r| r.get(0))?.collect::<duckdb::Result<_>>()?;
     Ok(names)
+}
+
+/// Whether a stored table's columns (names and types, in order) differ from its declaration.
+fn layout_differs(stored: &[(String, String)], decl: &results::ResultTable) -> bool {
+    let declared = decl.columns();
+    stored.len() != declared.len() || stored.iter().zip(&declared).any(|((n, t), (dn, dt))| n != dn || t != dt)
 }
 
 /// Column names and types of a table of the warehouse (`main`) or a temporary one (`temp`), in order.
@@ -186,51 +191,57 @@ impl Warehouse {
         self.query_df_with(&format!("SELECT {} FROM schools WHERE {clause}", columns.join(", ")), &params)
     }
 
-    /// Stores computed result tables in one transaction: in each table, the rows within `scope` are replaced by
-    /// the new rows, inserted by column name. A table stored by an older countyedu with other columns is
-    /// recreated when the whole table is replaced, and refused (with what to do) otherwise.
+    /// Stores computed result tables in one transaction: each table is created from its declaration
+    /// ([`crate::results`]) where missing, the rows within `scope` are replaced by the new rows, and values are
+    /// inserted by column name, cast to the declared types. A table stored by another version of countyedu with
+    /// another layout is recreated when the whole table is replaced, and refused (with what to do) otherwise: its
+    /// columns are never matched by position.
     pub fn store_results(&self, tables: &mut [(&str, DataFrame)], scope: &Scope) -> Result<()> {
         self.in_transaction(|conn| {
             let existing = table_names(conn)?;
             for (name, df) in tables.iter_mut() {
-                let batches = bridge::df_to_batches(df)?;
-                let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::other("no result schema"))?;
-                let empty = ArrowBatchRegistration::new(RecordBatch::new_empty(schema.clone()));
+                let decl = results::result_table(name).ok_or_else(|| Error::other(format!("{name} is not a declared result table")))?;
+                let declared = decl.columns();
+                let given: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+                if given.len() != declared.len() || declared.iter().any(|(c, _)| !given.iter().any(|g| g == c)) {
+                    return Err(Error::other(format!("the computed {name} has the columns {given:?}, its declaration {:?}", decl.column_names())));
+                }
                 let table = ident(name);
+                let create = format!("CREATE TABLE {table} ({})", declared.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect::<Vec<_>>().join(", "));
                 if existing.iter().any(|e| e == name) {
-                    conn.execute("CREATE OR REPLACE TEMP TABLE shape AS SELECT * FROM arrow(?)", [&empty])?;
-                    // Names decide: a column that is all NULL in one run has no type of its own, and the
-                    // insert below casts each value to the stored column's type.
-                    let names = |cols: Vec<(String, String)>| cols.into_iter().map(|c| c.0).collect::<Vec<_>>();
-                    let (old, new) = (names(columns_of(conn, "main", name)?), names(columns_of(conn, "temp", "shape")?));
-                    conn.execute_batch("DROP TABLE temp.shape")?;
-                    if old != new {
+                    if layout_differs(&columns_of(conn, "main", name)?, decl) {
                         if !scope.is_all() {
-                            return Err(Error::Warehouse {
-                                path: self.path.clone(),
-                                message: format!(
-                                    "table {name} was stored by another version of countyedu, with other columns; \
-                                     recompute it whole (without --county/--year) or drop it first: \
-                                     countyedu sql --write \"DROP TABLE {name}\""
-                                ),
-                            });
+                            return Err(Error::Warehouse { path: self.path.clone(), message: results::stale_layout_message(decl, true) });
                         }
-                        conn.execute_batch(&format!("DROP TABLE {table}"))?;
-                        conn.execute(&format!("CREATE TABLE {table} AS SELECT * FROM arrow(?)"), [&empty])?;
+                        conn.execute_batch(&format!("DROP TABLE {table}; {create}"))?;
                     }
                 } else {
-                    conn.execute(&format!("CREATE TABLE {table} AS SELECT * FROM arrow(?)"), [&empty])?;
+                    conn.execute_batch(&create)?;
                 }
                 let (clause, params) = scope.where_clause();
                 conn.execute(&format!("DELETE FROM {table} WHERE {clause}"), duckdb::params_from_iter(params))?;
-                let cols = schema.fields().iter().map(|f| ident(f.name())).collect::<Vec<_>>().join(", ");
-                for batch in batches {
+                let cols = declared.iter().map(|(c, _)| ident(c)).collect::<Vec<_>>().join(", ");
+                let values = declared.iter().map(|(c, t)| format!("CAST({} AS {t})", ident(c))).collect::<Vec<_>>().join(", ");
+                for batch in bridge::df_to_batches(df)? {
                     let reg = ArrowBatchRegistration::new(batch);
-                    conn.execute(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM arrow(?)"), [&reg])?;
+                    conn.execute(&format!("INSERT INTO {table} ({cols}) SELECT {values} FROM arrow(?)"), [&reg])?;
                 }
             }
             Ok(())
         })
+    }
+
+    /// The metric tables of this warehouse whose layout is not the one this build declares (stored by another
+    /// version of countyedu), each with what to do about it.
+    pub fn stale_result_tables(&self) -> Result<Vec<String>> {
+        let existing = table_names(&self.conn)?;
+        let mut out = Vec::new();
+        for decl in results::RESULT_TABLES.iter().filter(|d| existing.iter().any(|e| e == d.name)) {
+            if layout_differs(&columns_of(&self.conn, "main", decl.name)?, decl) {
+                out.push(results::stale_layout_message(decl, false));
+            }
+        }
+        Ok(out)
     }
 
     /// Every table of the warehouse with its row count and whether it has a `year` column, in name order.
