@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::metric::{self, MetricArgs};
 use crate::balance;
-use crate::ops::balance::{Need, Results, compute};
+use crate::ops::{self, balance::{Balance, Need}};
 use crate::error::{Error, Result};
 use crate::output::OutputArgs;
 
@@ -75,40 +75,30 @@ pub fn run(args: Args) -> Result<()> {
     if per_school && m.standard.as_deref() == Some("basic") {
         return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
     }
-    let (rules, wh) = m.prepare()?;
-    let cfg = &rules.balance;
+    // Storing keeps the four tables in step, so a run that stores computes them all.
     let need = match (m.no_store, args.verdicts, per_school) {
         (false, _, _) | (true, true, _) => Need::All,
         (true, false, true) => Need::Schools,
         (true, false, false) => Need::Cvs,
     };
-    let schools = m.schools(&wh)?;
-    let checks = if args.checks || !m.no_store { Some(crate::ops::balance::school_checks(&schools, &rules, &wh.county_areas()?)?) } else { None };
-    let Results { cv, schools: school_rows, verdicts } = compute(schools, cfg, need)?;
-    if !m.no_store {
-        let (school_rows, verdicts) = (school_rows.clone().expect("computed"), verdicts.clone().expect("computed"));
-        let mut tables = [
-            ("balance_cv", rules.stamp(cv.clone())?),
-            ("balance_verdicts", rules.stamp(verdicts)?),
-            ("balance_schools", rules.stamp(school_rows)?),
-            ("school_checks", rules.stamp(checks.clone().expect("computed"))?),
-        ];
-        wh.store_results(&mut tables, &m.scope())?;
-    }
+    let checks = args.checks || !m.no_store;
+    let (rules, result) = m.run(|inputs| ops::balance::balance(inputs, need, checks))?;
+    let Balance { cv, schools, verdicts, checks, .. } = result;
+    let missing = || Error::other("not computed");
     let shown = if args.checks {
-        checks.expect("computed").lazy()
+        checks.ok_or_else(missing)?.lazy()
     } else if args.verdicts {
-        verdicts.expect("computed").lazy()
+        verdicts.ok_or_else(missing)?.lazy()
     } else if per_school {
-        school_rows.expect("computed").lazy()
+        schools.ok_or_else(missing)?.lazy()
     } else {
         cv.lazy()
     };
     let mut shown = m.filter(shown, !per_school && !args.checks);
     if args.schools {
-        shown = balance::school_rows(shown, cfg);
+        shown = balance::school_rows(shown, &rules.balance);
     } else if args.shortfall {
-        shown = shortfall(balance::school_rows(shown, cfg));
+        shown = shortfall(balance::school_rows(shown, &rules.balance));
     }
     metric::print(&plan, shown)
 }

@@ -2,16 +2,19 @@
 
 use std::path::PathBuf;
 
-use crate::ops::balance::{self, Need, Results};
-use super::{shipped, thousands};
-use crate::evaluate::Scheme;
-use crate::growth;
-use crate::rules::Rules;
 use polars::prelude::*;
+
+use super::{shipped, thousands};
+use crate::equity::Grouping;
 use crate::error::{Error, Result};
+use crate::evaluate::Scheme;
 use crate::ingest::{self, Options};
+use crate::ops::balance::Need;
+use crate::ops::rank::ranking;
+use crate::ops::{self, Computed, Inputs, Selection};
 use crate::output::{Format, OutputArgs, Plan};
-use crate::warehouse::{self, Access, Scope, Warehouse};
+use crate::rules::Rules;
+use crate::warehouse::{self, Access, Warehouse};
 
 /// The `countyedu_meta` key that marks who created a warehouse, and the mark of the demo.
 const CREATED_BY: &str = "created_by";
@@ -81,98 +84,67 @@ fn dataset(name: &str) -> PathBuf {
     shipped("datasets", name)
 }
 
-fn criteria(name: &str) -> PathBuf {
-    shipped("criteria", name)
-}
-
 /// What the demo prints: SQL kept in queries/ with the other named queries.
 const SCHOOLS_OVERVIEW: &str = include_str!("../../queries/schools_overview.sql");
 const BALANCE_OVERVIEW: &str = include_str!("../../queries/balance_overview.sql");
 
 pub fn run(args: Args) -> Result<()> {
     let data = if args.data.is_empty() { vec![dataset("sample"), dataset("gaoping")] } else { args.data.clone() };
-    for d in &data {
-        if !d.is_dir() {
-            return Err(Error::Usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
-        }
+    if let Some(d) = data.iter().find(|d| !d.is_dir()) {
+        return Err(Error::Usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
     }
     let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
     replace_demo_warehouse(&args.db, args.wait.duration()?)?;
     let wh = Warehouse::open_waiting(&args.db, Access::Create, args.wait.duration()?)?;
     wh.set_meta(CREATED_BY, DEMO)?;
     let summary = ingest::ingest(&wh, &data, &Options::default(), &mut ())?;
-    for w in &summary.warnings {
-        eprintln!("warning: {w}");
-    }
+    summary.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     eprintln!("demo warehouse {} loaded from {} file(s):", args.db.display(), summary.files.len());
     for (table, n) in wh.table_counts()? {
         eprintln!("  {table:<18} {:>10} rows", thousands(n));
     }
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
+
     // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them, under the national rules.
     let rules = Rules::national();
-    let cfg = &rules.balance;
-    let school_rows = wh.read_schools(crate::balance::SCHOOL_COLUMNS, &[], &[])?;
-    let counties = wh.county_areas()?;
-    let checks = balance::school_checks(&school_rows, &rules, &counties)?;
-    let units = crate::balance::level_units(school_rows.clone().lazy(), cfg).collect()?;
-    let Results { cv, schools, verdicts } = balance::compute(school_rows, cfg, Need::All)?;
-    let (schools, verdicts) = (schools.expect("computed"), verdicts.expect("computed"));
-    let equity = crate::equity::equity_table(&units, cfg)?;
-    let urban_rural = crate::equity::urban_rural_table(&units, cfg, crate::equity::Grouping::Three)?;
-    let all_values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators")?;
-    let (series, both) = growth::derive_per_student(&all_values)?;
-    let yoy = growth::year_on_year(&series, &counties, &both)?.collect()?;
-    let growth_checks = growth::checks(&all_values, &counties, &rules.standards, rules.funding.per_student_basis)?;
-    wh.store_results(
-        &mut [
-            ("balance_cv", rules.stamp(cv)?),
-            ("balance_verdicts", rules.stamp(verdicts)?),
-            ("balance_schools", rules.stamp(schools)?),
-            ("school_checks", rules.stamp(checks)?),
-            ("equity", rules.stamp(equity)?),
-            ("urban_rural", rules.stamp(urban_rural)?),
-            ("growth", rules.stamp(yoy)?),
-            ("growth_checks", rules.stamp(growth_checks)?),
-        ],
-        &Scope::all(),
-    )?;
+    let inputs = Inputs::new(&wh, &rules, Selection::all());
+    ops::balance::balance(&inputs, Need::All, true)?.store(&wh, &rules)?;
+    ops::equity::equity(&inputs)?.store(&wh, &rules)?;
+    ops::equity::urban_rural(&inputs, Grouping::Three)?.store(&wh, &rules)?;
+    ops::growth::growth(&inputs, &ops::growth::Options::default())?.store(&wh, &rules)?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 
     // The reference report's funding figures, checked under Shanxi's rules (its 2021 floors P 930, J 1180):
     // 高平市 2021, as `countyedu growth --checks --rules config/provinces/140000` does.
     let shanxi = Rules::load(&shipped("config", "provinces/140000")).map_err(Error::Usage)?;
-    let values = wh.query_df("SELECT year, county_code, indicator, value FROM county_indicators WHERE county_code = '140581'")?;
-    let checks = growth::checks(&values, &counties, &shanxi.standards, shanxi.funding.per_student_basis)?
+    let gaoping = Selection { counties: vec!["140581".into()], years: vec![2021] };
+    let checks = ops::growth::growth(&Inputs::new(&wh, &shanxi, gaoping), &ops::growth::Options { no_cv: true, ..Default::default() })?
+        .checks
         .lazy()
-        .filter(col("year").eq(lit(2021)).and(col("passed").is_not_null()))
+        .filter(col("county_code").eq(lit("140581")).and(col("year").eq(lit(2021))).and(col("passed").is_not_null()))
         .select([col("check"), col("passed"), col("detail")]);
     eprintln!("高平市 (140581) 2021 funding rules under Shanxi's rules, from its self-evaluation report:");
     super::metric::print(&out, checks)?;
 
     // Evaluation and ranking under the national scheme, written where a supervision office would pick them up.
-    let scheme_path = criteria("national.toml");
-    let scheme = Scheme::load(&scheme_path).map_err(Error::Usage)?;
     let year = 2023;
-    let evaluated = crate::ops::evaluate::evaluate(&wh, &scheme, &scheme_path, &rules, year, false)?;
-    crate::ops::evaluate::store(&wh, &scheme, &rules, year, &evaluated.rows, &evaluated.summary)?;
-    let summary = evaluated.summary;
+    let (scheme_path, scheme) = load_scheme("national.toml")?;
+    let evaluated = ops::evaluate::evaluate(&wh, &scheme, &scheme_path, &rules, year, false)?;
+    evaluated.store(&wh, &rules)?;
     std::fs::create_dir_all(&args.out_dir)?;
-    let top = super::rank::ranking(&scheme, &summary, None, false)?.limit(10);
     eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
-    super::metric::print(&out, top)?;
+    super::metric::print(&out, ranking(&scheme, &evaluated.summary, None, false)?.limit(10))?;
     for file in ["ranking.csv", "ranking.xlsx"] {
         let path = args.out_dir.join(file);
-        super::metric::print(&Plan::file(path.clone(), true)?, super::rank::ranking(&scheme, &summary, None, true)?)?;
+        super::metric::print(&Plan::file(path.clone(), true)?, ranking(&scheme, &evaluated.summary, None, true)?)?;
         eprintln!("wrote {}", path.display());
     }
 
     // 优质均衡: who reaches it, and who misses it by a single item (the 差距清单 says which).
-    let quality_path = criteria("quality_balance_2017.toml");
-    let quality = Scheme::load(&quality_path).map_err(Error::Usage)?;
-    let verdicts = crate::ops::evaluate::evaluate(&wh, &quality, &quality_path, &rules, year, false)?;
-    crate::ops::evaluate::store(&wh, &quality, &rules, year, &verdicts.rows, &verdicts.summary)?;
+    let (quality_path, quality) = load_scheme("quality_balance_2017.toml")?;
+    let verdicts = ops::evaluate::evaluate(&wh, &quality, &quality_path, &rules, year, false)?;
+    verdicts.store(&wh, &rules)?;
     let close = verdicts
         .summary
         .lazy()
@@ -182,4 +154,11 @@ pub fn run(args: Args) -> Result<()> {
     super::metric::print(&out, close)?;
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
+}
+
+/// A shipped scheme of `criteria/`, loaded.
+fn load_scheme(name: &str) -> Result<(PathBuf, Scheme)> {
+    let path = shipped("criteria", name);
+    let scheme = Scheme::load(&path).map_err(Error::Usage)?;
+    Ok((path, scheme))
 }

@@ -3,11 +3,10 @@
 use polars::prelude::*;
 
 use super::metric::{self, MetricArgs};
-use crate::balance;
-use crate::equity::{self, Across};
+use crate::equity;
 use crate::error::{Error, Result};
+use crate::ops;
 use crate::output::OutputArgs;
-use crate::warehouse::Scope;
 
 /// Equity measures per county, level, standard and indicator: cv, gini, theil_t, mld, mcloone, verstegen,
 /// p5, median, p95, restricted_range, federal_range_ratio, max_min_ratio.
@@ -47,21 +46,25 @@ pub fn run(args: Args) -> Result<()> {
     if args.across.is_some() && !m.county.is_empty() {
         return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
     }
-    let (rules, wh) = m.prepare()?;
-    let cfg = &rules.balance;
-    let units = m.units(&wh, cfg)?;
-    let (table, result, scope) = match args.across {
-        None => ("equity", equity::equity_table(&units, cfg)?, m.scope()),
-        Some(across) => {
-            let cv = balance::cv_table(&units.lazy(), cfg)?.collect()?;
-            let counties = wh.county_areas()?;
-            // Each grouping replaces only its own stored rows: prefecture and province results live side by side.
-            let scope = Scope::all().text("across", &[across.id().to_string()]).int("year", &m.year);
-            ("equity_across", equity::across_table(&cv, &counties, across)?, scope)
+    let (_, result) = m.run(|inputs| match args.across {
+        None => ops::equity::equity(inputs),
+        Some(across) => ops::equity::across(inputs, across.into()),
+    })?;
+    metric::print(&plan, m.filter(result.frame.lazy(), true))
+}
+
+/// Where counties are grouped for measures across counties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Across {
+    Prefecture,
+    Province,
+}
+
+impl From<Across> for equity::Across {
+    fn from(a: Across) -> equity::Across {
+        match a {
+            Across::Prefecture => equity::Across::Prefecture,
+            Across::Province => equity::Across::Province,
         }
-    };
-    if !m.no_store {
-        wh.store_results(&mut [(table, rules.stamp(result.clone())?)], &scope)?;
     }
-    metric::print(&plan, m.filter(result.lazy(), true))
 }

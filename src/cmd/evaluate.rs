@@ -2,15 +2,15 @@
 
 use std::path::PathBuf;
 
-use polars::prelude::*;
+use polars::prelude::{DataFrame, IntoLazy};
 
 use super::{DbArgs, RulesArgs, metric, shipped};
 use crate::error::{Error, Result};
 use crate::evaluate::Scheme;
 use crate::ops::evaluate::{self as op, Evaluated};
+use crate::ops::{Inputs, Selection};
 use crate::output::OutputArgs;
 use crate::rules::Rules;
-use crate::warehouse::Access;
 
 /// Score every county against an evaluation scheme (a TOML file, see criteria/README.md) for one year.
 ///
@@ -87,15 +87,10 @@ impl EvaluationArgs {
             )));
         }
         let rules = self.rules_for(&scheme)?;
-        let Evaluated { rows, summary, warnings } = {
-            let wh = self.db.open(Access::ReadOnly)?;
-            op::evaluate(&wh, &scheme, &self.scheme, &rules, self.year, self.all_counties)?
-        };
+        let evaluate = |inputs: &Inputs| op::evaluate(inputs.wh, &scheme, &self.scheme, inputs.rules, self.year, self.all_counties);
+        let Evaluated { rows, summary, warnings, .. } = super::compute_then_store(&self.db, &rules, Selection::all(), self.no_store, evaluate)?;
         for w in warnings {
             eprintln!("warning: {w}");
-        }
-        if !self.no_store {
-            op::store(&self.db.open(Access::ReadWrite)?, &scheme, &rules, self.year, &rows, &summary)?;
         }
         Ok(Evaluation { scheme, rules, rows, summary })
     }
@@ -123,11 +118,9 @@ pub fn run(args: Args) -> Result<()> {
     metric::check_counties(&args.county)?;
     let plan = args.out.plan()?;
     let Evaluation { rows, summary, .. } = args.run.evaluate()?;
-    metric::unmatched(&summary, "county_code", "--county", &args.county)?;
-    let mut shown = if args.summary { summary.lazy() } else { rows.lazy() };
-    if !args.county.is_empty() {
-        let list = Series::new("c".into(), args.county.clone());
-        shown = shown.filter(col("county_code").is_in(lit(list).implode(false), false));
+    if let Some(note) = crate::ops::unmatched(&summary, "county_code", "--county", &args.county)? {
+        eprintln!("note: {note}");
     }
-    metric::print(&plan, shown)
+    let shown = if args.summary { summary.lazy() } else { rows.lazy() };
+    metric::print(&plan, metric::keep_text(shown, "county_code", &args.county))
 }

@@ -4,12 +4,12 @@
 use polars::prelude::*;
 
 use super::{DbArgs, RulesArgs};
-use crate::balance::{self, Config};
-use crate::rules::Rules;
 use crate::bridge;
 use crate::error::{Error, Result};
+use crate::ops::{Computed, Inputs, Selection};
 use crate::output::Plan;
-use crate::warehouse::{Access, QueryResult, Scope, Warehouse};
+use crate::rules::Rules;
+use crate::warehouse::QueryResult;
 
 /// Which data a metric command computes from, and under which rules.
 #[derive(Debug, Clone, clap::Args)]
@@ -44,40 +44,18 @@ pub fn check_counties(codes: &[String]) -> Result<()> {
 }
 
 impl MetricArgs {
-    /// Checks the flags, reads the rules and opens the warehouse (read-only with --no-store).
-    pub fn prepare(&self) -> Result<(Rules, Warehouse)> {
+    /// The county-years asked for.
+    pub fn selection(&self) -> Selection {
+        Selection { counties: self.county.clone(), years: self.year.clone() }
+    }
+
+    /// Checks the flags, reads the rules, computes over the selection with the warehouse opened read-only and
+    /// stores the results (unless --no-store).
+    pub fn run<T: Computed>(&self, compute: impl FnOnce(&Inputs) -> Result<T>) -> Result<(Rules, T)> {
         check_counties(&self.county)?;
         let rules = self.rules.load()?;
-        let wh = self.db.open(if self.no_store { Access::ReadOnly } else { Access::ReadWrite })?;
-        Ok((rules, wh))
-    }
-
-    /// The schools of the selected county-years; says on stderr which requested counties and years hold none.
-    pub fn schools(&self, wh: &Warehouse) -> Result<DataFrame> {
-        let schools = wh.read_schools(balance::SCHOOL_COLUMNS, &self.county, &self.year)?;
-        unmatched(&schools, "county_code", "--county", &self.county)?;
-        unmatched(&schools, "year", "--year", &self.year.iter().map(i32::to_string).collect::<Vec<_>>())?;
-        let empty = balance::without_pupils(schools.clone().lazy()).collect()?;
-        let (years, codes, n) = (empty.column("year")?.i32()?, empty.column("county_code")?.str()?, empty.column("schools")?.i64()?);
-        for i in 0..empty.height() {
-            eprintln!(
-                "note: {} {}: {} school(s), none with pupils reported: no level units, so no CVs or equity measures",
-                codes.get(i).unwrap_or_default(),
-                years.get(i).unwrap_or_default(),
-                n.get(i).unwrap_or_default()
-            );
-        }
-        Ok(schools)
-    }
-
-    /// The level units of the selected county-years.
-    pub fn units(&self, wh: &Warehouse, cfg: &Config) -> Result<DataFrame> {
-        Ok(balance::level_units(self.schools(wh)?.lazy(), cfg).collect()?)
-    }
-
-    /// The stored rows a run replaces: the selected counties and years (every row when none are selected).
-    pub fn scope(&self) -> Scope {
-        Scope::all().text("county_code", &self.county).int("year", &self.year)
+        let result = super::compute_then_store(&self.db, &rules, self.selection(), self.no_store, compute)?;
+        Ok((rules, result))
     }
 
     /// Applies --level and --standard (when the frame has a `standard` column).
@@ -92,18 +70,22 @@ impl MetricArgs {
     }
 }
 
-/// Says on stderr which of the values asked for with `flag` occur nowhere in `column` of `frame`.
-pub fn unmatched(frame: &DataFrame, column: &str, flag: &str, asked: &[String]) -> Result<()> {
-    if asked.is_empty() {
-        return Ok(());
+/// Keeps the rows whose text `column` is one of `values` (all rows when none are given).
+pub fn keep_text(frame: LazyFrame, column: &str, values: &[String]) -> LazyFrame {
+    if values.is_empty() {
+        return frame;
     }
-    let present = frame.column(column)?.cast(&DataType::String)?;
-    let present: std::collections::HashSet<&str> = present.str()?.iter().flatten().collect();
-    let missing: Vec<&str> = asked.iter().map(String::as_str).filter(|a| !present.contains(a)).collect();
-    if !missing.is_empty() {
-        eprintln!("note: {flag} {} matched no data in the warehouse", missing.join(", "));
+    let list = Series::new("values".into(), values.to_vec());
+    frame.filter(col(column).is_in(lit(list).implode(false), false))
+}
+
+/// Keeps the rows whose integer `column` is one of `values` (all rows when none are given).
+pub fn keep_int(frame: LazyFrame, column: &str, values: &[i32]) -> LazyFrame {
+    if values.is_empty() {
+        return frame;
     }
-    Ok(())
+    let list = Series::new("values".into(), values.to_vec());
+    frame.filter(col(column).is_in(lit(list).implode(false), false))
 }
 
 /// Prints a result frame where the plan says.

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::rules::Rules;
+use crate::ops::{Computed, Inputs, Selection};
 use crate::warehouse::{self, Access, Warehouse};
 
 pub mod balance;
@@ -71,6 +72,30 @@ impl DbArgs {
         }
         Ok(wh)
     }
+}
+
+/// The run every computing command shares: compute with the warehouse opened read-only (the notes of the
+/// computation go to stderr), then, unless `no_store`, store the results in one short write transaction.
+pub fn compute_then_store<T: Computed>(
+    db: &DbArgs,
+    rules: &Rules,
+    selection: Selection,
+    no_store: bool,
+    compute: impl FnOnce(&Inputs) -> Result<T>,
+) -> Result<T> {
+    let result = {
+        let wh = db.open(Access::ReadOnly)?;
+        let inputs = Inputs::new(&wh, rules, selection);
+        let result = compute(&inputs);
+        for note in inputs.take_notes() {
+            eprintln!("note: {note}");
+        }
+        result?
+    };
+    if !no_store {
+        result.store(&db.open(Access::ReadWrite)?, rules)?;
+    }
+    Ok(result)
 }
 
 /// How long to wait for a warehouse another process holds.

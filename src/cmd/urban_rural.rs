@@ -3,8 +3,9 @@
 use polars::prelude::*;
 
 use super::metric::{self, MetricArgs};
-use crate::equity::{self, Grouping};
+use crate::equity;
 use crate::error::Result;
+use crate::ops;
 use crate::output::OutputArgs;
 
 /// Urban–rural variation per county, level, standard and indicator.
@@ -40,12 +41,24 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
-    let (rules, wh) = m.prepare()?;
-    let result = equity::urban_rural_table(&m.units(&wh, &rules.balance)?, &rules.balance, args.group)?;
-    if !m.no_store {
-        // Both groupings can live side by side: a run replaces its own grouping only.
-        let scope = m.scope().text("grouping", &[args.group.id().to_string()]);
-        wh.store_results(&mut [("urban_rural", rules.stamp(result.clone())?)], &scope)?;
+    let (_, result) = m.run(|inputs| ops::equity::urban_rural(inputs, args.group.into()))?;
+    metric::print(&plan, m.filter(result.frame.lazy(), true))
+}
+
+/// How schools are split for urban–rural variation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Grouping {
+    /// 城区 (111, 112), 镇区 (121–123), 乡村 (210, 220).
+    Three,
+    /// 城镇 (城区 + 镇区) against 乡村; reported in the urban and rural columns, town left empty.
+    Two,
+}
+
+impl From<Grouping> for equity::Grouping {
+    fn from(g: Grouping) -> equity::Grouping {
+        match g {
+            Grouping::Three => equity::Grouping::Three,
+            Grouping::Two => equity::Grouping::Two,
+        }
     }
-    metric::print(&plan, m.filter(result.lazy(), true))
 }

@@ -13,7 +13,7 @@ use crate::balance::{self, Config, STANDARDS};
 use measures::{Decomposition, Measures, decompose};
 
 /// How schools are split for urban–rural variation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grouping {
     /// 城区 (111, 112), 镇区 (121–123), 乡村 (210, 220).
     Three,
@@ -246,7 +246,7 @@ pub fn urban_rural_table(units: &DataFrame, cfg: &Config, grouping: Grouping) ->
 }
 
 /// Where counties are grouped for measures across counties.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Across {
     Prefecture,
     Province,

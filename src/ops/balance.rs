@@ -3,9 +3,11 @@
 
 use polars::prelude::*;
 
+use super::{Computed, Inputs};
 use crate::balance::{self, Config};
 use crate::error::Result;
 use crate::rules::Rules;
+use crate::warehouse::Scope;
 
 /// What a run needs computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,4 +53,35 @@ pub fn school_checks(schools: &DataFrame, rules: &Rules, counties: &DataFrame) -
         boarder_supplement_yuan: rules.funding.boarder_supplement_yuan,
     };
     Ok(balance::checks::school_checks(schools.clone().lazy(), &rules.balance, &funding).collect()?)
+}
+
+/// The balance tables of a selection: CVs always; the school table, verdicts and school checks when asked for.
+pub struct Balance {
+    pub cv: DataFrame,
+    pub schools: Option<DataFrame>,
+    pub verdicts: Option<DataFrame>,
+    pub checks: Option<DataFrame>,
+    scope: Scope,
+}
+
+/// Computes what `need` says (and the school checks with `checks`) over the selected schools.
+pub fn balance(inputs: &Inputs, need: Need, checks: bool) -> Result<Balance> {
+    let schools = inputs.schools()?;
+    let checks = if checks { Some(school_checks(schools, inputs.rules, inputs.areas()?)?) } else { None };
+    let Results { cv, schools, verdicts } = compute(schools.clone(), &inputs.rules.balance, need)?;
+    Ok(Balance { cv, schools, verdicts, checks, scope: inputs.selection.scope() })
+}
+
+impl Computed for Balance {
+    /// The four tables `balance` stores, which only a computation of everything (`Need::All` with the checks)
+    /// has: storing part of them would leave the others out of step.
+    fn tables(&self) -> Result<Vec<(&'static str, DataFrame, Scope)>> {
+        let all = [("balance_cv", Some(&self.cv)), ("balance_verdicts", self.verdicts.as_ref()), ("balance_schools", self.schools.as_ref()), ("school_checks", self.checks.as_ref())];
+        all.into_iter()
+            .map(|(t, f)| match f {
+                Some(f) => Ok((t, f.clone(), self.scope.clone())),
+                None => Err(crate::error::Error::other(format!("{t} was not computed: only a whole balance computation is stored"))),
+            })
+            .collect()
+    }
 }

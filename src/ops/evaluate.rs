@@ -21,6 +21,14 @@ pub struct Evaluated {
     pub rows: DataFrame,
     pub summary: DataFrame,
     pub warnings: Vec<String>,
+    /// The stored evaluation it replaces: the same scheme (name and version) and year.
+    scope: Scope,
+}
+
+impl super::Computed for Evaluated {
+    fn tables(&self) -> Result<Vec<(&'static str, DataFrame, Scope)>> {
+        Ok(vec![("evaluation", self.rows.clone(), self.scope.clone()), ("evaluation_summary", self.summary.clone(), self.scope.clone())])
+    }
 }
 
 /// Computes the figures a scheme needs from the warehouse and scores the counties for `year`: those of the
@@ -53,14 +61,8 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
     let figures = figures(wh, scheme, year, rules, &areas)?;
     let warnings = unknown_indicators(scheme, scheme_path, year, &figures);
     let (rows, summary) = evaluate::evaluate(scheme, year, &counties, &figures, &rules.balance)?;
-    Ok(Evaluated { rows, summary, warnings })
-}
-
-/// Stores an evaluation, replacing the stored one of the same scheme (name and version) and year; each row
-/// records the rules it was computed under.
-pub fn store(wh: &Warehouse, scheme: &Scheme, rules: &Rules, year: i32, rows: &DataFrame, summary: &DataFrame) -> Result<()> {
     let scope = Scope::all().text("scheme", &[scheme.name.clone()]).text("scheme_version", &[scheme.version.clone()]).int("year", &[year]);
-    wh.store_results(&mut [("evaluation", rules.stamp(rows.clone())?), ("evaluation_summary", rules.stamp(summary.clone())?)], &scope)
+    Ok(Evaluated { rows, summary, warnings, scope })
 }
 
 /// Points over indicators that are neither catalogued nor reported by any county this year: most likely a typo,

@@ -18,7 +18,7 @@ use crate::model::Table;
 
 /// Which stored rows a computation replaces: the rows whose value in each named column is one of the given
 /// values. No columns means the whole table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scope(Vec<(&'static str, Vec<Value>)>);
 
 impl Scope {
