@@ -321,34 +321,16 @@ fn make_schools(c: &mut County, urbanisation: f64) {
             121..=123 => 1.0,
             _ => 0.45,
         };
-        let ln = |rng: &mut ChaCha8Rng, mean: f64, sigma: f64| LogNormal::new(mean.ln(), sigma).expect("valid").sample(rng);
-        let students = match kind {
-            "primary" => [ln(rng, 650.0 * size, 0.5), 0.0, 0.0],
-            "teaching_point" => [rng.random_range(8.0..95.0), 0.0, 0.0],
-            "junior" => [0.0, ln(rng, 800.0 * size, 0.45), 0.0],
-            "nine_year" => [ln(rng, 450.0 * size, 0.5), ln(rng, 300.0 * size, 0.5), 0.0],
-            "complete_secondary" => [0.0, ln(rng, 700.0 * size, 0.4), ln(rng, 900.0 * size, 0.4)],
-            "twelve_year" => [ln(rng, 500.0 * size, 0.4), ln(rng, 400.0 * size, 0.4), ln(rng, 400.0 * size, 0.4)],
-            _ => [rng.random_range(30.0..90.0), rng.random_range(10.0..50.0), 0.0],
-        };
+        let students = enrolment(rng, kind, size);
         let endowment = LogNormal::new(0.0, c.inequality).expect("valid").sample(rng)
             * match urban_rural {
                 111 | 112 => 1.08,
                 121..=123 => 1.0,
                 _ => 0.88,
             };
-        let name = match kind {
-            "primary" => format!("{}小学", j + 1),
-            "teaching_point" => format!("{}教学点", j + 1),
-            "junior" => format!("{}中学", j + 1),
-            "nine_year" => format!("{}九年一贯制学校", j + 1),
-            "complete_secondary" => format!("{}完全中学", j + 1),
-            "twelve_year" => format!("{}十二年一贯制学校", j + 1),
-            _ => format!("{}特殊教育学校", j + 1),
-        };
         let mut s = School {
             id: format!("{}{:05}", c.code, j + 1),
-            name: format!("{}第{}", c.name, name),
+            name: format!("{}第{}{}", c.name, j + 1, kind_name(kind)),
             kind,
             urban_rural,
             open: true,
@@ -380,6 +362,33 @@ fn make_schools(c: &mut County, urbanisation: f64) {
     }
 }
 
+/// The pupils of a new school of `kind` (primary, junior, senior), scaled by where it is.
+fn enrolment(rng: &mut ChaCha8Rng, kind: &str, size: f64) -> [f64; 3] {
+    let ln = |rng: &mut ChaCha8Rng, mean: f64, sigma: f64| LogNormal::new(mean.ln(), sigma).expect("valid").sample(rng);
+    match kind {
+        "primary" => [ln(rng, 650.0 * size, 0.5), 0.0, 0.0],
+        "teaching_point" => [rng.random_range(8.0..95.0), 0.0, 0.0],
+        "junior" => [0.0, ln(rng, 800.0 * size, 0.45), 0.0],
+        "nine_year" => [ln(rng, 450.0 * size, 0.5), ln(rng, 300.0 * size, 0.5), 0.0],
+        "complete_secondary" => [0.0, ln(rng, 700.0 * size, 0.4), ln(rng, 900.0 * size, 0.4)],
+        "twelve_year" => [ln(rng, 500.0 * size, 0.4), ln(rng, 400.0 * size, 0.4), ln(rng, 400.0 * size, 0.4)],
+        _ => [rng.random_range(30.0..90.0), rng.random_range(10.0..50.0), 0.0],
+    }
+}
+
+/// What a school of `kind` is called after its number (1小学, 2教学点 …).
+fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "primary" => "小学",
+        "teaching_point" => "教学点",
+        "junior" => "中学",
+        "nine_year" => "九年一贯制学校",
+        "complete_secondary" => "完全中学",
+        "twelve_year" => "十二年一贯制学校",
+        _ => "特殊教育学校",
+    }
+}
+
 /// The schools of a model county: no teaching points, moderate sizes, every school above every 优质均衡 standard by
 /// 12–35%, so that every CV stays far below its limit and every school passes the school rule.
 fn make_model_schools(c: &mut County) {
@@ -396,15 +405,9 @@ fn make_model_schools(c: &mut County) {
             "nine_year" => [ln(rng, 400.0), ln(rng, 300.0), 0.0],
             _ => [rng.random_range(30.0..90.0), rng.random_range(10.0..50.0), 0.0],
         };
-        let name = match kind {
-            "primary" => format!("{}小学", j + 1),
-            "junior" => format!("{}中学", j + 1),
-            "nine_year" => format!("{}九年一贯制学校", j + 1),
-            _ => format!("{}特殊教育学校", j + 1),
-        };
         let mut s = School {
             id: format!("{}{:05}", c.code, j + 1),
-            name: format!("{}第{}", c.name, name),
+            name: format!("{}第{}{}", c.name, j + 1, kind_name(kind)),
             kind,
             urban_rural,
             open: true,
@@ -689,7 +692,19 @@ fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option
     if model || rng.random_bool(0.7) {
         rows.push(("edu_expenditure_per_student", format!("{:.0}", per_student), "元"));
     }
-    // The items of 优质均衡 a county reports. Some are missing now and then: an item without data is 待填报.
+    quality_items(rng, model, &c.code, &mut rows);
+    let year_s = year.to_string();
+    for (id, value, unit) in &rows {
+        w.row(&[&year_s, &c.code, id, value, unit])?;
+    }
+    Ok(rows.len())
+}
+
+/// The items of 优质均衡 a county reports. Some are missing now and then: an item without data is 待填报.
+fn quality_items(rng: &mut ChaCha8Rng, model: bool, code: &str, rows: &mut Vec<(&str, String, &str)>) {
+    let rate = |rng: &mut ChaCha8Rng, lo: f64, hi: f64, miss: f64, below: f64| {
+        if !model && rng.random_bool(miss) { below * rng.random_range(0.8..0.99) } else { rng.random_range(lo..hi) }
+    };
     let reported = [
         ("teacher_training_completion_rate", 100.0, 0.1, "%"),
         ("certified_teacher_rate", 100.0, 0.08, "%"),
@@ -724,13 +739,8 @@ fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option
     rows.push(("quality_monitoring_level", format!("{level}"), "级"));
     let difference = if !model && rng.random_bool(0.1) { rng.random_range(0.15..0.25) } else { rng.random_range(0.04..0.14) };
     rows.push(("quality_monitoring_difference_rate", format!("{difference:.2}"), "1"));
-    let recognised = if model { 2015 } else { 2013 + (c.code.as_bytes()[5] % 8) as i32 };
+    let recognised = if model { 2015 } else { 2013 + (code.as_bytes()[5] % 8) as i32 };
     rows.push(("basic_balance_recognised_year", recognised.to_string(), "年"));
-    let year_s = year.to_string();
-    for (id, value, unit) in &rows {
-        w.row(&[&year_s, &c.code, id, value, unit])?;
-    }
-    Ok(rows.len())
 }
 
 /// A CSV writer in the requested header language and encoding.

@@ -280,9 +280,15 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
             grouped.clone().select(cols)
         })
         .collect();
+    Ok(with_cv(concat(parts, UnionArgs::default())?, cfg))
+}
+
+/// The CV columns of the long table of weighted sums: sd, cv, the limit of the standard, whether it is met, and
+/// why a CV is missing or zero.
+fn with_cv(long: LazyFrame, cfg: &Config) -> LazyFrame {
     // Equal schools have a variance of rounding noise (a CV of 3.9e-17): a spread below 1e-12 of the mean is none.
     let sd = when(col("var").lt_eq(col("mean").pow(2) * lit(1e-24))).then(lit(0.0)).otherwise(col("var").sqrt());
-    Ok(concat(parts, UnionArgs::default())?
+    long
         .with_columns([
             when(col("n_schools").gt(lit(0))).then(sd.clone()).otherwise(lit(NULL).cast(DataType::Float64)).alias("sd"),
             when(col("mean").gt(lit(0.0))).then(sd / col("mean")).otherwise(lit(NULL).cast(DataType::Float64)).alias("cv"),
@@ -308,7 +314,7 @@ pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
             ["year", "county_code", "level", "standard", "indicator", "n_schools", "n_missing", "students", "mean", "sd", "cv", "min", "max", "threshold", "met", "note"]
                 .map(col),
         )
-        .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default().with_maintain_order(true)))
+        .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default().with_maintain_order(true))
 }
 
 /// The per-school columns kept for each quality indicator in the wide school table.

@@ -183,67 +183,7 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 gap: Some(format!("{name}：县报未达到{note}")),
             }
         }
-        Scoring::PassFail { op, threshold } => {
-            let resolved = match threshold {
-                Threshold::Rules => point.metric.rule_limit(cfg).map(|(_, l)| (l, l)),
-                t => t.resolve(&county.region, year),
-            };
-            let Some((low, high)) = resolved else {
-                return Outcome {
-                    value,
-                    threshold: None,
-                    status: "missing",
-                    earned: None,
-                    explanation: format!("{name}：方案没有适用于 {} 的阈值", county.region),
-                    gap: None,
-                };
-            };
-            let met = match op {
-                Op::Ge => v >= low,
-                Op::Le => v <= low,
-                Op::Lt => v < low,
-                Op::Gt => v > low,
-                Op::Eq => (v - low).abs() < 1e-9,
-                Op::Between => v >= low && v <= high,
-            };
-            let shown = if *op == Op::Between { format!("[{}, {}]", num(low), num(high)) } else { num(low) };
-            let explanation = if boolean {
-                format!("{name}：{}", if met { "达到" } else { "未达到" })
-            } else {
-                let relation = match (op, met) {
-                    (Op::Between, true) => "在".to_string(),
-                    (Op::Between, false) => "不在".to_string(),
-                    (Op::Ge, true) => "≥".into(),
-                    (Op::Ge, false) => "<".into(),
-                    (Op::Le, true) => "≤".into(),
-                    (Op::Le, false) => ">".into(),
-                    (Op::Lt, true) => "<".into(),
-                    (Op::Lt, false) => "≥".into(),
-                    (Op::Gt, true) => ">".into(),
-                    (Op::Gt, false) => "≤".into(),
-                    (Op::Eq, true) => "=".into(),
-                    (Op::Eq, false) => "≠".into(),
-                };
-                format!("{name} {} {relation} {shown}", num(v))
-            };
-            let gap = match (boolean, op) {
-                (true, _) => format!("{name}：未达到"),
-                (false, Op::Ge) => format!("{name} {}，低于 {shown}，差 {}", near(v, low), distance(low - v)),
-                (false, Op::Le) => format!("{name} {}，超出 {shown} 限值 {}", near(v, low), distance(v - low)),
-                (false, Op::Gt) => format!("{name} {}，须高于 {shown}", num(v)),
-                (false, Op::Lt) => format!("{name} {}，须低于 {shown}", num(v)),
-                (false, Op::Eq) => format!("{name} {}，应为 {shown}", num(v)),
-                (false, Op::Between) => format!("{name} {}，不在 {shown}", num(v)),
-            };
-            Outcome {
-                value,
-                threshold: Some(format!("{} {shown}", op.symbol())),
-                status: if met { "met" } else { "failed" },
-                earned: Some(if met { point.points } else { 0.0 }),
-                explanation,
-                gap: Some(gap),
-            }
-        }
+        Scoring::PassFail { op, threshold } => pass_fail(point, county, year, (v, value), &name, (*op, threshold), boolean, cfg),
         Scoring::Linear { zero_at, full_at } => {
             let share = ((v - zero_at) / (full_at - zero_at)).clamp(0.0, 1.0);
             let earned = point.points * share;
@@ -271,6 +211,79 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
     }
 }
 
+/// A pass/fail point: the value against the threshold (the scheme's, or the rules' limit), in words either way.
+#[allow(clippy::too_many_arguments)]
+fn pass_fail(
+    point: &Point,
+    county: &County,
+    year: i32,
+    (v, value): (f64, Option<f64>),
+    name: &str,
+    (op, threshold): (Op, &Threshold),
+    boolean: bool,
+    cfg: &Config,
+) -> Outcome {
+    let resolved = match threshold {
+        Threshold::Rules => point.metric.rule_limit(cfg).map(|(_, l)| (l, l)),
+        t => t.resolve(&county.region, year),
+    };
+    let Some((low, high)) = resolved else {
+        return Outcome {
+            value,
+            threshold: None,
+            status: "missing",
+            earned: None,
+            explanation: format!("{name}：方案没有适用于 {} 的阈值", county.region),
+            gap: None,
+        };
+    };
+    let met = match op {
+        Op::Ge => v >= low,
+        Op::Le => v <= low,
+        Op::Lt => v < low,
+        Op::Gt => v > low,
+        Op::Eq => (v - low).abs() < 1e-9,
+        Op::Between => v >= low && v <= high,
+    };
+    let shown = if op == Op::Between { format!("[{}, {}]", num(low), num(high)) } else { num(low) };
+    let explanation = if boolean {
+        format!("{name}：{}", if met { "达到" } else { "未达到" })
+    } else {
+        format!("{name} {} {} {shown}", num(v), relation(op, met))
+    };
+    let gap = match (boolean, op) {
+        (true, _) => format!("{name}：未达到"),
+        (false, Op::Ge) => format!("{name} {}，低于 {shown}，差 {}", near(v, low), distance(low - v)),
+        (false, Op::Le) => format!("{name} {}，超出 {shown} 限值 {}", near(v, low), distance(v - low)),
+        (false, Op::Gt) => format!("{name} {}，须高于 {shown}", num(v)),
+        (false, Op::Lt) => format!("{name} {}，须低于 {shown}", num(v)),
+        (false, Op::Eq) => format!("{name} {}，应为 {shown}", num(v)),
+        (false, Op::Between) => format!("{name} {}，不在 {shown}", num(v)),
+    };
+    Outcome {
+        value,
+        threshold: Some(format!("{} {shown}", op.symbol())),
+        status: if met { "met" } else { "failed" },
+        earned: Some(if met { point.points } else { 0.0 }),
+        explanation,
+        gap: Some(gap),
+    }
+}
+
+/// How a value relates to its threshold, as the explanation says it.
+fn relation(op: Op, met: bool) -> &'static str {
+    match (op, met) {
+        (Op::Between, true) => "在",
+        (Op::Between, false) => "不在",
+        (Op::Ge, true) | (Op::Lt, false) => "≥",
+        (Op::Ge, false) | (Op::Lt, true) => "<",
+        (Op::Le, true) | (Op::Gt, false) => "≤",
+        (Op::Le, false) | (Op::Gt, true) => ">",
+        (Op::Eq, true) => "=",
+        (Op::Eq, false) => "≠",
+    }
+}
+
 /// Rounds points to the hundredth a ranking shows. Every earned value is rounded once, and totals are sums of
 /// the rounded values, so that the points shown add up to the total shown and ties are judged on it.
 pub fn round_points(x: f64) -> f64 {
@@ -287,26 +300,9 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
     let mut rows = RowColumns::default();
     let mut summary = SummaryColumns::default();
     for county in counties {
-        summary.year.push(year);
-        summary.scheme.push(scheme.name.clone());
-        summary.scheme_version.push(scheme.version.clone());
-        summary.county_code.push(county.code.clone());
-        summary.county_name.push(county.name.clone());
-        summary.prefecture_code.push(county.prefecture_code.clone());
-        summary.prefecture_name.push(county.prefecture_name.clone());
-        summary.province_code.push(county.province_code.clone());
-        summary.province_name.push(county.province_name.clone());
-        summary.max_points.push(max);
+        summary.county(year, scheme, county, max);
         if !county.has_data {
-            summary.total.push(None);
-            summary.points_with_data.push(0.0);
-            summary.grade.push(None);
-            summary.failed.push(0);
-            summary.missing.push(points.len() as i64);
-            summary.vetoes.push(String::new());
-            let no_data = format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定");
-            summary.gaps.push(no_data.clone());
-            summary.gap_list.push(no_data);
+            summary.no_data(year, points.len());
             continue;
         }
         let (mut total, mut judged, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
@@ -476,6 +472,33 @@ struct SummaryColumns {
 }
 
 impl SummaryColumns {
+    /// The columns that say which county, scheme and year a summary is of.
+    fn county(&mut self, year: i32, scheme: &Scheme, county: &County, max: f64) {
+        self.year.push(year);
+        self.scheme.push(scheme.name.clone());
+        self.scheme_version.push(scheme.version.clone());
+        self.county_code.push(county.code.clone());
+        self.county_name.push(county.name.clone());
+        self.prefecture_code.push(county.prefecture_code.clone());
+        self.prefecture_name.push(county.prefecture_name.clone());
+        self.province_code.push(county.province_code.clone());
+        self.province_name.push(county.province_name.clone());
+        self.max_points.push(max);
+    }
+
+    /// The rest of a summary of a county without data for the year: not graded, every point missing.
+    fn no_data(&mut self, year: i32, points: usize) {
+        self.total.push(None);
+        self.points_with_data.push(0.0);
+        self.grade.push(None);
+        self.failed.push(0);
+        self.missing.push(points as i64);
+        self.vetoes.push(String::new());
+        let no_data = format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定");
+        self.gaps.push(no_data.clone());
+        self.gap_list.push(no_data);
+    }
+
     fn frame(self) -> PolarsResult<DataFrame> {
         DataFrame::new_infer_height(vec![
             Column::new("year".into(), self.year),

@@ -311,25 +311,8 @@ impl Figures {
 /// passed (null when data is missing), the per-student spending basis the check used (for
 /// `per_student_not_decreasing`), detail. `values` are the county indicators as reported.
 pub fn checks(values: &DataFrame, counties: &DataFrame, standards: &Standards, basis: Basis) -> PolarsResult<DataFrame> {
-    let series = values;
-    // Figures by (county, year).
-    let mut figures: HashMap<(String, i32), Figures> = HashMap::new();
-    let years = series.column("year")?.i32()?;
-    let codes = series.column("county_code")?.str()?;
-    let ids = series.column("indicator")?.str()?;
-    let vals = series.column("value")?.f64()?;
-    for i in 0..series.height() {
-        if let (Some(y), Some(c), Some(id), Some(v)) = (years.get(i), codes.get(i), ids.get(i), vals.get(i)) {
-            figures.entry((c.to_string(), y)).or_default().values.insert(id.to_string(), v);
-        }
-    }
-    let region: HashMap<String, (String, String)> = {
-        let c = counties.column("county_code")?.str()?;
-        let r = counties.column("region")?.str()?;
-        (0..counties.height())
-            .filter_map(|i| Some((c.get(i)?.to_string(), (r.get(i)?.to_string(), crate::model::province_of(c.get(i)?)))))
-            .collect()
-    };
+    let figures = by_county_year(values)?;
+    let region = regions(counties)?;
     let mut keys: Vec<&(String, i32)> = figures.keys().collect();
     keys.sort();
     let mut out = CheckRows::default();
@@ -362,52 +345,84 @@ pub fn checks(values: &DataFrame, counties: &DataFrame, standards: &Standards, b
         let what = format!("per-student budget spending ({})", basis.id());
         not_decreasing("per_student_not_decreasing", &what, per_student(now), before.map(per_student));
         out.basis_for_last(basis);
-
         let (reg, province) = region.get(county).cloned().unwrap_or_default();
-        for (level, id) in [("primary", "public_funds_standard_primary"), ("junior", "public_funds_standard_junior"), ("special", "public_funds_standard_special")] {
-            let check = match level {
-                "primary" => "public_funds_primary",
-                "junior" => "public_funds_junior",
-                _ => "public_funds_special",
-            };
-            let floor = standards.floor(&province, &reg, level, year);
-            match (now.get(id), floor.clone()) {
-                (Some(v), Some(f)) => {
-                    let detail = format!("{level} standard {} 元 against the floor {} 元 ({})", fmt(v), fmt(f.amount), f.source);
-                    out.push(year, county, check, Some(v), Some(f.amount), Some(v / f.amount * 100.0), Some(v >= f.amount), detail)
-                }
-                (None, _) => out.push(year, county, check, None, floor.map(|f| f.amount), None, None, format!("no {id} reported")),
-                (Some(v), None) => out.push(year, county, check, Some(v), None, None, None, format!("no floor known for {level} in {year}")),
-            }
-        }
-        match (now.get("county_matching_paid"), now.get("county_matching_required")) {
-            (Some(p), Some(r)) => out.push(
-                year,
-                county,
-                "matching_funds",
-                Some(p),
-                Some(r),
-                (r != 0.0).then(|| p / r * 100.0),
-                Some(p >= r),
-                format!("county matching funds paid {} of {} 元 required", fmt(p), fmt(r)),
-            ),
-            _ => out.push(year, county, "matching_funds", now.get("county_matching_paid"), now.get("county_matching_required"), None, None, "matching funds paid or required not reported".into()),
-        }
-        match (now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary")) {
-            (Some(t), Some(c)) => out.push(
-                year,
-                county,
-                "teacher_pay",
-                Some(t),
-                Some(c),
-                (c != 0.0).then(|| t / c * 100.0),
-                Some(t >= c),
-                format!("teachers' average pay {} 元 is {:.1}% of civil servants' {} 元", fmt(t), t / c * 100.0, fmt(c)),
-            ),
-            _ => out.push(year, county, "teacher_pay", now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary"), None, None, "teacher or civil-servant pay not reported".into()),
-        }
+        funding_floors(&mut out, (year, county), now, standards, (&reg, &province));
+        paid_against(&mut out, (year, county), now);
     }
     out.frame()
+}
+
+/// The reported figures of every county and year.
+fn by_county_year(values: &DataFrame) -> PolarsResult<HashMap<(String, i32), Figures>> {
+    let mut figures: HashMap<(String, i32), Figures> = HashMap::new();
+    let years = values.column("year")?.i32()?;
+    let codes = values.column("county_code")?.str()?;
+    let ids = values.column("indicator")?.str()?;
+    let vals = values.column("value")?.f64()?;
+    for i in 0..values.height() {
+        if let (Some(y), Some(c), Some(id), Some(v)) = (years.get(i), codes.get(i), ids.get(i), vals.get(i)) {
+            figures.entry((c.to_string(), y)).or_default().values.insert(id.to_string(), v);
+        }
+    }
+    Ok(figures)
+}
+
+/// Each county's funding region and province.
+fn regions(counties: &DataFrame) -> PolarsResult<HashMap<String, (String, String)>> {
+    let c = counties.column("county_code")?.str()?;
+    let r = counties.column("region")?.str()?;
+    Ok((0..counties.height())
+        .filter_map(|i| Some((c.get(i)?.to_string(), (r.get(i)?.to_string(), crate::model::province_of(c.get(i)?)))))
+        .collect())
+}
+
+/// The 生均公用经费 standards a county reports against the floors of its region and province for the year.
+fn funding_floors(out: &mut CheckRows, (year, county): (i32, &str), now: &Figures, standards: &Standards, (reg, province): (&str, &str)) {
+    for (level, id, check) in [
+        ("primary", "public_funds_standard_primary", "public_funds_primary"),
+        ("junior", "public_funds_standard_junior", "public_funds_junior"),
+        ("special", "public_funds_standard_special", "public_funds_special"),
+    ] {
+        let floor = standards.floor(province, reg, level, year);
+        match (now.get(id), floor.clone()) {
+            (Some(v), Some(f)) => {
+                let detail = format!("{level} standard {} 元 against the floor {} 元 ({})", fmt(v), fmt(f.amount), f.source);
+                out.push(year, county, check, Some(v), Some(f.amount), Some(v / f.amount * 100.0), Some(v >= f.amount), detail)
+            }
+            (None, _) => out.push(year, county, check, None, floor.map(|f| f.amount), None, None, format!("no {id} reported")),
+            (Some(v), None) => out.push(year, county, check, Some(v), None, None, None, format!("no floor known for {level} in {year}")),
+        }
+    }
+}
+
+/// Matching funds paid against those required, and teachers' pay against civil servants'.
+fn paid_against(out: &mut CheckRows, (year, county): (i32, &str), now: &Figures) {
+    match (now.get("county_matching_paid"), now.get("county_matching_required")) {
+        (Some(p), Some(r)) => out.push(
+            year,
+            county,
+            "matching_funds",
+            Some(p),
+            Some(r),
+            (r != 0.0).then(|| p / r * 100.0),
+            Some(p >= r),
+            format!("county matching funds paid {} of {} 元 required", fmt(p), fmt(r)),
+        ),
+        _ => out.push(year, county, "matching_funds", now.get("county_matching_paid"), now.get("county_matching_required"), None, None, "matching funds paid or required not reported".into()),
+    }
+    match (now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary")) {
+        (Some(t), Some(c)) => out.push(
+            year,
+            county,
+            "teacher_pay",
+            Some(t),
+            Some(c),
+            (c != 0.0).then(|| t / c * 100.0),
+            Some(t >= c),
+            format!("teachers' average pay {} 元 is {:.1}% of civil servants' {} 元", fmt(t), t / c * 100.0, fmt(c)),
+        ),
+        _ => out.push(year, county, "teacher_pay", now.get("teacher_avg_salary"), now.get("civil_servant_avg_salary"), None, None, "teacher or civil-servant pay not reported".into()),
+    }
 }
 
 /// A number as a report writes it: whole numbers without decimals, others with two.

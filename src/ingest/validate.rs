@@ -109,37 +109,7 @@ pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validate
         return Err(out.finish());
     };
 
-    // Header: which raw column feeds each canonical column, and with what unit factor.
-    let mut column_of: HashMap<&'static str, (usize, String)> = HashMap::new();
-    let mut factors: HashMap<&'static str, (f64, String)> = HashMap::new();
-    let mut value_unit: Option<String> = None;
-    let mut ignored = Vec::new();
-    for (i, h) in raw.headers.iter().enumerate() {
-        let Some((spec, unit)) = model::match_header(table, h) else {
-            if !h.is_empty() {
-                ignored.push(h.clone());
-            }
-            continue;
-        };
-        if let Some((j, first)) = column_of.get(spec.name) {
-            out.header(Some((i + 1, h)), None, format!("column {:?} only once (it is also column {j}, {first:?})", spec.name));
-            continue;
-        }
-        if let Some(from) = unit.as_deref() {
-            match header_unit(spec, from) {
-                Ok(HeaderUnit::Factor(f)) => {
-                    factors.insert(spec.name, (f, from.to_string()));
-                }
-                Ok(HeaderUnit::Values) => value_unit = Some(from.to_string()),
-                Ok(HeaderUnit::Remark) => {}
-                Err(expected) => out.header(Some((i + 1, h)), Some(from.to_string()), expected),
-            }
-        }
-        column_of.insert(spec.name, (i + 1, h.clone()));
-    }
-    for spec in table.columns().iter().filter(|c| c.required && !column_of.contains_key(c.name)) {
-        out.header(None, None, format!("a column {:?} ({}); it is missing", spec.name, spec.zh[0]));
-    }
+    let Header { column_of, factors, value_unit, ignored } = header(raw, table, &mut out);
     if !out.problems.is_empty() {
         return Err(out.finish());
     }
@@ -180,6 +150,50 @@ pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validate
         c.finish()
     })?;
     Ok(Validated { table, df, column_of, warnings, problems: out.finish() })
+}
+
+/// Which raw column feeds each canonical column, with what unit; the columns not in the format.
+struct Header {
+    column_of: HashMap<&'static str, (usize, String)>,
+    factors: HashMap<&'static str, (f64, String)>,
+    value_unit: Option<String>,
+    ignored: Vec<String>,
+}
+
+/// Reads the header against the table's columns; problems (a column twice, a unit that does not convert, a
+/// required column missing) go to `out`.
+fn header(raw: &RawFrame, table: Table, out: &mut Collector) -> Header {
+    let mut column_of: HashMap<&'static str, (usize, String)> = HashMap::new();
+    let mut factors: HashMap<&'static str, (f64, String)> = HashMap::new();
+    let mut value_unit: Option<String> = None;
+    let mut ignored = Vec::new();
+    for (i, h) in raw.headers.iter().enumerate() {
+        let Some((spec, unit)) = model::match_header(table, h) else {
+            if !h.is_empty() {
+                ignored.push(h.clone());
+            }
+            continue;
+        };
+        if let Some((j, first)) = column_of.get(spec.name) {
+            out.header(Some((i + 1, h)), None, format!("column {:?} only once (it is also column {j}, {first:?})", spec.name));
+            continue;
+        }
+        if let Some(from) = unit.as_deref() {
+            match header_unit(spec, from) {
+                Ok(HeaderUnit::Factor(f)) => {
+                    factors.insert(spec.name, (f, from.to_string()));
+                }
+                Ok(HeaderUnit::Values) => value_unit = Some(from.to_string()),
+                Ok(HeaderUnit::Remark) => {}
+                Err(expected) => out.header(Some((i + 1, h)), Some(from.to_string()), expected),
+            }
+        }
+        column_of.insert(spec.name, (i + 1, h.clone()));
+    }
+    for spec in table.columns().iter().filter(|c| c.required && !column_of.contains_key(c.name)) {
+        out.header(None, None, format!("a column {:?} ({}); it is missing", spec.name, spec.zh[0]));
+    }
+    Header { column_of, factors, value_unit, ignored }
 }
 
 /// What a unit in a header means for its column.

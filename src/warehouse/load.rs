@@ -95,6 +95,12 @@ impl Load<'_> {
     /// Cells that failed their own check are staged as NULL and take part in no comparison.
     pub fn problems(&self, limit: usize) -> Result<(Vec<RowIssue>, usize)> {
         let mut issues = Vec::new();
+        let unlisted = self.duplicate_keys(limit, &mut issues)? + self.unknown_counties(limit, &mut issues)? + self.school_ids_elsewhere(limit, &mut issues)?;
+        Ok((issues, unlisted))
+    }
+
+    /// The same key twice within the load.
+    fn duplicate_keys(&self, limit: usize, issues: &mut Vec<RowIssue>) -> Result<usize> {
         let mut unlisted = 0;
         for t in Table::ALL {
             let stage = format!("temp.stage_{}", t.name());
@@ -114,7 +120,7 @@ impl Load<'_> {
             );
             let key_cols = t.key();
             let column = key_cols[key_cols.len() - 1];
-            unlisted += self.collect(&sql, &mut issues, |f, r, v, f0, r0| RowIssue {
+            unlisted += self.collect(&sql, issues, |f, r, v, f0, r0| RowIssue {
                 table: t,
                 file_id: f,
                 row: r,
@@ -124,6 +130,12 @@ impl Load<'_> {
                 other: Some((f0, r0)),
             })?;
         }
+        Ok(unlisted)
+    }
+
+    /// County codes neither in `counties` nor in the counties of the load.
+    fn unknown_counties(&self, limit: usize, issues: &mut Vec<RowIssue>) -> Result<usize> {
+        let mut unlisted = 0;
         for t in [Table::Schools, Table::CountyIndicators] {
             let sql = format!(
                 "SELECT _file, _row, county_code, 0, 0, count(*) OVER () FROM temp.stage_{} s
@@ -133,7 +145,7 @@ impl Load<'_> {
                  ORDER BY _file, _row LIMIT {limit}",
                 t.name()
             );
-            unlisted += self.collect(&sql, &mut issues, |f, r, v, _, _| RowIssue {
+            unlisted += self.collect(&sql, issues, |f, r, v, _, _| RowIssue {
                 table: t,
                 file_id: f,
                 row: r,
@@ -143,7 +155,11 @@ impl Load<'_> {
                 other: None,
             })?;
         }
-        // A school id that the warehouse already holds for that year under a county this load does not replace.
+        Ok(unlisted)
+    }
+
+    /// A school id the warehouse already holds for that year under a county this load does not replace.
+    fn school_ids_elsewhere(&self, limit: usize, issues: &mut Vec<RowIssue>) -> Result<usize> {
         let sql = format!(
             "SELECT s._file, s._row, s.school_id, 0, 0, count(*) OVER (), w.county_code, s.year
              FROM temp.stage_schools s JOIN schools w ON w.year = s.year AND w.school_id = s.school_id
@@ -172,8 +188,7 @@ impl Load<'_> {
                 other: None,
             });
         }
-        unlisted += (total as usize).saturating_sub(listed);
-        Ok((issues, unlisted))
+        Ok((total as usize).saturating_sub(listed))
     }
 
     /// Runs one check whose rows are (_file, _row, value, other file, other row, total found);
