@@ -62,15 +62,26 @@ fn is_synopsis(span: &str) -> bool {
         })
 }
 
-/// The examples at the end of a command's help: the lines after `Examples:` up to the first blank one.
+/// The examples at the end of a command's help: the lines after `Examples:` up to the first blank one; a line
+/// that ends with ` \` goes on on the next, as in a shell.
 fn help_examples(help: &str) -> Vec<String> {
-    help.lines()
-        .skip_while(|l| l.trim() != "Examples:")
-        .skip(1)
-        .map(str::trim)
-        .take_while(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in help.lines().skip_while(|l| l.trim() != "Examples:").skip(1).map(str::trim).take_while(|l| !l.is_empty()) {
+        let (text, more) = match line.strip_suffix('\\') {
+            Some(t) => (t.trim_end(), true),
+            None => (line, false),
+        };
+        match (open, out.last_mut()) {
+            (true, Some(last)) => {
+                last.push(' ');
+                last.push_str(text);
+            }
+            _ => out.push(text.to_string()),
+        }
+        open = more;
+    }
+    out
 }
 
 /// Runs one example with `sh` in `folder`; returns the folder the next example runs in (after a `cd`).
@@ -166,6 +177,6 @@ fn examples_are_found_in_blocks_and_spans_but_not_in_synopses() {
         markdown_examples(text),
         vec!["countyedu query balance_failing --param year=2022", "cargo run -- demo", "countyedu sql \"SELECT * FROM t\""]
     );
-    let help = "Usage: x\n\nExamples:\n  countyedu a --b\n  echo x | countyedu c -\n\nOptions:\n";
-    assert_eq!(help_examples(help), vec!["countyedu a --b", "echo x | countyedu c -"]);
+    let help = "Usage: x\n\nExamples:\n  countyedu a --b\n  echo x | countyedu c -\n  countyedu d --e \\\n    --f g\n\nOptions:\n";
+    assert_eq!(help_examples(help), vec!["countyedu a --b", "echo x | countyedu c -", "countyedu d --e --f g"]);
 }

@@ -10,35 +10,20 @@ use crate::output::OutputArgs;
 
 /// Compute inter-school coefficients of variation (差异系数) and balance verdicts.
 ///
-/// Each school-year becomes one unit per level it teaches; combined schools split their whole-school resources by
-/// weighted enrolment (nine-year 1:1.1, complete secondary junior:senior 1:1.2, twelve-year 1:1.1:1.32). CV =
-/// weighted population SD / weighted mean, weights = pupils of the level; primary and junior never pool.
+/// Each school-year becomes one unit per level it teaches; combined schools split their whole-school resources by weighted enrolment (nine-year 1:1.1, complete secondary junior:senior 1:1.2, twelve-year 1:1.1:1.32). CV = weighted population SD / weighted mean, weights = pupils of the level; primary and junior never pool.
 ///
-/// basic (基本均衡): 8 indicators, all schools but special-education ones; the county meets it when the composite CV
-/// (mean of the 8) is ≤ 0.65 (primary) / 0.55 (junior). quality (优质均衡): 7 indicators, also without teaching
-/// points under 50 pupils; met when every CV is ≤ 0.50 / 0.45 and every school meets 6 of 7 standards with the
-/// 7th at ≥ 85%. These are the national rules (config/national/balance.toml); --rules DIR gives a province's
-/// (config/README.md), and every stored row records the rules that produced it (rules, rules_hash).
+/// basic (基本均衡): 8 indicators, all schools but special-education ones; the county meets it when the composite CV (mean of the 8) is ≤ 0.65 (primary) / 0.55 (junior). quality (优质均衡): 7 indicators, also without teaching points under 50 pupils; met when every CV is ≤ 0.50 / 0.45 and every school meets 6 of 7 standards with the 7th at ≥ 85%. These are the national rules (config/national/balance.toml); --rules DIR gives a province's (config/README.md), and every stored row records the rules that produced it (rules, rules_hash).
 ///
-/// Output: one row per (year, county, level, standard, indicator) by default; --verdicts one row per county
-/// verdict; --schools one row per school unit and quality indicator with value, required standard, shortfall and
-/// the school's share of the county's variance (schools that raise the CVs most first); --shortfall the
-/// shortfalls summed per county; --checks one row per compulsory school with the school items of 政府保障程度:
-/// largest class per level (45 primary, 50 junior; a combined school that reports only a school-wide figure is
-/// judged at 45), compulsory-stage pupils (2000, 2500 for nine- and twelve-year schools), music and art rooms
-/// (one each per 12 classes), public funds received against the floors (a school under 100 pupils funded as 100,
-/// boarders 200 元 more); a check without the data it needs is empty, never passed. Results are also stored in
-/// the warehouse: balance_cv, balance_verdicts, balance_schools (one row per school unit, the 7 indicators side
-/// by side) and school_checks; a run with --county/--year replaces exactly the stored rows of those counties and
-/// years; --no-store leaves the warehouse untouched (read-only access is enough).
+/// Output: one row per (year, county, level, standard, indicator) by default; --verdicts one row per county verdict; --schools one row per school unit and quality indicator with value, required standard, shortfall and the school's share of the county's variance (schools that raise the CVs most first); --shortfall the shortfalls summed per county; --checks one row per compulsory school with the school items of 政府保障程度: largest class per level (45 primary, 50 junior; a combined school that reports only a school-wide figure is judged at 45), compulsory-stage pupils (2000, 2500 for nine- and twelve-year schools), music and art rooms (one each per 12 classes), public funds received against the floors (a school under 100 pupils funded as 100, boarders 200 元 more); a check without the data it needs is empty, never passed. Results are also stored in the warehouse: balance_cv, balance_verdicts, balance_schools (one row per school unit, the 7 indicators side by side) and school_checks; a run with --county/--year replaces exactly the stored rows of those counties and years; --no-store leaves the warehouse untouched (read-only access is enough).
 ///
 /// Indicator ids (the `indicator` column, and INDICATOR in scheme metrics such as cv:STANDARD:LEVEL:INDICATOR):
-///   basic (8): teach_area_per_student, sports_area_per_student, equipment_value_per_student,
-///     computers_per_100, books_per_student, teachers_per_student, degree_teachers_per_student,
+///   basic (8): teach_area_per_student, sports_area_per_student,
+///     equipment_value_per_student, computers_per_100, books_per_student,
+///     teachers_per_student, degree_teachers_per_student,
 ///     titled_teachers_per_student
-///   quality (7): degree_teachers_per_100, backbone_teachers_per_100, pe_art_teachers_per_100,
-///     teach_area_per_student, sports_area_per_student, equipment_value_per_student,
-///     multimedia_rooms_per_100
+///   quality (7): degree_teachers_per_100, backbone_teachers_per_100,
+///     pe_art_teachers_per_100, teach_area_per_student, sports_area_per_student,
+///     equipment_value_per_student, multimedia_rooms_per_100
 ///
 /// Examples:
 ///   countyedu balance --db countyedu-demo.duckdb --year 2023 --county 140121

@@ -51,13 +51,9 @@ fn replace_demo_warehouse(path: &std::path::Path, wait: std::time::Duration) -> 
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
-/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2016–2023) and datasets/gaoping
-/// (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints
-/// table sizes and an overview per province and year. Query it afterwards with
-/// `countyedu sql --db countyedu-demo.duckdb "…"`.
+/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2016–2023) and datasets/gaoping (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints table sizes and an overview per province and year. Query it afterwards with `countyedu sql --db countyedu-demo.duckdb "…"`.
 ///
-/// The demo replaces only a warehouse it created itself (marked in countyedu_meta): any other
-/// file at --db (or COUNTYEDU_DB) is refused with exit 2 and left as it is.
+/// The demo replaces only a warehouse it created itself (marked in countyedu_meta): any other file at --db (or COUNTYEDU_DB) is refused with exit 2 and left as it is.
 ///
 /// Examples:
 ///   countyedu demo

@@ -8,26 +8,17 @@ use crate::error::{Error, Result};
 use crate::ops;
 use crate::output::OutputArgs;
 
-/// Equity measures per county, level, standard and indicator: cv, gini, theil_t, mld, mcloone, verstegen,
-/// p5, median, p95, restricted_range, federal_range_ratio, max_min_ratio.
+/// Equity measures per county, level, standard and indicator: cv, gini, theil_t, mld, mcloone, verstegen, p5, median, p95, restricted_range, federal_range_ratio, max_min_ratio.
 ///
-/// Units are the level units and scopes of `countyedu balance`; every measure is weighted by pupils.
-/// Definitions: f = pupils / total pupils, μ = Σ f·x. Gini: 1 − Σ f_i (L_{i−1} + L_i) over values sorted
-/// ascending, L the cumulative share of Σ pupils·x (weighted Lorenz curve). Theil T = Σ f (x/μ) ln(x/μ);
-/// MLD = Σ f ln(μ/x). Weighted percentile P(p): the smallest value whose cumulative pupil share reaches p; the
-/// median is P(0.5). McLoone = Σ pupils·x below the median / (median · pupils below); Verstegen the same above
-/// (1 when no school is strictly below, or above). restricted_range = P95 − P5; federal_range_ratio =
-/// (P95 − P5) / P5; max_min_ratio = max / min. Theil and MLD are undefined at x ≤ 0: such schools are left out
-/// of those two and counted in n_nonpositive; the other measures keep them.
+/// Units are the level units and scopes of `countyedu balance`; every measure is weighted by pupils. Definitions: f = pupils / total pupils, μ = Σ f·x. Gini: 1 − Σ f_i (L_{i−1} + L_i) over values sorted ascending, L the cumulative share of Σ pupils·x (weighted Lorenz curve). Theil T = Σ f (x/μ) ln(x/μ); MLD = Σ f ln(μ/x). Weighted percentile P(p): the smallest value whose cumulative pupil share reaches p; the median is P(0.5). McLoone = Σ pupils·x below the median / (median · pupils below); Verstegen the same above (1 when no school is strictly below, or above). restricted_range = P95 − P5; federal_range_ratio = (P95 − P5) / P5; max_min_ratio = max / min. Theil and MLD are undefined at x ≤ 0: such schools are left out of those two and counted in n_nonpositive; the other measures keep them.
 ///
-/// --across prefecture|province: the same measures across the counties of each prefecture or province, with
-/// county means (as in balance_cv) as values and county pupils as weights: how a province sees its own balance.
+/// --across prefecture|province: the same measures across the counties of each prefecture or province, with county means (as in balance_cv) as values and county pupils as weights: how a province sees its own balance.
 ///
 /// Stored as table `equity` (per county) or `equity_across`, unless --no-store.
 ///
 /// Examples:
-///   countyedu equity --db countyedu-demo.duckdb --county 140121 --year 2023 --standard quality
-///   countyedu equity --across province --standard basic --output across.csv --bom
+///   countyedu equity --db countyedu-demo.duckdb --county 140121 --year 2023
+///   countyedu equity --across province --standard basic -o across.csv --bom
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

@@ -9,15 +9,9 @@ use crate::warehouse::Access;
 
 /// Export every table of the warehouse (data and metric tables) as Parquet or CSV files.
 ///
-/// Parquet (default): DIR/TABLE/year=YYYY/data_0.parquet for tables with a year column (hive partitioning, read
-/// unchanged by Python polars `pl.scan_parquet("DIR/balance_cv/**/*.parquet", hive_partitioning=True)`, duckdb
-/// `read_parquet('DIR/balance_cv/**/*.parquet', hive_partitioning = true)`, Spark and Trino), DIR/TABLE/TABLE.parquet
-/// for the others.
-/// CSV: DIR/TABLE.csv, one file per table, for Excel (--bom adds the UTF-8 byte-order mark).
+/// Parquet (default): DIR/TABLE/year=YYYY/data_0.parquet for tables with a year column (hive partitioning, read unchanged by Python polars `pl.scan_parquet("DIR/balance_cv/**/*.parquet", hive_partitioning=True)`, duckdb `read_parquet('DIR/balance_cv/**/*.parquet', hive_partitioning = true)`, Spark and Trino), DIR/TABLE/TABLE.parquet for the others. CSV: DIR/TABLE.csv, one file per table, for Excel (--bom adds the UTF-8 byte-order mark).
 ///
-/// DIR must be new, empty, or an earlier export: the files an export writes are listed in
-/// DIR/countyedu-export.json, and exporting again replaces exactly those files. A folder holding
-/// anything else is refused (exit 2) and left untouched.
+/// DIR must be new, empty, or an earlier export: the files an export writes are listed in DIR/countyedu-export.json, and exporting again replaces exactly those files. A folder holding anything else is refused (exit 2) and left untouched.
 ///
 /// Examples:
 ///   countyedu export --db countyedu-demo.duckdb --to out/export

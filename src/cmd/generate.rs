@@ -8,14 +8,13 @@ use crate::generate::{self, Spec};
 
 /// Write synthetic counties, schools and county indicators in the canonical format.
 ///
-/// The same --seed gives the same files byte for byte. Output: OUT_DIR/counties.csv, one
-/// schools_YEAR.csv per year and county_indicators.csv. A national-scale set (2,850 counties, ten
-/// years) is about two million school-years.
+/// The same --seed gives the same files byte for byte. Output: OUT_DIR/counties.csv, one schools_YEAR.csv per year and county_indicators.csv. A national-scale set (2,850 counties, ten years) is about two million school-years.
 ///
 /// Examples:
 ///   countyedu generate generated/sample --counties 24 --years 2016-2023
 ///   countyedu generate generated/one-year --counties 2850 --years 2024
-///   countyedu generate generated/gbk --counties 3 --years 2021-2021 --lang zh --encoding gbk
+///   countyedu generate generated/gbk --counties 3 --years 2021-2021 \
+///     --lang zh --encoding gbk
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

@@ -13,36 +13,18 @@ use crate::warehouse::Access;
 
 /// Load counties, schools and county indicators into the warehouse.
 ///
-/// PATHS are files or folders (searched recursively; hidden files, Office lock files ~$… and
-/// files of other kinds are skipped with a warning, and so are .txt files whose first line is not a
-/// countyedu header). Which table a file holds is read from its header; Chinese headers (县区代码,
-/// 学校标识码, 图书册数 …) are accepted. The header is the first of the first 10 rows that names
-/// known columns: title rows above it are skipped and named in the summary (--skip-rows N says
-/// where it is instead). Formats: CSV in UTF-8 (with or without BOM), UTF-16 with BOM or
-/// GBK/GB18030 (detected; a UTF-8 file with stray bytes, or text that does not read as simplified
-/// Chinese, is refused: --encoding names the encoding instead, also big5 and shift-jis), TSV,
-/// Excel (.xlsx, .xlsm, .xlsb, .xls, .ods: every visible sheet with a countyedu header, each its
-/// own table; merged header cells are read as one header row; hidden sheets are skipped with a
-/// warning; --sheet picks sheets), Parquet (any column types; folder names such as year=2021/ fill
-/// columns the file lacks and must agree with the ones it has).
+/// PATHS are files or folders (searched recursively; hidden files, Office lock files ~$… and files of other kinds are skipped with a warning, and so are .txt files whose first line is not a countyedu header). Which table a file holds is read from its header; Chinese headers (县区代码, 学校标识码, 图书册数 …) are accepted. The header is the first of the first 10 rows that names known columns: title rows above it are skipped and named in the summary (--skip-rows N says where it is instead). Formats: CSV in UTF-8 (with or without BOM), UTF-16 with BOM or GBK/GB18030 (detected; a UTF-8 file with stray bytes, or text that does not read as simplified Chinese, is refused: --encoding names the encoding instead, also big5 and shift-jis), TSV, Excel (.xlsx, .xlsm, .xlsb, .xls, .ods: every visible sheet with a countyedu header, each its own table; merged header cells are read as one header row; hidden sheets are skipped with a warning; --sheet picks sheets), Parquet (any column types; folder names such as year=2021/ fill columns the file lacks and must agree with the ones it has).
 ///
-/// Cells are read as people write them: 1,234 and full-width １２３４ are numbers, "-", "—", "/"
-/// and 无 mean not reported (refused where a value is required), 140581.0 is the code 140581.
-/// Numbers beyond the bounds in datasets/README.md are refused (--allow-out-of-bounds).
+/// Cells are read as people write them: 1,234 and full-width １２３４ are numbers, "-", "—", "/" and 无 mean not reported (refused where a value is required), 140581.0 is the code 140581. Numbers beyond the bounds in datasets/README.md are refused (--allow-out-of-bounds).
 ///
-/// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys,
-/// county codes known to `counties`), every problem is listed with file, line, column and value,
-/// and if there is any problem nothing is written (exit code 3). Loading a county-year again
-/// replaces its schools; an indicator replaces the same indicator of that county-year; a county
-/// replaces its row. The stored metrics of every county-year a load replaces (balance, equity,
-/// growth, evaluations, …) are removed in the same transaction, and the summary says which.
+/// One call is one transaction: every file is checked (numbers, codes, years, duplicate keys, county codes known to `counties`), every problem is listed with file, line, column and value, and if there is any problem nothing is written (exit code 3). Loading a county-year again replaces its schools; an indicator replaces the same indicator of that county-year; a county replaces its row. The stored metrics of every county-year a load replaces (balance, equity, growth, evaluations, …) are removed in the same transaction, and the summary says which.
 ///
-/// The warehouse (--db) is created when no file exists there; an existing file must be a countyedu
-/// warehouse (exit 5 otherwise: ingest never writes into another DuckDB file).
+/// The warehouse (--db) is created when no file exists there; an existing file must be a countyedu warehouse (exit 5 otherwise: ingest never writes into another DuckDB file).
 ///
 /// Examples:
 ///   countyedu ingest datasets/sample datasets/gaoping
-///   countyedu ingest --db prov.duckdb datasets/sample/counties.csv datasets/gaoping
+///   countyedu ingest --db prov.duckdb datasets/sample/counties.csv \
+///     datasets/gaoping
 ///   countyedu ingest --encoding gbk tests/data/good/gbk_schools.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]

@@ -10,15 +10,13 @@ use crate::warehouse::{Access, QueryResult};
 
 /// Run a named query from queries/ (or list them).
 ///
-/// `countyedu query list` shows every query with its title and parameters. `countyedu query NAME` runs one
-/// read-only, with each `--param NAME=VALUE` bound as a parameter (never spliced into the SQL); parameters not
-/// given take their defaults; an unknown parameter or a missing required value is an error (exit 2).
-/// A query is a documented SQL file: see queries/ and README.md.
+/// `countyedu query list` shows every query with its title and parameters. `countyedu query NAME` runs one read-only, with each `--param NAME=VALUE` bound as a parameter (never spliced into the SQL); parameters not given take their defaults; an unknown parameter or a missing required value is an error (exit 2). A query is a documented SQL file: see queries/ and README.md.
 ///
 /// Examples:
 ///   countyedu query list
 ///   countyedu query --db countyedu-demo.duckdb balance_failing --param year=2022
-///   countyedu query --db countyedu-demo.duckdb cv_top_schools -p county_code=140121 -o top.csv
+///   countyedu query --db countyedu-demo.duckdb cv_top_schools \
+///     -p county_code=140121 -o top.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

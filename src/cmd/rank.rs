@@ -10,20 +10,14 @@ use crate::output::{Format, Plan};
 
 /// Rank counties by their total points under an evaluation scheme (ties share a rank: 1, 2, 2, 4).
 ///
-/// Totals are the sums of the points earned as shown, each rounded to 0.01, and ties are judged on these
-/// totals. A county without any data for the year is listed last, without rank or grade (无数据). A scheme
-/// with a `province` ranks that province's counties (--all-counties: every county).
+/// Totals are the sums of the points earned as shown, each rounded to 0.01, and ties are judged on these totals. A county without any data for the year is listed last, without rank or grade (无数据). A scheme with a `province` ranks that province's counties (--all-counties: every county).
 ///
-/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be
-/// judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the
-/// largest gaps in words, so the file can be read without the tool.
-/// --within province|prefecture ranks inside each area. --output ranking.csv writes UTF-8 with a BOM so Excel
-/// shows Chinese correctly (--no-bom to drop it); --output ranking.xlsx writes an Excel workbook; --lang zh
-/// writes Chinese column headers. Metrics are computed from the warehouse as `evaluate` does.
+/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the largest gaps in words, so the file can be read without the tool. --within province|prefecture ranks inside each area. --output ranking.csv writes UTF-8 with a BOM so Excel shows Chinese correctly (--no-bom to drop it); --output ranking.xlsx writes an Excel workbook; --lang zh writes Chinese column headers. Metrics are computed from the warehouse as `evaluate` does.
 ///
 /// Examples:
-///   countyedu rank --db countyedu-demo.duckdb --scheme criteria/national.toml --year 2021
-///   countyedu rank --scheme criteria/national.toml --year 2021 --within province -o ranking.xlsx
+///   countyedu rank --scheme criteria/national.toml --year 2021
+///   countyedu rank --scheme criteria/national.toml --year 2021 \
+///     --within province -o ranking.xlsx
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

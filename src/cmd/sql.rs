@@ -10,21 +10,12 @@ use crate::warehouse::Access;
 
 /// Run SQL against the warehouse (DuckDB's dialect) and print the result.
 ///
-/// The warehouse opens read-only unless --write is given; with --write all statements run in one
-/// transaction, which is refused as a whole if it would drop or alter countyedu's own tables or
-/// leave a duplicate key; the stored metrics of every county-year it changes are removed with it.
-/// Several statements may be given; the last one's result is printed. Tables: counties, schools,
-/// county_indicators, ingest_log, indicator_catalogue (see datasets/README.md for their columns),
-/// and the metric tables the other commands store. INSTALL and LOAD are refused: nothing reaches
-/// the network.
+/// The warehouse opens read-only unless --write is given; with --write all statements run in one transaction, which is refused as a whole if it would drop or alter countyedu's own tables or leave a duplicate key; the stored metrics of every county-year it changes are removed with it. Several statements may be given; the last one's result is printed. Tables: counties, schools, county_indicators, ingest_log, indicator_catalogue (see datasets/README.md for their columns), and the metric tables the other commands store. INSTALL and LOAD are refused: nothing reaches the network.
 ///
-/// Output: --format table|csv|tsv|json|parquet|xlsx, or inferred from --output's extension (.csv
-/// .tsv .json .parquet .xlsx .txt; any other extension is refused). Tables size columns by display width, so Chinese text lines up. Add --bom to CSV for
-/// Excel. On an SQL error DuckDB's message goes to stderr, nothing to stdout, and the exit code is
-/// 4.
+/// Output: --format table|csv|tsv|json|parquet|xlsx, or inferred from --output's extension (.csv .tsv .json .parquet .xlsx .txt; any other extension is refused). Tables size columns by display width, so Chinese text lines up. Add --bom to CSV for Excel. On an SQL error DuckDB's message goes to stderr, nothing to stdout, and the exit code is 4.
 ///
 /// Examples:
-///   countyedu sql "SELECT province_name, count(*) AS counties FROM counties GROUP BY ALL"
+///   countyedu sql "SELECT province_name, count(*) FROM counties GROUP BY ALL"
 ///   countyedu sql --file queries/schools_per_year.sql --output schools.csv --bom
 ///   echo "SELECT * FROM county_indicators LIMIT 5" | countyedu sql - --format json
 #[derive(Debug, clap::Args)]

@@ -10,22 +10,13 @@ use crate::output::OutputArgs;
 
 /// Urban–rural variation per county, level, standard and indicator.
 ///
-/// Schools are grouped by their urban–rural code: 城区 urban (111, 112), 镇区 town (121, 122, 123), 乡村 rural
-/// (210, 220); --group two puts 城区 and 镇区 together as 城镇 (reported in the urban columns, town left empty).
-/// Units and scopes are those of `countyedu balance`. Columns: schools_*, students_*, mean_* (pupil-weighted) per
-/// group; rural_urban_ratio and town_urban_ratio of the means; gap_urban_rural = mean_urban − mean_rural;
-/// between_cv = the CV of the group means (groups as units, weighted by their pupils); between_share = the share
-/// of the total weighted variance that lies between the groups (total = within + between); theil_t with its
-/// between-group (Σ s_g ln(μ_g/μ)) and within-group (Σ s_g T_g) parts, s_g = the group's share of Σ pupils·x,
-/// over schools with a positive value.
+/// Schools are grouped by their urban–rural code: 城区 urban (111, 112), 镇区 town (121, 122, 123), 乡村 rural (210, 220); --group two puts 城区 and 镇区 together as 城镇 (reported in the urban columns, town left empty). Units and scopes are those of `countyedu balance`. Columns: schools_*, students_*, mean_* (pupil-weighted) per group; rural_urban_ratio and town_urban_ratio of the means; gap_urban_rural = mean_urban − mean_rural; between_cv = the CV of the group means (groups as units, weighted by their pupils); between_share = the share of the total weighted variance that lies between the groups (total = within + between); theil_t with its between-group (Σ s_g ln(μ_g/μ)) and within-group (Σ s_g T_g) parts, s_g = the group's share of Σ pupils·x, over schools with a positive value.
 ///
-/// No national formula exists for urban–rural variation; these definitions are countyedu's own, from the
-/// school-finance literature (see ../shared/domain/README.md §7–§8). Stored as table `urban_rural` unless
-/// --no-store.
+/// No national formula exists for urban–rural variation; these definitions are countyedu's own, from the school-finance literature (see ../shared/domain/README.md §7–§8). Stored as table `urban_rural` unless --no-store.
 ///
 /// Examples:
 ///   countyedu urban-rural --db countyedu-demo.duckdb --county 140121 --year 2023
-///   countyedu urban-rural --group two --standard quality --output urban_rural.csv --bom
+///   countyedu urban-rural --group two --standard quality -o urban_rural.csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
