@@ -154,7 +154,7 @@ fn every_documented_example_runs_as_written() {
             assert!(out.status.success(), "{doc}: the Python example failed:\n{}", String::from_utf8_lossy(&out.stderr));
         }
     }
-    let commands = ["ingest", "sql", "query", "export", "balance", "equity", "urban-rural", "growth", "evaluate", "rank", "generate", "demo"];
+    let commands = ["ingest", "sql", "query", "export", "balance", "equity", "urban-rural", "growth", "evaluate", "rank", "generate", "demo", "completions", "man"];
     for name in commands {
         let help = Command::new(env!("CARGO_BIN_EXE_countyedu")).args([name, "--help"]).output().unwrap();
         let help = String::from_utf8(help.stdout).unwrap();

@@ -891,3 +891,31 @@ fn issue16_02_every_metric_table_is_unique_on_its_declared_key() {
         assert_eq!(dup, 0, "{} repeats its key ({key})", t.name);
     }
 }
+
+#[test]
+fn issue16_03_completions_and_manual_pages_cover_every_command() {
+    let wd = Workdir::new();
+    let commands = ["ingest", "sql", "query", "export", "balance", "equity", "urban-rural", "growth", "evaluate", "rank", "generate", "demo"];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = wd.ok(&["completions", shell]);
+        for c in commands {
+            assert!(script.contains(c), "{shell} completions lack {c}");
+        }
+        assert!(script.contains("allow-out-of-bounds") && script.contains("skip-rows"), "{shell}: flags of ingest");
+    }
+    let page = wd.ok(&["man"]);
+    // roff writes a hyphen as `\-`.
+    assert!(page.contains(".TH countyedu 1") && commands.iter().all(|c| page.contains(&c.replace('-', "\\-"))), "{page}");
+    wd.ok(&["man", "--out-dir", "man1"]);
+    for c in commands {
+        let page = std::fs::read_to_string(wd.path(&format!("man1/countyedu-{c}.1"))).unwrap();
+        assert!(page.contains(&format!(".TH countyedu-{c} 1")), "{c}: {page}");
+    }
+    // An unknown shell is a usage error; a reader that stops early ends the command quietly (exit 0).
+    wd.fails(2, &["completions", "cmd.exe"]);
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("{} completions bash | head -1", env!("CARGO_BIN_EXE_countyedu"))])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

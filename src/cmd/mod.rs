@@ -13,6 +13,7 @@ use crate::ops::{Computed, Inputs, Selection};
 use crate::warehouse::{self, Access, Warehouse};
 
 pub mod balance;
+pub mod completions;
 pub mod demo;
 pub mod equity;
 pub mod export;
@@ -51,6 +52,8 @@ pub enum Command {
     Rank(rank::Args),
     Generate(generate::Args),
     Demo(demo::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
 }
 
 /// The warehouse to use; shared by every command that reads or writes one.
@@ -173,6 +176,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rank(args) => rank::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 
