@@ -919,3 +919,28 @@ fn issue16_03_completions_and_manual_pages_cover_every_command() {
         .unwrap();
     assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn issue16_04_results_stream_tables_show_first_and_last_rows_and_a_failed_write_leaves_no_file() {
+    let wd = with_test_county();
+    let table = wd.ok(&["sql", "SELECT range AS n FROM range(100)"]);
+    let shown: Vec<&str> = table.lines().filter(|l| l.starts_with("│") && l.trim_matches(|c| c == '│' || c == ' ').parse::<i64>().is_ok()).collect();
+    assert_eq!(shown.len(), 40, "{table}");
+    assert!(shown[0].contains(" 0 ") && shown[19].contains(" 19 ") && shown[20].contains(" 80 ") && shown[39].contains(" 99 "), "{table}");
+    assert!(table.contains("100 rows, 40 shown (--max-rows N shows more, 0 all)"), "{table}");
+    let all = wd.ok(&["sql", "--max-rows", "0", "SELECT range AS n FROM range(100)"]);
+    assert!(!all.contains("shown") && all.contains("│ 50 │"), "{all}");
+    // CSV of a result bigger than one batch, row for row as DuckDB has it.
+    let csv = wd.ok(&["sql", "--format", "csv", "SELECT range AS n, 'x' || range AS t FROM range(300000)"]);
+    assert_eq!(csv.lines().count(), 300_001);
+    assert_eq!(csv.lines().nth(300_000), Some("299999,x299999"));
+    // An error while the result is computed leaves no output file, not even an empty one.
+    let err = wd.fails(4, &["sql", "-o", "out.csv", "SELECT CASE WHEN range < 250000 THEN range ELSE error('boom') END FROM range(300000)"]);
+    assert!(err.contains("boom"), "{err}");
+    assert!(!wd.path("out.csv").exists());
+    assert!(std::fs::read_dir(wd.dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".countyedu-")));
+    // A file the command completes replaces the old one whole.
+    std::fs::write(wd.path("out.csv"), "old").unwrap();
+    wd.ok(&["sql", "-o", "out.csv", "SELECT 1 AS a"]);
+    assert_eq!(std::fs::read_to_string(wd.path("out.csv")).unwrap(), "a\n1\n");
+}

@@ -6,7 +6,7 @@ use super::DbArgs;
 use crate::error::{Error, Result};
 use crate::output::OutputArgs;
 use crate::queries;
-use crate::warehouse::{Access, QueryResult};
+use crate::warehouse::Access;
 
 /// Run a named query from queries/ (or list them).
 ///
@@ -67,6 +67,5 @@ pub fn run(args: Args) -> Result<()> {
     })?;
     let values = queries::bind(query, &args.params)?;
     let wh = args.db.open(Access::ReadOnly)?;
-    let result: QueryResult = wh.named_query(&query.sql, &values)?;
-    plan.write(&result)
+    wh.named_query_streamed(&query.sql, &values, |schema, batches| plan.stream(schema, batches))
 }

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use duckdb::types::Value;
 use duckdb::vtab::arrow::ArrowBatchRegistration;
@@ -70,6 +72,46 @@ fn sql_error(e: duckdb::Error) -> Error {
     }
 }
 
+/// An error of SQL run read-only, with the hint to pass --write when it tried to write.
+fn read_error(e: duckdb::Error) -> Error {
+    let msg = e.to_string();
+    if msg.contains("read-only") {
+        Error::Sql(format!("{msg}\nhint: the warehouse opens read-only; pass --write to change it"))
+    } else {
+        sql_error(e)
+    }
+}
+
+/// A named query's parameters as DuckDB values, by name.
+fn bind(params: &BTreeMap<String, crate::queries::Value>) -> std::collections::HashMap<String, Value> {
+    use crate::queries::Value as Q;
+    params
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Q::Int(i) => Value::BigInt(*i),
+                Q::Float(f) => Value::Double(*f),
+                Q::Text(t) => Value::Text(t.clone()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// Runs a statement and hands its result to `sink` batch by batch, as DuckDB streams it.
+fn stream(
+    conn: &Connection,
+    sql: &str,
+    params: impl duckdb::Params,
+    error: fn(duckdb::Error) -> Error,
+    sink: impl FnOnce(SchemaRef, &mut dyn Iterator<Item = Result<RecordBatch>>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(sql).map_err(error)?;
+    let mut batches = stmt.stream_arrow(params).map_err(error)?;
+    let schema = batches.get_schema();
+    sink(schema, &mut batches.by_ref().map(|b| b.map_err(error)))
+}
+
 /// The names of the tables of the main schema.
 pub(crate) fn table_names(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(
@@ -110,14 +152,7 @@ impl Warehouse {
             )));
         }
         if !write {
-            let result = arrow_result(&self.conn, sql, []).map_err(|e| {
-                let msg = e.to_string();
-                if msg.contains("read-only") {
-                    Error::Sql(format!("{msg}\nhint: the warehouse opens read-only; pass --write to change it"))
-                } else {
-                    sql_error(e)
-                }
-            })?;
+            let result = arrow_result(&self.conn, sql, []).map_err(read_error)?;
             return Ok((result, Vec::new()));
         }
         let outcome = self.in_transaction(|conn| {
@@ -135,24 +170,42 @@ impl Warehouse {
         outcome
     }
 
+    /// Runs SQL written by a user like [`Warehouse::user_sql`], handing the result to `sink` batch by batch as
+    /// DuckDB gives it when read-only (so that a result larger than memory can be written out), whole with `write`.
+    pub fn user_sql_streamed(&self, sql: &str, write: bool, sink: impl FnOnce(SchemaRef, &mut dyn Iterator<Item = Result<RecordBatch>>) -> Result<()>) -> Result<Vec<Removed>> {
+        if write {
+            let (result, removed) = self.user_sql(sql, true)?;
+            sink(result.schema, &mut result.batches.into_iter().map(Ok))?;
+            return Ok(removed);
+        }
+        if let Some(statement) = sqltext::extension_statement(sql) {
+            return Err(Error::Sql(format!(
+                "{:?} is refused: countyedu never installs or loads DuckDB extensions (parquet and json are built in, \
+                 and nothing reaches the network)",
+                statement.lines().last().unwrap_or(statement).trim()
+            )));
+        }
+        stream(&self.conn, sql, [], read_error, sink)?;
+        Ok(Vec::new())
+    }
+
+    /// Runs a named query like [`Warehouse::named_query`], handing the result to `sink` batch by batch.
+    pub fn named_query_streamed(
+        &self,
+        sql: &str,
+        params: &BTreeMap<String, crate::queries::Value>,
+        sink: impl FnOnce(SchemaRef, &mut dyn Iterator<Item = Result<RecordBatch>>) -> Result<()>,
+    ) -> Result<()> {
+        self.conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true")?;
+        stream(&self.conn, sql, &bind(params), sql_error, sink)
+    }
+
     /// Runs a named query read-only with its parameters bound by name (`$name` in the text). A query file is text
     /// that came from a file: before it runs, this connection loses every access outside the warehouse (no file
     /// is read or written, nothing is attached) and its configuration is locked, for as long as it is open.
     pub fn named_query(&self, sql: &str, params: &BTreeMap<String, crate::queries::Value>) -> Result<QueryResult> {
-        use crate::queries::Value as Q;
         self.conn.execute_batch("SET enable_external_access = false; SET lock_configuration = true")?;
-        let bound: std::collections::HashMap<String, Value> = params
-            .iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    Q::Int(i) => Value::BigInt(*i),
-                    Q::Float(f) => Value::Double(*f),
-                    Q::Text(t) => Value::Text(t.clone()),
-                };
-                (k.clone(), v)
-            })
-            .collect();
-        arrow_result(&self.conn, sql, &bound).map_err(sql_error)
+        arrow_result(&self.conn, sql, &bind(params)).map_err(sql_error)
     }
 
     /// Runs one of the engine's own queries (not user text).
