@@ -944,3 +944,26 @@ fn issue16_04_results_stream_tables_show_first_and_last_rows_and_a_failed_write_
     wd.ok(&["sql", "-o", "out.csv", "SELECT 1 AS a"]);
     assert_eq!(std::fs::read_to_string(wd.path("out.csv")).unwrap(), "a\n1\n");
 }
+
+#[test]
+fn issue16_05_a_ranking_workbook_has_the_ranking_and_every_point_on_named_sheets() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    let national = national();
+    wd.ok(&["rank", "--scheme", &national, "--year", "2021", "--lang", "zh", "-o", "ranking.xlsx", "--no-store"]);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(wd.path("ranking.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), vec!["排名".to_string(), "观测点得分".to_string()]);
+    use calamine::Reader;
+    let ranking = book.worksheet_range("排名").unwrap();
+    let points = book.worksheet_range("观测点得分").unwrap();
+    let counties = ranking.height() - 1;
+    let per_county = (points.height() - 1) / counties;
+    assert_eq!((points.height() - 1) % counties, 0, "every county has every point");
+    assert!(per_county > 10, "{per_county}");
+    assert_eq!(ranking.get((0, 0)).unwrap().to_string(), "排名");
+    assert_eq!(points.get((0, 0)).unwrap().to_string(), "县区代码");
+    // Points follow the ranking's county order.
+    let first_ranked = ranking.get((1, 3)).unwrap().to_string();
+    assert_eq!(points.get((1, 0)).unwrap().to_string(), first_ranked);
+    let last_ranked = ranking.get((counties, 3)).unwrap().to_string();
+    assert_eq!(points.get((points.height() - 1, 0)).unwrap().to_string(), last_ranked);
+}

@@ -131,11 +131,11 @@ pub fn run(args: Args) -> Result<()> {
     std::fs::create_dir_all(&args.out_dir)?;
     eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
     super::metric::print(&out, ranking(&scheme, &evaluated.summary, None, false)?.limit(10))?;
-    for file in ["ranking.csv", "ranking.xlsx"] {
-        let path = args.out_dir.join(file);
-        super::metric::print(&Plan::file(path.clone(), true)?, ranking(&scheme, &evaluated.summary, None, true)?)?;
-        eprintln!("wrote {}", path.display());
-    }
+    let csv = args.out_dir.join("ranking.csv");
+    super::metric::print(&Plan::file(csv.clone(), true)?, ranking(&scheme, &evaluated.summary, None, true)?)?;
+    let xlsx = args.out_dir.join("ranking.xlsx");
+    super::rank::write_workbook(&Plan::file(xlsx.clone(), false)?, ranking(&scheme, &evaluated.summary, None, true)?, &evaluated.rows, true)?;
+    eprintln!("wrote {} and {} (sheets 排名 and 观测点得分)", csv.display(), xlsx.display());
 
     // 优质均衡: who reaches it, and who misses it by a single item (the 差距清单 says which).
     let (quality_path, quality) = load_scheme("quality_balance_2017.toml")?;

@@ -90,11 +90,15 @@ pub fn keep_int(frame: LazyFrame, column: &str, values: &[i32]) -> LazyFrame {
 
 /// Prints a result frame where the plan says.
 pub fn print(plan: &Plan, frame: LazyFrame) -> Result<()> {
-    let mut df = frame.collect()?;
+    plan.write(&result(frame.collect()?)?)
+}
+
+/// A frame as an Arrow result.
+pub fn result(mut df: DataFrame) -> Result<QueryResult> {
     let batches = bridge::df_to_batches(&mut df)?;
     let schema = match batches.first() {
         Some(b) => b.schema(),
         None => bridge::arrow_schema(&df)?,
     };
-    plan.write(&QueryResult { schema, batches })
+    Ok(QueryResult { schema, batches })
 }

@@ -7,12 +7,13 @@ use crate::ops::rank::ranking;
 use super::metric;
 use crate::error::Result;
 use crate::output::{Format, Plan};
+use polars::prelude::{DataFrame, LazyFrame};
 
 /// Rank counties by their total points under an evaluation scheme (ties share a rank: 1, 2, 2, 4).
 ///
 /// Totals are the sums of the points earned as shown, each rounded to 0.01, and ties are judged on these totals. A county without any data for the year is listed last, without rank or grade (无数据). A scheme with a `province` ranks that province's counties (--all-counties: every county).
 ///
-/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the largest gaps in words, so the file can be read without the tool. --within province|prefecture ranks inside each area. --output ranking.csv writes UTF-8 with a BOM so Excel shows Chinese correctly (--no-bom to drop it); --output ranking.xlsx writes an Excel workbook; --lang zh writes Chinese column headers. Metrics are computed from the warehouse as `evaluate` does.
+/// Each row: rank, year, scheme, county, prefecture, province, total, maximum, the points that had data to be judged, grade, failed points, points with missing data (待填报, earning nothing), vetoes (一票否决) and the largest gaps in words, so the file can be read without the tool. --within province|prefecture ranks inside each area. --output ranking.csv writes UTF-8 with a BOM so Excel shows Chinese correctly (--no-bom to drop it); --output ranking.xlsx writes an Excel workbook with two sheets, 排名 (the ranking) and 观测点得分 (every county's results point by point, in rank order); --lang zh writes Chinese column headers. Metrics are computed from the warehouse as `evaluate` does.
 ///
 /// Examples:
 ///   countyedu rank --scheme criteria/national.toml --year 2021
@@ -42,7 +43,21 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let plan = Plan::new(args.format, args.output.clone(), !args.no_bom && args.output.is_some())?;
-    let Evaluation { scheme, summary, .. } = args.run.evaluate()?;
+    let Evaluation { scheme, summary, rows, .. } = args.run.evaluate()?;
     let frame = ranking(&scheme, &summary, args.within.as_deref(), args.lang == "zh")?;
+    if plan.format == Format::Xlsx {
+        return write_workbook(&plan, frame, &rows, args.lang == "zh");
+    }
     metric::print(&plan, frame)
+}
+
+/// A ranking workbook: the ranking (排名) and every county's results point by point (观测点得分), counties in rank
+/// order.
+pub fn write_workbook(plan: &Plan, ranking: LazyFrame, rows: &DataFrame, chinese: bool) -> Result<()> {
+    let ranking = ranking.collect()?;
+    let code = if chinese { "县区代码" } else { "county_code" };
+    let ranked: Vec<String> = ranking.column(code)?.str()?.iter().flatten().map(String::from).collect();
+    let points = crate::ops::rank::points(rows, &ranked, chinese)?.collect()?;
+    let [first, second] = crate::ops::rank::SHEETS;
+    plan.write_sheets(&[(first, &metric::result(ranking)?), (second, &metric::result(points)?)])
 }

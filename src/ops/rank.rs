@@ -38,3 +38,44 @@ pub fn ranking(scheme: &Scheme, summary: &DataFrame, within: Option<&str>, chine
     }
     Ok(frame)
 }
+
+/// Chinese headers of the point-by-point sheet.
+const POINTS_ZH: &[(&str, &str)] = &[
+    ("county_code", "县区代码"),
+    ("county_name", "县区名称"),
+    ("area", "评价内容"),
+    ("key_point", "评价重点"),
+    ("point_id", "观测点编号"),
+    ("point", "观测点"),
+    ("value", "数值"),
+    ("threshold", "标准"),
+    ("status", "结果"),
+    ("points", "分值"),
+    ("earned", "得分"),
+    ("veto", "一票否决"),
+    ("explanation", "说明"),
+];
+
+/// The sheet names of a ranking workbook: the ranking, and every county's results point by point.
+pub const SHEETS: [&str; 2] = ["排名", "观测点得分"];
+
+/// Every county's results point by point, in the order of the ranking's counties (`ranked`: county codes in rank
+/// order), headers in English or Chinese.
+pub fn points(rows: &DataFrame, ranked: &[String], chinese: bool) -> Result<LazyFrame> {
+    let order = DataFrame::new_infer_height(vec![
+        Column::new("county_code".into(), ranked.to_vec()),
+        Column::new("_order".into(), (0..ranked.len() as u32).collect::<Vec<_>>()),
+    ])?;
+    let mut frame = rows
+        .clone()
+        .lazy()
+        .with_row_index("_point", None)
+        .join(order.lazy(), [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .sort(["_order", "_point"], SortMultipleOptions::default().with_nulls_last(true))
+        .select(POINTS_ZH.iter().map(|(en, _)| col(*en)).collect::<Vec<_>>());
+    if chinese {
+        let (en, zh): (Vec<&str>, Vec<&str>) = POINTS_ZH.iter().copied().unzip();
+        frame = frame.rename(en, zh, true);
+    }
+    Ok(frame)
+}
