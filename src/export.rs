@@ -39,8 +39,8 @@ pub fn export(wh: &Warehouse, dir: &Path, format: ExportFormat) -> Result<Vec<(S
         match format {
             ExportFormat::Parquet => wh.write_table_parquet(&name, has_year, &staging.path().join(&name))?,
             ExportFormat::Csv { bom } => {
-                Plan { format: Format::Csv, output: Some(staging.path().join(format!("{name}.csv"))), bom, max_rows: 0 }
-                    .write(&wh.query(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\"")))?)?;
+                let plan = Plan { format: Format::Csv, output: Some(staging.path().join(format!("{name}.csv"))), bom, max_rows: 0 };
+                wh.query_streamed(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\"")), |schema, batches| plan.stream(schema, batches))?;
             }
         }
         out.push((name, rows));

@@ -35,7 +35,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let wh = args.db.open(Access::ReadOnly)?;
     let format = if args.format == "csv" { ExportFormat::Csv { bom: args.bom } } else { ExportFormat::Parquet };
+    let spinner = super::progress::Spinner::new("exporting");
     let tables = export::export(&wh, &args.to, format)?;
+    drop(spinner);
     for (name, rows) in &tables {
         eprintln!("  {name:<22} {:>12} rows", thousands(*rows));
     }

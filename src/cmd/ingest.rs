@@ -1,14 +1,11 @@
 //! `countyedu ingest`: load files into the warehouse, all or nothing.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
 use super::{DbArgs, thousands};
 use crate::error::Result;
-use crate::ingest::{self, Options, Progress, Summary, TextEncoding};
+use crate::ingest::{self, Options, Summary, TextEncoding};
 use crate::warehouse::Access;
 
 /// Load counties, schools and county indicators into the warehouse.
@@ -83,22 +80,6 @@ impl From<Encoding> for TextEncoding {
     }
 }
 
-/// A progress bar on a terminal; nothing otherwise.
-struct Bar(ProgressBar);
-
-impl Progress for Bar {
-    fn start(&mut self, files: usize) {
-        self.0.set_length(files as u64);
-    }
-    fn file_done(&mut self, path: &Path, _rows: usize) {
-        self.0.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        self.0.inc(1);
-    }
-    fn finish(&mut self) {
-        self.0.finish_and_clear();
-    }
-}
-
 pub fn run(args: Args) -> Result<()> {
     let started = Instant::now();
     let wh = args.db.open(Access::Create)?;
@@ -109,10 +90,7 @@ pub fn run(args: Args) -> Result<()> {
         allow_out_of_bounds: args.allow_out_of_bounds,
         skip_rows: args.skip_rows,
     };
-    let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
-    let bar = ProgressBar::with_draw_target(None, target);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed} {msg}").expect("valid template"));
-    let summary = ingest::ingest(&wh, &args.paths, &opts, &mut Bar(bar))?;
+    let summary = ingest::ingest(&wh, &args.paths, &opts, &mut super::progress::Files::new())?;
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }

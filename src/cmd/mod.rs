@@ -22,6 +22,7 @@ pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod metric;
+pub mod progress;
 pub mod query;
 pub mod rank;
 pub mod sql;
@@ -86,16 +87,18 @@ pub fn compute_then_store<T: Computed>(
     no_store: bool,
     compute: impl FnOnce(&Inputs) -> Result<T>,
 ) -> Result<T> {
+    let spinner = progress::Spinner::new("computing");
     let result = {
         let wh = db.open(Access::ReadOnly)?;
         let inputs = Inputs::new(&wh, rules, selection);
         let result = compute(&inputs);
         for note in inputs.take_notes() {
-            eprintln!("note: {note}");
+            spinner.say(&format!("note: {note}"));
         }
         result?
     };
     if !no_store {
+        spinner.step("storing");
         result.store(&db.open(Access::ReadWrite)?, rules)?;
     }
     Ok(result)

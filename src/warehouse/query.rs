@@ -213,6 +213,11 @@ impl Warehouse {
         Ok(arrow_result(&self.conn, sql, [])?)
     }
 
+    /// One of the engine's own queries, handed to `sink` batch by batch as DuckDB streams it.
+    pub fn query_streamed(&self, sql: &str, sink: impl FnOnce(SchemaRef, &mut dyn Iterator<Item = Result<RecordBatch>>) -> Result<()>) -> Result<()> {
+        stream(&self.conn, sql, [], Error::from, sink)
+    }
+
     /// One of the engine's own queries, with bound parameters, as a Polars frame.
     pub fn query_df_with(&self, sql: &str, params: &[Value]) -> Result<DataFrame> {
         let r = arrow_result(&self.conn, sql, duckdb::params_from_iter(params.iter().cloned()))?;
