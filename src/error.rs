@@ -104,21 +104,92 @@ impl fmt::Display for InputProblems {
     }
 }
 
+/// What went wrong, for a person: the message, what to do about it, and the error that caused it.
+#[derive(Debug)]
+pub struct Problem {
+    message: String,
+    hint: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Problem {
+        Problem { message: message.into(), hint: None, source: None }
+    }
+
+    /// What the user can do about it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Problem {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The error that caused it, printed as its cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Problem {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::ops::Deref for Problem {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::error::Error for Problem {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem::new(message)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Problem {
+        Problem::new(message)
+    }
+}
+
+/// The exit codes, as README.md's table gives them (a test keeps the two in step).
+pub const EXIT_CODES: &[(i32, &str)] = &[
+    (0, "success (also when a reader closes the pipe early, e.g. `| head`)"),
+    (1, "unexpected failure: I/O error, internal DuckDB error, a bug"),
+    (2, "usage error: unknown flag, missing argument, bad flag value"),
+    (3, "input data rejected: every problem is listed on stderr; the warehouse is unchanged"),
+    (4, "SQL error in a user query (DuckDB's message on stderr, nothing on stdout)"),
+    (5, "the warehouse cannot be opened: missing (for reading), locked by another process, not a countyedu warehouse"),
+];
+
 /// The top-level error. Each variant is one exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Flags or arguments that cannot be acted on (clap's own usage errors also exit 2).
     #[error("{0}")]
-    Usage(String),
+    Usage(Problem),
     /// Input data was rejected; nothing was written.
     #[error("{0}")]
     Input(InputProblems),
     /// The user's SQL failed (DuckDB's message).
     #[error("SQL error: {0}")]
-    Sql(String),
+    Sql(Problem),
     /// The warehouse could not be opened (missing, locked, not a DuckDB file).
     #[error("warehouse {path}: {message}")]
-    Warehouse { path: PathBuf, message: String },
+    Warehouse { path: PathBuf, message: Problem },
     /// Anything else: I/O, an internal DuckDB failure, a bug.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -138,6 +209,39 @@ impl Error {
 
     pub fn other(message: impl fmt::Display) -> Self {
         Error::Other(anyhow::anyhow!("{message}"))
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(problem: impl Into<Problem>) -> Self {
+        Error::Usage(problem.into())
+    }
+
+    /// An error of the user's SQL (exit 4).
+    pub fn sql(problem: impl Into<Problem>) -> Self {
+        Error::Sql(problem.into())
+    }
+
+    /// What the user can do about it, if the error says.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Usage(p) | Error::Sql(p) | Error::Warehouse { message: p, .. } => p.hint(),
+            _ => None,
+        }
+    }
+
+    /// The errors that caused this one, outermost first.
+    pub fn causes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next: Option<&(dyn std::error::Error + 'static)> = match self {
+            Error::Usage(p) | Error::Sql(p) | Error::Warehouse { message: p, .. } => std::error::Error::source(p),
+            Error::Other(e) => return e.chain().skip(1).map(|c| c.to_string()).collect(),
+            Error::Input(_) => None,
+        };
+        while let Some(e) = next {
+            out.push(e.to_string());
+            next = e.source();
+        }
+        out
     }
 }
 
@@ -187,13 +291,48 @@ mod tests {
         );
     }
 
+    /// README.md's table of exit codes, row by row.
+    #[test]
+    fn the_readme_exit_code_table_is_the_one_errors_use() {
+        let readme = include_str!("../README.md");
+        let section = readme.split("## Exit codes").nth(1).expect("README has exit codes").split("\n## ").next().unwrap_or("");
+        let rows: Vec<(i32, String)> = section
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.trim().trim_matches('|').split(" | ").map(str::trim).collect();
+                Some((cells.first()?.parse().ok()?, cells.get(1)?.to_string()))
+            })
+            .collect();
+        let expected: Vec<(i32, String)> = EXIT_CODES.iter().map(|(c, m)| (*c, m.to_string())).collect();
+        assert_eq!(rows, expected);
+        let errors = [
+            Error::other("x"),
+            Error::usage("x"),
+            Error::Input(InputProblems::default()),
+            Error::sql("x"),
+            Error::Warehouse { path: "x".into(), message: "x".into() },
+        ];
+        let mut used: Vec<i32> = errors.iter().map(Error::exit_code).collect();
+        used.push(0);
+        used.sort();
+        assert_eq!(used, EXIT_CODES.iter().map(|(c, _)| *c).collect::<Vec<_>>(), "every code is one kind of error, and each kind has a code");
+    }
+
+    #[test]
+    fn hints_and_causes_are_kept() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = Error::usage(Problem::new("the scheme is refused").with_hint("check the path").with_source(io));
+        assert_eq!((e.to_string(), e.hint()), ("the scheme is refused".to_string(), Some("check the path")));
+        assert_eq!(e.causes(), vec!["no such file".to_string()]);
+    }
+
     #[test]
     fn exit_codes_are_distinct() {
         let codes = [
             Error::other("x").exit_code(),
-            Error::Usage("x".into()).exit_code(),
+            Error::usage("x").exit_code(),
             Error::Input(InputProblems::default()).exit_code(),
-            Error::Sql("x".into()).exit_code(),
+            Error::sql("x").exit_code(),
             Error::Warehouse { path: "x".into(), message: "x".into() }.exit_code(),
         ];
         let mut sorted = codes.to_vec();

@@ -32,7 +32,7 @@ struct Manifest {
 /// Writes every table of the warehouse into `dir`; returns each table's name and row count.
 pub fn export(wh: &Warehouse, dir: &Path, format: ExportFormat) -> Result<Vec<(String, i64)>> {
     let earlier = earlier_files(dir)?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::Usage(format!("--to {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--to {}: {e}", dir.display())))?;
     let staging = tempfile::Builder::new().prefix(".countyedu-export-").tempdir_in(dir)?;
     let mut out = Vec::new();
     for (name, rows, has_year) in wh.tables()? {
@@ -48,7 +48,7 @@ pub fn export(wh: &Warehouse, dir: &Path, format: ExportFormat) -> Result<Vec<(S
     let written = files_under(staging.path())?;
     // A file of the user's where the export would write: refused before anything is replaced.
     if let Some(clash) = written.iter().find(|f| dir.join(f).exists() && !earlier.contains(f)) {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "{}: the export would replace {clash}, which an earlier export did not write; nothing was changed",
             dir.display()
         )));
@@ -79,19 +79,19 @@ fn earlier_files(dir: &Path) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("--to {}: is a file, not a folder", dir.display())));
+        return Err(Error::usage(format!("--to {}: is a file, not a folder", dir.display())));
     }
     let manifest = dir.join(MANIFEST);
     if manifest.is_file() {
         let text = std::fs::read_to_string(&manifest)?;
         let m: Manifest = serde_json::from_str(&text)
-            .map_err(|e| Error::Usage(format!("{}: not a countyedu export manifest ({e}); nothing was changed", manifest.display())))?;
+            .map_err(|e| Error::usage(format!("{}: not a countyedu export manifest ({e}); nothing was changed", manifest.display())))?;
         // Only plain relative paths inside the folder are ever removed.
         return Ok(m.files.into_iter().filter(|f| Path::new(f).components().all(|c| matches!(c, std::path::Component::Normal(_)))).collect());
     }
     let leftover = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().starts_with(".countyedu-export-");
     if std::fs::read_dir(dir)?.filter_map(|e| e.ok()).any(|e| !leftover(&e)) {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--to {}: the folder is not empty and holds no earlier export ({MANIFEST}); choose a new or empty folder \
              (countyedu never replaces files it did not write)",
             dir.display()

@@ -159,10 +159,10 @@ struct School {
 /// Writes counties.csv, schools_YEAR.csv for each year and county_indicators.csv into `dir`.
 pub fn generate(dir: &Path, spec: &Spec) -> Result<Written> {
     if spec.counties == 0 {
-        return Err(Error::Usage("--counties must be at least 1".into()));
+        return Err(Error::usage("--counties must be at least 1"));
     }
     if spec.counties > MAX_COUNTIES {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--counties {}: at most {MAX_COUNTIES} (31 provinces × 99 prefectures × 10 county numbers; a county code has 6 digits)",
             spec.counties
         )));
@@ -171,7 +171,7 @@ pub fn generate(dir: &Path, spec: &Spec) -> Result<Written> {
         || (spec.first_year as i64) < model::YEAR_RANGE.0
         || (spec.last_year as i64) > model::YEAR_RANGE.1
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--years must be FIRST-LAST within {}-{}",
             model::YEAR_RANGE.0,
             model::YEAR_RANGE.1

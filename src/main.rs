@@ -14,10 +14,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let text = e.to_string();
             eprintln!("error: {}", text.trim_end());
-            if let Error::Other(inner) = &e {
-                for cause in inner.chain().skip(1) {
-                    eprintln!("caused by: {cause}");
-                }
+            for cause in e.causes() {
+                eprintln!("caused by: {cause}");
+            }
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
             }
             ExitCode::from(e.exit_code() as u8)
         }

@@ -58,7 +58,7 @@ pub struct Query {
 
 /// Reads a query's header; the error names the file and what is missing.
 pub fn parse(path: &Path, text: &str) -> Result<Query> {
-    let bad = |what: &str| Error::Usage(format!("{}: {what}", path.display()));
+    let bad = |what: &str| Error::usage(format!("{}: {what}", path.display()));
     let header: Vec<&str> = text.lines().take_while(|l| l.trim_start().starts_with("--")).collect();
     let field = |key: &str| -> Option<String> {
         let start = header.iter().position(|l| l.trim_start_matches("--").trim_start().starts_with(key))?;
@@ -109,7 +109,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Query> {
 pub fn list(dir: &Path) -> Result<Vec<Query>> {
     let mut out = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::Usage(format!("{}: {e}", dir.display())))?
+        .map_err(|e| Error::usage(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
         .collect();
@@ -144,25 +144,25 @@ fn typed(p: &Param, text: &str) -> std::result::Result<Value, String> {
 pub fn bind(query: &Query, given: &[String]) -> Result<BTreeMap<String, Value>> {
     let mut values: BTreeMap<String, String> = BTreeMap::new();
     for pair in given {
-        let (k, v) = pair.split_once('=').ok_or_else(|| Error::Usage(format!("--param {pair:?}: expected NAME=VALUE")))?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| Error::usage(format!("--param {pair:?}: expected NAME=VALUE")))?;
         if !query.params.iter().any(|p| p.name == k) {
             let known: Vec<&str> = query.params.iter().map(|p| p.name.as_str()).collect();
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "query {} has no parameter {k:?}; it takes: {}",
                 query.name,
                 if known.is_empty() { "none".to_string() } else { known.join(", ") }
             )));
         }
         if let Some(first) = values.insert(k.to_string(), v.to_string()) {
-            return Err(Error::Usage(format!("--param {k} is given twice ({first:?} and {v:?}); give it once")));
+            return Err(Error::usage(format!("--param {k} is given twice ({first:?} and {v:?}); give it once")));
         }
     }
     let mut out = BTreeMap::new();
     for p in &query.params {
         let v = values.get(&p.name).cloned().or_else(|| p.default.clone()).ok_or_else(|| {
-            Error::Usage(format!("query {} needs --param {}=VALUE ({})", query.name, p.name, p.description))
+            Error::usage(format!("query {} needs --param {}=VALUE ({})", query.name, p.name, p.description))
         })?;
-        out.insert(p.name.clone(), typed(p, &v).map_err(Error::Usage)?);
+        out.insert(p.name.clone(), typed(p, &v).map_err(Error::usage)?);
     }
     Ok(out)
 }

@@ -68,7 +68,11 @@ impl Rules {
     }
 
     /// The national rules with a folder's files laid over them; the error names the file and what is wrong.
-    pub fn load(dir: &Path) -> Result<Rules, String> {
+    pub fn load(dir: &Path) -> Result<Rules, RulesError> {
+        Rules::load_folder(dir).map_err(RulesError)
+    }
+
+    fn load_folder(dir: &Path) -> Result<Rules, String> {
         if !dir.is_dir() {
             return Err(format!("{}: not a rules folder (a folder holding {})", dir.display(), FILES.join(", ")));
         }
@@ -132,7 +136,7 @@ impl Rules {
 
     /// The rules a scheme names (`[scheme] rules = "…"`): a folder under the shipped `config/`, or a path relative
     /// to the scheme file.
-    pub fn named_by_scheme(scheme_file: &Path, rules: &str, shipped_config: &Path) -> Result<Rules, String> {
+    pub fn named_by_scheme(scheme_file: &Path, rules: &str, shipped_config: &Path) -> Result<Rules, RulesError> {
         if rules == "national" {
             return Ok(Rules::national());
         }
@@ -141,6 +145,11 @@ impl Rules {
         Rules::load(&dir)
     }
 }
+
+/// Why a rules folder is refused: the file, and what is wrong in it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RulesError(pub String);
 
 /// The national TOML with an overlay's keys laid over it, tables merged key by key; a key the national file does
 /// not have is refused (it would be ignored, or mean a typo).
@@ -215,9 +224,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("balance.toml"), "[quality.cv_maxx]\nprimary = 0.40\n").unwrap();
         let e = Rules::load(dir.path()).unwrap_err();
-        assert!(e.contains("balance.toml: quality.cv_maxx: not a key of the national rules"), "{e}");
+        assert!(e.0.contains("balance.toml: quality.cv_maxx: not a key of the national rules"), "{e}");
         std::fs::remove_file(dir.path().join("balance.toml")).unwrap();
         std::fs::write(dir.path().join("rules.txt"), "").unwrap();
-        assert!(Rules::load(dir.path()).unwrap_err().contains("rules.txt is not one of them"));
+        assert!(Rules::load(dir.path()).unwrap_err().0.contains("rules.txt is not one of them"));
     }
 }

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<()> {
     let plan = args.out.plan()?;
     let per_school = args.schools || args.shortfall;
     if per_school && m.standard.as_deref() == Some("basic") {
-        return Err(Error::Usage("--schools and --shortfall are about the quality standard's school rule".into()));
+        return Err(Error::usage("--schools and --shortfall are about the quality standard's school rule"));
     }
     // Storing keeps the four tables in step, so a run that stores computes them all.
     let need = match (m.no_store, args.verdicts, per_school) {

@@ -55,7 +55,7 @@ pub fn man(args: ManArgs) -> Result<()> {
         clap_mangen::Man::new(cli).render(&mut std::io::stdout().lock())?;
         return Ok(());
     };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Usage(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::usage(format!("{}: {e}", dir.display())))?;
     clap_mangen::generate_to(cli, &dir)?;
     eprintln!("wrote the manual pages into {}", dir.display());
     Ok(())

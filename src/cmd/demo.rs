@@ -27,7 +27,7 @@ fn replace_demo_warehouse(path: &std::path::Path, wait: std::time::Duration) -> 
         return Ok(());
     }
     let refuse = |why: String| {
-        Error::Usage(format!(
+        Error::usage(format!(
             "{}: {why}; the demo replaces only a warehouse it created itself. Name another file with --db \
              (or unset COUNTYEDU_DB)",
             path.display()
@@ -87,7 +87,7 @@ const BALANCE_OVERVIEW: &str = include_str!("../../queries/balance_overview.sql"
 pub fn run(args: Args) -> Result<()> {
     let data = if args.data.is_empty() { vec![dataset("sample"), dataset("gaoping")] } else { args.data.clone() };
     if let Some(d) = data.iter().find(|d| !d.is_dir()) {
-        return Err(Error::Usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
+        return Err(Error::usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
     }
     let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
     replace_demo_warehouse(&args.db, args.wait.duration()?)?;
@@ -113,7 +113,7 @@ pub fn run(args: Args) -> Result<()> {
 
     // The reference report's funding figures, checked under Shanxi's rules (its 2021 floors P 930, J 1180):
     // 高平市 2021, as `countyedu growth --checks --rules config/provinces/140000` does.
-    let shanxi = Rules::load(&shipped("config", "provinces/140000")).map_err(Error::Usage)?;
+    let shanxi = Rules::load(&shipped("config", "provinces/140000")).map_err(|e| Error::usage(e.to_string()))?;
     let gaoping = Selection { counties: vec!["140581".into()], years: vec![2021] };
     let checks = ops::growth::growth(&Inputs::new(&wh, &shanxi, gaoping), &ops::growth::Options { no_cv: true, ..Default::default() })?
         .checks
@@ -155,6 +155,6 @@ pub fn run(args: Args) -> Result<()> {
 /// A shipped scheme of `criteria/`, loaded.
 fn load_scheme(name: &str) -> Result<(PathBuf, Scheme)> {
     let path = shipped("criteria", name);
-    let scheme = Scheme::load(&path).map_err(Error::Usage)?;
+    let scheme = Scheme::load(&path).map_err(|e| Error::usage(e.to_string()))?;
     Ok((path, scheme))
 }

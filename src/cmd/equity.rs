@@ -35,7 +35,7 @@ pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
     if args.across.is_some() && !m.county.is_empty() {
-        return Err(Error::Usage("--across measures whole prefectures or provinces: drop --county".into()));
+        return Err(Error::usage("--across measures whole prefectures or provinces: drop --county"));
     }
     let (_, result) = m.run(|inputs| match args.across {
         None => ops::equity::equity(inputs),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use polars::prelude::{DataFrame, IntoLazy};
 
 use super::{DbArgs, RulesArgs, metric, shipped};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::evaluate::Scheme;
 use crate::ops::evaluate::{self as op, Evaluated};
 use crate::ops::{Inputs, Selection};
@@ -70,9 +70,9 @@ impl EvaluationArgs {
     /// Loads the scheme and its rules, computes the figures with the warehouse opened read-only, scores every
     /// county, and stores the results in one short write transaction afterwards (unless --no-store).
     pub fn evaluate(&self) -> Result<Evaluation> {
-        let scheme = Scheme::load(&self.scheme).map_err(|e| Error::Usage(format!("the scheme is refused:\n{e}")))?;
+        let scheme = Scheme::load(&self.scheme).map_err(|e| Error::usage(format!("the scheme is refused:\n{e}")))?;
         if !(scheme.years[0]..=scheme.years[1]).contains(&self.year) {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "{} applies to {}–{}, not {}",
                 self.scheme.display(),
                 scheme.years[0],
@@ -95,9 +95,9 @@ impl EvaluationArgs {
         let flag = self.rules.load()?;
         let Some(named) = &scheme.rules else { return Ok(flag) };
         let own = Rules::named_by_scheme(&self.scheme, named, &shipped("config", ""))
-            .map_err(|e| Error::Usage(format!("{}: the rules it names are refused: {e}", self.scheme.display())))?;
+            .map_err(|e| Error::Usage(Problem::new(format!("{}: the rules it names are refused", self.scheme.display())).with_source(e)))?;
         if self.rules.given() && flag.hash != own.hash {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "{} is written for the rules {named:?} and --rules gives other rules ({}); drop --rules or use a scheme \
                  written for them",
                 self.scheme.display(),

@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 fn parse_years(s: &str) -> Result<(i32, i32)> {
-    let bad = || Error::Usage(format!("--years {s:?}: expected FIRST-LAST, e.g. 2019-2023"));
+    let bad = || Error::usage(format!("--years {s:?}: expected FIRST-LAST, e.g. 2019-2023"));
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     Ok((a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?))
 }

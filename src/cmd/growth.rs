@@ -74,11 +74,11 @@ pub fn run(args: Args) -> Result<()> {
     if let (Some(f), Some(t)) = (args.from, args.to)
         && f >= t
     {
-        return Err(Error::Usage(format!("--from {f} must be before --to {t}")));
+        return Err(Error::usage(format!("--from {f} must be before --to {t}")));
     }
     metric::check_counties(&args.county)?;
     if let Some(b) = &args.per_student {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--per-student {b} is a rule now: set per_student_basis in funding.toml of a rules folder and pass --rules DIR \
              (see config/README.md)"
         )));

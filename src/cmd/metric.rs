@@ -38,7 +38,7 @@ pub struct MetricArgs {
 /// Refuses county codes that cannot be codes, before anything is opened.
 pub fn check_counties(codes: &[String]) -> Result<()> {
     match codes.iter().find(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
-        Some(bad) => Err(Error::Usage(format!("--county {bad:?}: expected a 6-digit county code"))),
+        Some(bad) => Err(Error::usage(format!("--county {bad:?}: expected a 6-digit county code"))),
         None => Ok(()),
     }
 }

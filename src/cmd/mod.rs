@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::rules::Rules;
 use crate::ops::{Computed, Inputs, Selection};
 use crate::warehouse::{self, Access, Warehouse};
@@ -116,7 +116,7 @@ pub struct WaitArgs {
 impl WaitArgs {
     pub fn duration(&self) -> Result<std::time::Duration> {
         std::time::Duration::try_from_secs_f64(self.wait)
-            .map_err(|_| Error::Usage(format!("--wait {}: expected a number of seconds, 0 or more", self.wait)))
+            .map_err(|_| Error::usage(format!("--wait {}: expected a number of seconds, 0 or more", self.wait)))
     }
 }
 
@@ -139,14 +139,14 @@ impl RulesArgs {
     /// The rules asked for; the flags of earlier versions are refused with what to do instead.
     pub fn load(&self) -> Result<Rules> {
         if let Some(p) = &self.config {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "--config {} is replaced by --rules DIR: put the file, with only the keys it changes, as balance.toml in a \
                  folder (see config/README.md and config/provinces/140000)",
                 p.display()
             )));
         }
         if let Some(p) = &self.standards {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "--standards {} is replaced by --rules DIR: put the file as funding_standards.csv in a folder (see \
                  config/provinces/140000)",
                 p.display()
@@ -154,7 +154,7 @@ impl RulesArgs {
         }
         match &self.rules {
             None => Ok(Rules::national()),
-            Some(dir) => Rules::load(dir).map_err(|e| Error::Usage(format!("the rules are refused: {e}"))),
+            Some(dir) => Rules::load(dir).map_err(|e| Error::Usage(Problem::new("the rules are refused").with_source(e))),
         }
     }
 

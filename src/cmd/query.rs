@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<()> {
         return super::metric::print(&plan, polars::prelude::IntoLazy::lazy(frame));
     }
     let query = all.iter().find(|q| q.name == args.name).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::usage(format!(
             "no query {:?} in {}; there are: {}",
             args.name,
             dir.display(),

@@ -44,11 +44,11 @@ pub fn run(args: Args) -> Result<()> {
             s
         }
         (Some(q), _) => q.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| Error::Usage(format!("{}: {e}", f.display())))?,
-        (None, None) => return Err(Error::Usage("give SQL text or --file".into())),
+        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| Error::usage(format!("{}: {e}", f.display())))?,
+        (None, None) => return Err(Error::usage("give SQL text or --file")),
     };
     if sql.trim().is_empty() {
-        return Err(Error::Usage("the SQL text is empty".into()));
+        return Err(Error::usage("the SQL text is empty"));
     }
     let plan = args.out.plan()?;
     let wh = args.db.open(if args.write { Access::ReadWrite } else { Access::ReadOnly })?;

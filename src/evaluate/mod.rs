@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-pub use scheme::{Kind, Metric, Op, Point, Scheme, Scoring, Threshold};
+pub use scheme::{Kind, Metric, Op, Point, Scheme, SchemeError, Scoring, Threshold};
 
 use crate::balance::{self, Config};
 use crate::model;

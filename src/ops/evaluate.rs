@@ -45,14 +45,14 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
             (Some(lo), Some(hi)) => format!("it holds {lo}–{hi}"),
             _ => "it holds no data yet".into(),
         };
-        return Err(Error::Usage(format!("the warehouse has no school or county indicator for {year} ({held}); nothing to evaluate")));
+        return Err(Error::usage(format!("the warehouse has no school or county indicator for {year} ({held}); nothing to evaluate")));
     }
     let areas = wh.county_areas()?;
     let mut counties = counties(&areas, &with_data)?;
     if let (Some(prefix), false) = (scheme.province_prefix(), all_counties) {
         counties.retain(|c| c.code.starts_with(prefix));
         if counties.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "the scheme is for province {} and the warehouse holds none of its counties (--all-counties evaluates every county)",
                 scheme.province.as_deref().unwrap_or_default()
             )));
@@ -185,7 +185,7 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, rules: &Rules, areas: &Da
     if scheme.derived.iter().any(|d| !d.school) {
         let mut wide = indicator_columns(&indicators, areas, year)?;
         for d in scheme.derived.iter().filter(|d| !d.school) {
-            let values = warehouse::engine::frame_expression(&mut wide, &d.sql).map_err(|e| Error::Usage(format!("derived indicator {}: {e}", d.id)))?;
+            let values = warehouse::engine::frame_expression(&mut wide, &d.sql).map_err(|e| Error::usage(format!("derived indicator {}: {e}", d.id)))?;
             let df = DataFrame::new_infer_height(vec![wide.column("county_code")?.clone(), Column::new("value".into(), values)])?;
             add(&mut figures, &df, "value", |_| Some(Metric::Derived(d.id.clone())))?;
         }
@@ -372,7 +372,7 @@ fn unit_figures(figures: &mut Figures, scheme: &Scheme, schools: DataFrame, rule
     }
     for d in scheme.derived.iter().filter(|d| d.school) {
         let mut frame = units.clone();
-        let values = warehouse::engine::frame_expression(&mut frame, &d.sql).map_err(|e| Error::Usage(format!("derived indicator {}: {e}", d.id)))?;
+        let values = warehouse::engine::frame_expression(&mut frame, &d.sql).map_err(|e| Error::usage(format!("derived indicator {}: {e}", d.id)))?;
         let in_scope = frame
             .clone()
             .lazy()

@@ -104,17 +104,17 @@ fn read_crosswalk(path: &Path, areas: &DataFrame) -> Result<Vec<Recoding>> {
         new_code: String,
         year: i32,
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
     let mut out = Vec::new();
     for (i, row) in csv::Reader::from_reader(text.as_bytes()).deserialize::<Row>().enumerate() {
-        let row = row.map_err(|e| Error::Usage(format!("{}:{}: {e} (expected old_code,new_code,year)", path.display(), i + 2)))?;
+        let row = row.map_err(|e| Error::usage(format!("{}:{}: {e} (expected old_code,new_code,year)", path.display(), i + 2)))?;
         out.push(Recoding { old_code: row.old_code.trim().into(), new_code: row.new_code.trim().into(), year: row.year });
     }
     let counties: HashSet<String> = areas.column("county_code")?.str()?.iter().flatten().map(String::from).collect();
     let problems = growth::check_crosswalk(&out, &counties);
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(|(i, m)| format!("{}:{}: {m}", path.display(), i + 2)).collect();
-        return Err(Error::Usage(format!("the crosswalk is refused:\n{}", lines.join("\n"))));
+        return Err(Error::usage(format!("the crosswalk is refused:\n{}", lines.join("\n"))));
     }
     Ok(out)
 }

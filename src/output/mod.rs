@@ -60,8 +60,8 @@ impl Format {
             "parquet" | "pq" => Ok(Format::Parquet),
             "xlsx" => Ok(Format::Xlsx),
             "txt" => Ok(Format::Table),
-            "xls" => Err(Error::Usage(format!("{}: countyedu writes .xlsx workbooks, not the old .xls format", path.display()))),
-            _ => Err(Error::Usage(format!(
+            "xls" => Err(Error::usage(format!("{}: countyedu writes .xlsx workbooks, not the old .xls format", path.display()))),
+            _ => Err(Error::usage(format!(
                 "{}: cannot tell the format from the extension; use .csv, .tsv, .json, .parquet, .xlsx or .txt, or give --format",
                 path.display()
             ))),
@@ -111,9 +111,9 @@ impl Plan {
             (None, None) => Format::Table,
         };
         match (&output, format) {
-            (None, Format::Xlsx) => return Err(Error::Usage("an Excel workbook needs --output FILE.xlsx".into())),
+            (None, Format::Xlsx) => return Err(Error::usage("an Excel workbook needs --output FILE.xlsx")),
             (None, Format::Parquet) if io::IsTerminal::is_terminal(&io::stdout()) => {
-                return Err(Error::Usage("Parquet is binary: give --output FILE or redirect stdout".into()));
+                return Err(Error::usage("Parquet is binary: give --output FILE or redirect stdout"));
             }
             (Some(path), _) => check_destination(path)?,
             _ => {}
@@ -144,7 +144,7 @@ impl Plan {
         let schema = printable.schema.clone();
         if self.format == Format::Xlsx {
             let batches = batches.collect::<Result<Vec<_>>>()?;
-            let path = self.output.as_deref().ok_or_else(|| Error::Usage("an Excel workbook needs --output FILE.xlsx".into()))?;
+            let path = self.output.as_deref().ok_or_else(|| Error::usage("an Excel workbook needs --output FILE.xlsx"))?;
             return workbook::write(path, &[(workbook::SHEET, &QueryResult { schema, batches })]);
         }
         let mut dest = Destination::new(self.output.as_deref())?;
@@ -222,11 +222,11 @@ fn parquet_error(e: parquet::errors::ParquetError) -> Error {
 /// An output file's folder must exist and the path must not be a folder.
 fn check_destination(path: &Path) -> Result<()> {
     if path.is_dir() {
-        return Err(Error::Usage(format!("--output {}: is a folder; give a file name", path.display())));
+        return Err(Error::usage(format!("--output {}: is a folder; give a file name", path.display())));
     }
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        return Err(Error::Usage(format!("--output {}: the folder {} does not exist", path.display(), parent.display())));
+        return Err(Error::usage(format!("--output {}: the folder {} does not exist", path.display(), parent.display())));
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ pub fn write(path: &Path, sheets: &[(&str, &QueryResult)]) -> Result<()> {
     let mut book = Workbook::new();
     for (name, result) in sheets {
         if result.num_rows() >= MAX_ROWS {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "{}: {} rows do not fit an Excel sheet (at most {}); write CSV or Parquet instead",
                 path.display(),
                 result.num_rows(),

@@ -147,14 +147,14 @@ pub fn expression_values(batch: RecordBatch, expression: &str) -> Result<Vec<Opt
         let mut stmt = conn.prepare(&format!("SELECT CAST(({expression}) AS DOUBLE) AS v FROM arrow(?)"))?;
         Ok(stmt.query_arrow([&reg])?.collect())
     };
-    let out = run().map_err(|e| Error::Sql(e.to_string()))?;
+    let out = run().map_err(|e| Error::sql(e.to_string()))?;
     let mut values = Vec::with_capacity(rows);
     for b in &out {
         let a = b.column(0).as_any().downcast_ref::<arrow::array::Float64Array>().ok_or_else(|| Error::other("not a number"))?;
         values.extend((0..a.len()).map(|i| (!arrow::array::Array::is_null(a, i)).then(|| a.value(i))));
     }
     if values.len() != rows {
-        return Err(Error::Sql(format!(
+        return Err(Error::sql(format!(
             "the expression gives {} value(s) for {rows} row(s): it must give one per row (an aggregate such as sum() or avg() is not allowed)",
             values.len()
         )));

@@ -29,7 +29,7 @@ use arrow::record_batch::RecordBatch;
 use duckdb::vtab::arrow::ArrowVTab;
 use duckdb::{AccessMode, Config, Connection};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 
 pub use engine::{read_parquet, write_parquet};
 pub use load::{Load, LogEntry, Removed, RowIssue, TableChange};
@@ -83,26 +83,26 @@ impl Warehouse {
     /// Opens the warehouse at `path`. [`Access::Create`] creates the file and its schema where no file exists;
     /// every access requires an existing file to be a countyedu warehouse of this version (exit 5 otherwise).
     pub fn open(path: &Path, access: Access) -> Result<Self> {
-        let fail = |message: String| Error::Warehouse { path: path.to_path_buf(), message };
+        let fail = |message: Problem| Error::Warehouse { path: path.to_path_buf(), message };
         if path.is_dir() {
             return Err(fail("is a folder; --db names the warehouse file".into()));
         }
         if path.exists() {
             // Probe read-only first: a file that is not ours is never opened for writing.
             let probe = Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(opening_failed(&e, true)))?;
-            let found = schema::check_version(&probe.conn).map_err(fail)?;
+            let found = schema::check_version(&probe.conn).map_err(|m| fail(m.into()))?;
             if access == Access::ReadOnly && found == schema::Found::Current {
                 return Ok(probe);
             }
             drop(probe);
             let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(opening_failed(&e, false)))?;
             if let schema::Found::Older(v) = found {
-                schema::migrate(&wh.conn).map_err(|e| fail(format!("written by an older countyedu (schema version {v}); bringing it up to date failed: {e}")))?;
+                schema::migrate(&wh.conn).map_err(|e| fail(format!("written by an older countyedu (schema version {v}); bringing it up to date failed: {e}").into()))?;
                 eprintln!("note: {}: brought the warehouse from schema version {v} to {} (new optional columns)", path.display(), schema::SCHEMA_VERSION);
             }
             if access == Access::ReadOnly {
                 drop(wh);
-                return Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(e.to_string()));
+                return Self::connect(path, AccessMode::ReadOnly).map_err(|e| fail(e.to_string().into()));
             }
             return Ok(wh);
         }
@@ -113,7 +113,7 @@ impl Warehouse {
                     .into(),
             ));
         }
-        let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string()))?;
+        let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(e.to_string().into()))?;
         if let Err(e) = schema::create(&wh.conn) {
             drop(wh);
             let _ = std::fs::remove_file(path);
@@ -138,7 +138,11 @@ impl Warehouse {
                     std::thread::sleep(Duration::from_millis(100).min(wait.saturating_sub(start.elapsed())));
                 }
                 Err(Error::Warehouse { path, message }) if is_locked(&message) && !wait.is_zero() => {
-                    let message = format!("{message} (waited {:.1} s)", start.elapsed().as_secs_f64());
+                    let waited = Problem::new(format!("{message} (waited {:.1} s)", start.elapsed().as_secs_f64()));
+                    let message = match message.hint() {
+                        Some(h) => waited.with_hint(h),
+                        None => waited,
+                    };
                     return Err(Error::Warehouse { path, message });
                 }
                 other => return other,
@@ -194,14 +198,14 @@ pub fn wal_path(path: &Path) -> PathBuf {
 
 /// Why DuckDB could not open a file, in words for someone who passed the wrong `--db` (`first`: the first,
 /// read-only look at a file, where anything but a lock means the file is not a DuckDB database).
-fn opening_failed(e: &duckdb::Error, first: bool) -> String {
+fn opening_failed(e: &duckdb::Error, first: bool) -> Problem {
     let msg = e.to_string();
     if is_locked(&msg) {
-        format!("{msg}\nhint: another countyedu (or DuckDB) process is using it; wait for it to finish, or pass --wait SECONDS")
+        Problem::new(msg).with_hint("another countyedu (or DuckDB) process is using it; wait for it to finish, or pass --wait SECONDS")
     } else if first {
-        format!("not a countyedu warehouse (DuckDB cannot open it: {msg})")
+        Problem::new(format!("not a countyedu warehouse (DuckDB cannot open it: {msg})"))
     } else {
-        msg
+        Problem::new(msg)
     }
 }
 
@@ -243,7 +247,7 @@ mod tests {
         let wh = Warehouse::open(&path, Access::ReadOnly).unwrap();
         let counts = wh.table_counts().unwrap();
         assert_eq!(counts, vec![("counties", 0), ("schools", 0), ("county_indicators", 0), ("ingest_log", 0)]);
-        assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(Error::Sql(m)) if m.contains("--write")));
+        assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(e @ Error::Sql(_)) if e.hint().is_some_and(|h| h.contains("--write"))));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use polars::prelude::DataFrame;
 use super::load::{self, Removed};
 use super::{QueryResult, Warehouse, arrow_result, ident, lit, schema, sqltext};
 use crate::{bridge, results};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::Table;
 
 /// Which stored rows a computation replaces: the rows whose value in each named column is one of the given
@@ -67,8 +67,8 @@ impl Scope {
 fn sql_error(e: duckdb::Error) -> Error {
     let msg = e.to_string();
     match crate::results::missing_table_hint(&msg) {
-        Some(hint) => Error::Sql(format!("{}\nhint: {hint}", msg.lines().next().unwrap_or(&msg))),
-        None => Error::Sql(msg),
+        Some(hint) => Error::Sql(Problem::new(msg.lines().next().unwrap_or(&msg)).with_hint(hint)),
+        None => Error::sql(msg),
     }
 }
 
@@ -76,7 +76,7 @@ fn sql_error(e: duckdb::Error) -> Error {
 fn read_error(e: duckdb::Error) -> Error {
     let msg = e.to_string();
     if msg.contains("read-only") {
-        Error::Sql(format!("{msg}\nhint: the warehouse opens read-only; pass --write to change it"))
+        Error::Sql(Problem::new(msg).with_hint("the warehouse opens read-only; pass --write to change it"))
     } else {
         sql_error(e)
     }
@@ -145,7 +145,7 @@ impl Warehouse {
     /// unique; the stored metrics of every county-year the statements changed are removed in it and returned.
     pub fn user_sql(&self, sql: &str, write: bool) -> Result<(QueryResult, Vec<Removed>)> {
         if let Some(statement) = sqltext::extension_statement(sql) {
-            return Err(Error::Sql(format!(
+            return Err(Error::sql(format!(
                 "{:?} is refused: countyedu never installs or loads DuckDB extensions (parquet and json are built in, \
                  and nothing reaches the network)",
                 statement.lines().last().unwrap_or(statement).trim()
@@ -179,7 +179,7 @@ impl Warehouse {
             return Ok(removed);
         }
         if let Some(statement) = sqltext::extension_statement(sql) {
-            return Err(Error::Sql(format!(
+            return Err(Error::sql(format!(
                 "{:?} is refused: countyedu never installs or loads DuckDB extensions (parquet and json are built in, \
                  and nothing reaches the network)",
                 statement.lines().last().unwrap_or(statement).trim()
@@ -269,7 +269,7 @@ impl Warehouse {
                 if existing.iter().any(|e| e == name) {
                     if layout_differs(&columns_of(conn, "main", name)?, decl) {
                         if !scope.is_all() {
-                            return Err(Error::Warehouse { path: self.path.clone(), message: results::stale_layout_message(decl, true) });
+                            return Err(Error::Warehouse { path: self.path.clone(), message: results::stale_layout_message(decl, true).into() });
                         }
                         conn.execute_batch(&format!("DROP TABLE {table}; {create}"))?;
                     }

@@ -161,7 +161,7 @@ pub fn check_intact(conn: &Connection) -> Result<()> {
         )?;
         let found: Vec<String> = stmt.query_map([table], |r| r.get(0))?.collect::<duckdb::Result<_>>()?;
         if &found != columns {
-            return Err(Error::Sql(format!(
+            return Err(Error::sql(format!(
                 "the change would {} {table}: countyedu's own tables ({}, {}) cannot be dropped, renamed or altered; \
                  nothing was changed",
                 if found.is_empty() { "drop" } else { "alter" },
@@ -173,7 +173,7 @@ pub fn check_intact(conn: &Connection) -> Result<()> {
     for table in Table::ALL {
         let n: i64 = conn.query_row(&duplicate_keys_sql(table, &ident(table.name())), [], |row| row.get(0))?;
         if n > 0 {
-            return Err(Error::Sql(format!(
+            return Err(Error::sql(format!(
                 "the change would leave {n} duplicate key value(s) ({}) in {}; nothing was changed",
                 table.key().join(", "),
                 table.name()

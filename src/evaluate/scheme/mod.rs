@@ -253,7 +253,19 @@ fn line_of(text: &str, span: &Range<usize>) -> usize {
 }
 
 /// Problems found while parsing, as (line, message).
-type Problems = Vec<(usize, String)>;
+/// Problems of a scheme text: (line, message).
+pub type Problems = Vec<(usize, String)>;
+
+/// Why a scheme file is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemeError {
+    /// It cannot be read.
+    #[error("{}: {error}", path.display())]
+    Unreadable { path: std::path::PathBuf, error: std::io::Error },
+    /// It was read, and these lines are wrong (line, message), each shown as `file:line: message`.
+    #[error("{}", problems.iter().map(|(line, m)| format!("{}:{line}: {m}", path.display())).collect::<Vec<_>>().join("\n"))]
+    Refused { path: std::path::PathBuf, problems: Problems },
+}
 
 /// The scheme text, to turn spans into lines.
 struct Text<'a>(&'a str);
@@ -265,12 +277,10 @@ impl Text<'_> {
 }
 
 impl Scheme {
-    /// Loads a scheme file; the error lists every problem as `file:line: message`.
-    pub fn load(path: &Path) -> Result<Scheme, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Scheme::parse(&text).map_err(|problems| {
-            problems.iter().map(|(line, m)| format!("{}:{line}: {m}", path.display())).collect::<Vec<_>>().join("\n")
-        })
+    /// Loads a scheme file; the error lists every problem with its line.
+    pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SchemeError::Unreadable { path: path.to_path_buf(), error: e })?;
+        Scheme::parse(&text).map_err(|problems| SchemeError::Refused { path: path.to_path_buf(), problems })
     }
 
     /// Parses and checks scheme text; problems come as (line, message).
