@@ -14,40 +14,7 @@ use crate::ops::rank::ranking;
 use crate::ops::{self, Computed, Inputs, Selection};
 use crate::output::{Format, OutputArgs, Plan};
 use crate::rules::Rules;
-use crate::warehouse::{self, Access, Warehouse};
-
-/// The `countyedu_meta` key that marks who created a warehouse, and the mark of the demo.
-const CREATED_BY: &str = "created_by";
-const DEMO: &str = "demo";
-
-/// Removes an earlier demo warehouse at `path` so that the demo can start afresh; anything else there (a user's
-/// warehouse, another DuckDB file, any file) is refused and left untouched.
-fn replace_demo_warehouse(path: &std::path::Path, wait: std::time::Duration) -> Result<()> {
-    if !path.exists() {
-        return Ok(());
-    }
-    let refuse = |why: String| {
-        Error::usage(format!(
-            "{}: {why}; the demo replaces only a warehouse it created itself. Name another file with --db \
-             (or unset COUNTYEDU_DB)",
-            path.display()
-        ))
-    };
-    let created_by = match Warehouse::open_waiting(path, Access::ReadOnly, wait) {
-        Ok(wh) => wh.meta(CREATED_BY),
-        Err(e @ Error::Warehouse { .. }) if warehouse::is_locked(&e.to_string()) => return Err(e),
-        Err(e) => return Err(refuse(format!("exists and is not a demo warehouse ({e})"))),
-    };
-    if created_by.as_deref() != Some(DEMO) {
-        return Err(refuse("is a countyedu warehouse the demo did not create".into()));
-    }
-    std::fs::remove_file(path)?;
-    let wal = warehouse::wal_path(path);
-    if wal.exists() {
-        std::fs::remove_file(wal)?;
-    }
-    Ok(())
-}
+use crate::warehouse::{Access, Warehouse};
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
@@ -90,9 +57,9 @@ pub fn run(args: Args) -> Result<()> {
         return Err(Error::usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
     }
     let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
-    replace_demo_warehouse(&args.db, args.wait.duration()?)?;
+    Warehouse::remove_demo(&args.db, args.wait.duration()?)?;
     let wh = Warehouse::open_waiting(&args.db, Access::Create, args.wait.duration()?)?;
-    wh.set_meta(CREATED_BY, DEMO)?;
+    wh.mark_demo()?;
     let summary = ingest::ingest(&wh, &data, &Options::default(), &mut ())?;
     summary.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     eprintln!("demo warehouse {} loaded from {} file(s):", args.db.display(), summary.files.len());

@@ -196,6 +196,19 @@ impl Plan {
     }
 }
 
+/// A number with thousands separators, for summaries people read.
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// The permissions of a file the user asked for (the umask applies), not those of a private temporary file.
 fn readable() -> std::fs::Permissions {
     std::os::unix::fs::PermissionsExt::from_mode(0o666)
@@ -466,6 +479,13 @@ mod tests {
         let ts = TimestampMicrosecondArray::from(vec![1_600_000_000_000_000i64]).with_timezone("Asia/Shanghai");
         let r = one_row(vec![("t", Arc::new(ts) as ArrayRef)]);
         assert_eq!(render_result(&r, Format::Csv, false), "t\n2020-09-13T12:26:40Z\n");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(-1000), "-1,000");
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Table {
         let mut out = table.to_string();
         out.push('\n');
         if omitted > 0 {
-            out.push_str(&format!("{} rows, {} shown (--max-rows N shows more, 0 all)\n", thousands(self.total), head.len() + tail.len()));
+            out.push_str(&format!("{} rows, {} shown (--max-rows N shows more, 0 all)\n", super::thousands(self.total as i64), head.len() + tail.len()));
         }
         if shown.len() < headers.len() {
             let left: Vec<&str> = (0..headers.len()).filter(|c| !shown.contains(c)).map(|c| headers[c].as_str()).collect();
@@ -159,17 +159,4 @@ fn fitting<'a>(headers: &[String], rows: impl Iterator<Item = &'a Vec<String>>, 
         shown.push(c);
     }
     shown
-}
-
-/// A count with thousands separators.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }

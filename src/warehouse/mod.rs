@@ -160,6 +160,40 @@ impl Warehouse {
         &self.path
     }
 
+    /// Marks this warehouse as the demo's own, so that a later `demo` may replace it.
+    pub fn mark_demo(&self) -> Result<()> {
+        self.set_meta(CREATED_BY, DEMO)
+    }
+
+    /// Removes an earlier demo warehouse at `path` so that the demo can start afresh; anything else there (a
+    /// user's warehouse, another DuckDB file, any file) is refused (a usage error) and left untouched.
+    pub fn remove_demo(path: &Path, wait: Duration) -> Result<()> {
+        if !path.exists() {
+            return Ok(());
+        }
+        let refuse = |why: String| {
+            Error::usage(format!(
+                "{}: {why}; the demo replaces only a warehouse it created itself. Name another file with --db \
+                 (or unset COUNTYEDU_DB)",
+                path.display()
+            ))
+        };
+        let created_by = match Warehouse::open_waiting(path, Access::ReadOnly, wait) {
+            Ok(wh) => wh.meta(CREATED_BY),
+            Err(e @ Error::Warehouse { .. }) if is_locked(&e.to_string()) => return Err(e),
+            Err(e) => return Err(refuse(format!("exists and is not a demo warehouse ({e})"))),
+        };
+        if created_by.as_deref() != Some(DEMO) {
+            return Err(refuse("is a countyedu warehouse the demo did not create".into()));
+        }
+        std::fs::remove_file(path)?;
+        let wal = wal_path(path);
+        if wal.exists() {
+            std::fs::remove_file(wal)?;
+        }
+        Ok(())
+    }
+
     /// A value of `countyedu_meta`.
     pub fn meta(&self, key: &str) -> Option<String> {
         self.conn.query_row("SELECT value FROM countyedu_meta WHERE key = ?", [key], |r| r.get(0)).ok()
@@ -190,6 +224,10 @@ impl Warehouse {
         }
     }
 }
+
+/// The `countyedu_meta` key that marks who created a warehouse, and the mark of the demo.
+const CREATED_BY: &str = "created_by";
+const DEMO: &str = "demo";
 
 /// The write-ahead log DuckDB keeps beside a database file.
 pub fn wal_path(path: &Path) -> PathBuf {
