@@ -231,6 +231,15 @@ fn dtype(kind: Kind) -> DataType {
 /// Cells that mean "not reported" in the returns offices exchange: a dash or a slash (half- or full-width) or 无.
 const NOT_REPORTED: &[&str] = &["-", "--", "—", "——", "－", "/", "／", "无"];
 
+/// The longest of [`NOT_REPORTED`] in bytes (`——`), so that longer cells skip the comparison.
+const MARKER_BYTES: usize = 6;
+
+/// Whether a cell holds a control character other than tab and line ends (checked byte by byte for ASCII text).
+fn has_control(c: &str) -> bool {
+    let control = |ch: char| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r');
+    if c.is_ascii() { c.bytes().any(|b| control(b as char)) } else { c.chars().any(control) }
+}
+
 /// A cell as people and spreadsheets write a number, made plain: full-width digits, signs and points as ASCII,
 /// and thousands separators removed where they group the digits exactly (`1,234`, `1,234.5`, `１２３４`).
 fn plain_number(s: &str) -> Cow<'_, str> {
@@ -274,6 +283,10 @@ fn plain_number(s: &str) -> Cow<'_, str> {
 /// Parses a number as people and spreadsheets write it; `None` for anything that is not a finite number
 /// (NaN and infinity included).
 fn parse_number(s: &str) -> Option<f64> {
+    // The common case, plain ASCII digits, goes straight to the parser.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-')) {
+        return s.parse::<f64>().ok();
+    }
     let plain = plain_number(s.trim());
     // Only digits, one point, a sign and an exponent: Rust would also read "inf" and "NaN".
     if !plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
@@ -322,13 +335,13 @@ impl ColumnProblems<'_> {
                     self.flag(row, "", self.expected.clone());
                     None
                 }
-                Some(c) if NOT_REPORTED.contains(&c) => {
+                Some(c) if c.len() <= MARKER_BYTES && NOT_REPORTED.contains(&c) => {
                     if !self.spec.nullable {
                         self.flag(row, c, format!("{} ({c:?} means not reported, and this column needs a value)", self.expected));
                     }
                     None
                 }
-                Some(c) if c.chars().any(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')) => {
+                Some(c) if has_control(c) => {
                     let code = c.chars().find(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')).map(|ch| ch as u32).unwrap_or(0);
                     self.flag(row, c, format!("text without control characters (this cell holds U+{code:04X})"));
                     None
