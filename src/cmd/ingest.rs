@@ -1,11 +1,11 @@
 //! `countyedu ingest`: load files into the warehouse, all or nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{DbArgs, thousands};
+use super::DbArgs;
 use crate::error::Result;
-use crate::ingest::{self, Options, Summary, TextEncoding};
+use crate::ingest::{self, Options, TextEncoding};
 use crate::warehouse::Access;
 
 /// Load counties, schools and county indicators into the warehouse.
@@ -95,30 +95,7 @@ pub fn run(args: Args) -> Result<()> {
         eprintln!("warning: {w}");
     }
     if !args.quiet {
-        report(&summary, wh.path(), started.elapsed().as_secs_f64());
+        super::summary::loaded(&summary, wh.path(), started.elapsed().as_secs_f64());
     }
     Ok(())
-}
-
-fn report(summary: &Summary, db: &Path, seconds: f64) {
-    eprintln!("loaded {} file(s) into {} in {seconds:.2} s", summary.files.len(), db.display());
-    for f in &summary.files {
-        eprintln!("  {} ({}, {}): {} rows", f.path.display(), f.table.name(), f.detected, thousands(f.rows as i64));
-    }
-    for c in summary.changes.iter().filter(|c| c.inserted > 0 || c.replaced > 0) {
-        eprintln!("  {:<18} {:>10} rows written, {:>10} existing rows replaced", c.table, thousands(c.inserted), thousands(c.replaced));
-    }
-    report_removed(&summary.removed);
-}
-
-/// Says which stored metric rows a change removed, and which commands compute them again.
-pub fn report_removed(removed: &[crate::warehouse::Removed]) {
-    if removed.is_empty() {
-        return;
-    }
-    let total: i64 = removed.iter().map(|r| r.rows).sum();
-    eprintln!("removed {} stored metric row(s) computed from the replaced data (recompute them with the commands named):", thousands(total));
-    for r in removed {
-        eprintln!("  {:<18} {:>10} rows   countyedu {}", r.table, thousands(r.rows), r.written_by);
-    }
 }

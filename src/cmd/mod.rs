@@ -29,7 +29,9 @@ pub mod metric;
 pub mod progress;
 pub mod query;
 pub mod rank;
+pub mod scheme;
 pub mod sql;
+pub mod summary;
 pub mod urban_rural;
 
 /// countyedu: county education evaluation analytics.

@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use super::evaluate::{Evaluation, EvaluationArgs};
-use crate::ops::rank::ranking;
-use super::metric;
-use crate::error::Result;
-use crate::output::{Format, Plan};
 use polars::prelude::{DataFrame, LazyFrame};
+
+use super::metric;
+use super::scheme::{Evaluation, EvaluationArgs};
+use crate::error::Result;
+use crate::ops::rank::ranking;
+use crate::output::{Format, Plan};
 
 /// Rank counties by their total points under an evaluation scheme (ties share a rank: 1, 2, 2, 4).
 ///

@@ -53,6 +53,6 @@ pub fn run(args: Args) -> Result<()> {
     let plan = args.out.plan()?;
     let wh = args.db.open(if args.write { Access::ReadWrite } else { Access::ReadOnly })?;
     let removed = wh.user_sql_streamed(&sql, args.write, |schema, batches| plan.stream(schema, batches))?;
-    super::ingest::report_removed(&removed);
+    super::summary::removed(&removed);
     Ok(())
 }
