@@ -329,23 +329,7 @@ fn make_schools(c: &mut County, urbanisation: f64) {
                 _ => 0.88,
             };
         let mut s = School {
-            id: format!("{}{:05}", c.code, j + 1),
-            name: format!("{}第{}{}", c.name, j + 1, kind_name(kind)),
-            kind,
-            urban_rural,
-            open: true,
-            students,
             endowment,
-            teaching_area: 0.0,
-            sports_area: 0.0,
-            indoor_sports: None,
-            equipment: 0.0,
-            computers: 0.0,
-            books: 0.0,
-            multimedia: 0.0,
-            music: 0.0,
-            art: 0.0,
-            teachers: [[0.0; 5]; 2],
             boarders: if urban_rural >= 210 && kind != "teaching_point" { (students.iter().sum::<f64>() * rng.random_range(0.1..0.5)).round() } else { 0.0 },
             funding: if rng.random_bool(0.08) { rng.random_range(0.7..0.97) } else { rng.random_range(1.0..1.3) },
             empty: if rng.random_bool(0.02) {
@@ -353,6 +337,7 @@ fn make_schools(c: &mut County, urbanisation: f64) {
             } else {
                 Vec::new()
             },
+            ..School::unequipped(&c.code, &c.name, j, kind, urban_rural, students)
         };
         equip(&mut s, c.wealth, rng);
         if rng.random_bool(0.3) {
@@ -406,26 +391,9 @@ fn make_model_schools(c: &mut County) {
             _ => [rng.random_range(30.0..90.0), rng.random_range(10.0..50.0), 0.0],
         };
         let mut s = School {
-            id: format!("{}{:05}", c.code, j + 1),
-            name: format!("{}第{}{}", c.name, j + 1, kind_name(kind)),
-            kind,
-            urban_rural,
-            open: true,
-            students,
-            endowment: 1.0,
-            teaching_area: 0.0,
-            sports_area: 0.0,
-            indoor_sports: None,
-            equipment: 0.0,
-            computers: 0.0,
-            books: 0.0,
-            multimedia: 0.0,
-            music: 0.0,
-            art: 0.0,
-            teachers: [[0.0; 5]; 2],
             boarders: if urban_rural == 210 { (students.iter().sum::<f64>() * 0.2).round() } else { 0.0 },
             funding: rng.random_range(1.02..1.2),
-            empty: Vec::new(),
+            ..School::unequipped(&c.code, &c.name, j, kind, urban_rural, students)
         };
         equip_model(&mut s, rng);
         c.schools.push(s);
@@ -469,6 +437,35 @@ fn equip_model(s: &mut School, rng: &mut ChaCha8Rng) {
 
 /// The largest endowment resources are computed from: five times the typical school.
 const MAX_ENDOWMENT: f64 = 5.0;
+
+impl School {
+    /// School `j` of a county, of `kind`, before it is equipped: no resources, an average endowment, no
+    /// boarders, funded as the floors require, every cell reported.
+    fn unequipped(code: &str, county: &str, j: usize, kind: &'static str, urban_rural: i64, students: [f64; 3]) -> School {
+        School {
+            id: format!("{code}{:05}", j + 1),
+            name: format!("{county}第{}{}", j + 1, kind_name(kind)),
+            kind,
+            urban_rural,
+            open: true,
+            students,
+            endowment: 1.0,
+            teaching_area: 0.0,
+            sports_area: 0.0,
+            indoor_sports: None,
+            equipment: 0.0,
+            computers: 0.0,
+            books: 0.0,
+            multimedia: 0.0,
+            music: 0.0,
+            art: 0.0,
+            teachers: [[0.0; 5]; 2],
+            boarders: 0.0,
+            funding: 1.0,
+            empty: Vec::new(),
+        }
+    }
+}
 
 /// Sets a school's resources from its enrolment: a per-student part scaled by the school's endowment and the
 /// county's wealth, plus a fixed part, so that small schools have more space per student (as real ones do).

@@ -158,15 +158,7 @@ const TEACHERS: f64 = 5_000.0;
 
 /// A bound as `datasets/README.md` writes it (1,000,000).
 pub fn bound_text(max: f64) -> String {
-    let s = format!("{}", max as u64);
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::output::thousands(max as i64)
 }
 
 /// The canonical tables a file may hold.

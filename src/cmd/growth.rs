@@ -87,13 +87,12 @@ pub fn run(args: Args) -> Result<()> {
     let plan = args.out.plan()?;
     let opts = growth::Options { crosswalk: args.crosswalk.as_deref(), no_cv: args.no_cv, window: args.window.then_some((args.from, args.to)) };
     let result = super::compute_then_store(&args.db, &rules, Selection::all(), args.no_store, |inputs| growth::growth(inputs, &opts))?;
-    let series = result.series.clone().lazy();
     for (flag, column, asked) in [
         ("--county", "county_code", args.county.clone()),
         ("--year", "year", args.year.iter().map(i32::to_string).collect()),
         ("--indicator", "indicator", if args.checks { Vec::new() } else { args.indicator.clone() }),
     ] {
-        if let Some(note) = crate::ops::unmatched(&series.clone().collect()?, column, flag, &asked)? {
+        if let Some(note) = crate::ops::unmatched(&result.series, column, flag, &asked)? {
             eprintln!("note: {note}");
         }
     }

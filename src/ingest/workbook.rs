@@ -12,7 +12,7 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
-use calamine::{Data, DataRef, Dimensions, Reader, SheetVisible, Sheets};
+use calamine::{Data, Dimensions, Reader, SheetVisible, Sheets};
 use polars::prelude::*;
 
 use super::read::{Locator, RawFrame, ReadOutcome};
@@ -119,7 +119,7 @@ fn used_cells<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Rows
         let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
         let mut cells = Vec::new();
         while let Some(c) = reader.next_cell_with_formula_metadata().map_err(|e| e.to_string())? {
-            let cell = match (text_ref(&c.value), c.formula.is_some()) {
+            let cell = match (text(Data::from(c.value)), c.formula.is_some()) {
                 (Some(t), _) => Cell::Text(t),
                 (None, true) => Cell::FormulaWithoutValue,
                 // A blank cell the file holds (formatted, or written empty): present, so the row reaches it.
@@ -139,7 +139,7 @@ fn used_cells<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Rows
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, value) in range.used_cells() {
         let (row, col) = (r0 + r as u32, c0 + c as u32);
-        if let Some(t) = text(value) {
+        if let Some(t) = text(value.clone()) {
             push(row, col, Cell::Text(t));
         }
     }
@@ -171,32 +171,19 @@ fn used_cells<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Rows
 }
 
 /// A cell as the text a person would type; whole numbers lose Excel's trailing `.0`, dates are ISO dates.
-fn text(cell: &Data) -> Option<String> {
+fn text(cell: Data) -> Option<String> {
     match cell {
         Data::Empty => None,
-        Data::String(s) => Some(s.clone()),
+        Data::String(s) => Some(s),
         Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) => Some(float_text(*f)),
+        Data::Float(f) => Some(float_text(f)),
         Data::Bool(b) => Some(b.to_string()),
-        Data::DateTime(d) => Some(date_text(d)),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        Data::DateTime(d) => Some(date_text(&d)),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s),
         Data::Error(e) => Some(format!("#{e:?}")),
     }
 }
 
-fn text_ref(cell: &DataRef<'_>) -> Option<String> {
-    match cell {
-        DataRef::Empty => None,
-        DataRef::String(s) => Some(s.clone()),
-        DataRef::SharedString(s) => Some(s.to_string()),
-        DataRef::Int(i) => Some(i.to_string()),
-        DataRef::Float(f) => Some(float_text(*f)),
-        DataRef::Bool(b) => Some(b.to_string()),
-        DataRef::DateTime(d) => Some(date_text(d)),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.clone()),
-        DataRef::Error(e) => Some(format!("#{e:?}")),
-    }
-}
 
 fn float_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { f.to_string() }
@@ -460,10 +447,10 @@ mod tests {
 
     #[test]
     fn cells_read_as_people_type_them() {
-        assert_eq!(text(&Data::Float(140581.0)).as_deref(), Some("140581"));
-        assert_eq!(text(&Data::Float(2.5)).as_deref(), Some("2.5"));
-        assert_eq!(text(&Data::Empty), None);
+        assert_eq!(text(Data::Float(140581.0)).as_deref(), Some("140581"));
+        assert_eq!(text(Data::Float(2.5)).as_deref(), Some("2.5"));
+        assert_eq!(text(Data::Empty), None);
         let date = calamine::ExcelDateTime::new(44197.0, calamine::ExcelDateTimeType::DateTime, false);
-        assert_eq!(text(&Data::DateTime(date)).as_deref(), Some("2021-01-01"));
+        assert_eq!(text(Data::DateTime(date)).as_deref(), Some("2021-01-01"));
     }
 }
