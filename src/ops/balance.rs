@@ -27,9 +27,9 @@ pub struct Results {
     pub verdicts: Option<DataFrame>,
 }
 
-/// Computes the balance tables a run needs from a schools frame.
-pub fn compute(schools: DataFrame, cfg: &Config, need: Need) -> Result<Results> {
-    let units = balance::level_units(schools.lazy(), cfg).collect()?.lazy();
+/// Computes the balance tables a run needs from the level units ([`Inputs::units`]).
+pub fn compute(units: &DataFrame, cfg: &Config, need: Need) -> Result<Results> {
+    let units = units.clone().lazy();
     let cv = balance::cv_table(&units, cfg)?.collect()?;
     if need == Need::Cvs {
         return Ok(Results { cv, schools: None, verdicts: None });
@@ -66,9 +66,8 @@ pub struct Balance {
 
 /// Computes what `need` says (and the school checks with `checks`) over the selected schools.
 pub fn balance(inputs: &Inputs, need: Need, checks: bool) -> Result<Balance> {
-    let schools = inputs.schools()?;
-    let checks = if checks { Some(school_checks(schools, inputs.rules, inputs.areas()?)?) } else { None };
-    let Results { cv, schools, verdicts } = compute(schools.clone(), &inputs.rules.balance, need)?;
+    let checks = if checks { Some(school_checks(inputs.schools()?, inputs.rules, inputs.areas()?)?) } else { None };
+    let Results { cv, schools, verdicts } = compute(inputs.units()?, &inputs.rules.balance, need)?;
     Ok(Balance { cv, schools, verdicts, checks, scope: inputs.selection.scope() })
 }
 

@@ -47,8 +47,10 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
         };
         return Err(Error::usage(format!("the warehouse has no school or county indicator for {year} ({held}); nothing to evaluate")));
     }
-    let areas = wh.county_areas()?;
-    let mut counties = counties(&areas, &with_data)?;
+    // One year's schools, read once, and their level units computed once for every figure that needs them.
+    let inputs = super::Inputs::new(wh, rules, super::Selection { counties: Vec::new(), years: vec![year] });
+    let areas = inputs.areas()?;
+    let mut counties = counties(areas, &with_data)?;
     if let (Some(prefix), false) = (scheme.province_prefix(), all_counties) {
         counties.retain(|c| c.code.starts_with(prefix));
         if counties.is_empty() {
@@ -58,7 +60,7 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
             )));
         }
     }
-    let figures = figures(wh, scheme, year, rules, &areas)?;
+    let figures = figures(&inputs, scheme, year)?;
     let warnings = unknown_indicators(scheme, scheme_path, year, &figures);
     let (rows, summary) = evaluate::evaluate(scheme, year, &counties, &figures, &rules.balance)?;
     let scope = Scope::all().text("scheme", &[scheme.name.clone()]).text("scheme_version", &[scheme.version.clone()]).int("year", &[year]);
@@ -146,7 +148,8 @@ fn add(figures: &mut Figures, df: &DataFrame, value: &str, key: impl Fn(usize) -
 }
 
 /// Computes every metric family the scheme refers to, for one year.
-fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, rules: &Rules, areas: &DataFrame) -> Result<Figures> {
+fn figures(inputs: &super::Inputs, scheme: &Scheme, year: i32) -> Result<Figures> {
+    let (wh, rules, areas) = (inputs.wh, inputs.rules, inputs.areas()?);
     let uses = |f: &dyn Fn(&Metric) -> bool| scheme.points.iter().any(|p| f(&p.metric));
     let mut figures = Figures::default();
     let indicators = wh.query_df_with("SELECT county_code, indicator, value, note FROM county_indicators WHERE year = ?", &[Value::Int(year)])?;
@@ -168,15 +171,14 @@ fn figures(wh: &Warehouse, scheme: &Scheme, year: i32, rules: &Rules, areas: &Da
     let sizes_used = uses(&|m| matches!(m, Metric::SizeRate(_)));
     let units_used = uses(&|m| matches!(m, Metric::Equity { .. } | Metric::UrbanRural { .. } | Metric::DerivedSchool { .. }));
     if balance_used || units_used || sizes_used {
-        let schools = wh.read_schools(balance::SCHOOL_COLUMNS, &[], &[year])?;
         if sizes_used {
-            school_rates(&mut figures, &schools, rules, areas)?;
+            school_rates(&mut figures, inputs.schools()?, rules, areas)?;
         }
         if balance_used {
-            balance_figures(&mut figures, schools.clone(), rules)?;
+            balance_figures(&mut figures, inputs.units()?, rules)?;
         }
         if units_used {
-            unit_figures(&mut figures, scheme, schools, rules)?;
+            unit_figures(&mut figures, scheme, inputs.units()?, rules)?;
         }
     }
     if scheme.reported_cvs {
@@ -257,9 +259,9 @@ fn school_rates(figures: &mut Figures, schools: &DataFrame, rules: &Rules, areas
 
 /// Balance verdicts, CVs, school pass rates, and for a recognition the largest quality CV of each level (with
 /// the CVs over their limits) and the schools failing the school rule (with what they lack).
-fn balance_figures(figures: &mut Figures, schools: DataFrame, rules: &Rules) -> Result<()> {
+fn balance_figures(figures: &mut Figures, units: &DataFrame, rules: &Rules) -> Result<()> {
     let cfg = &rules.balance;
-    let Results { cv, schools: school_rows, verdicts } = compute(schools, cfg, Need::All)?;
+    let Results { cv, schools: school_rows, verdicts } = compute(units, cfg, Need::All)?;
     let verdicts = verdicts.expect("computed").lazy().with_column(col("met").cast(DataType::Float64)).collect()?;
     let (std, lvl) = (strings(&verdicts, "standard")?, strings(&verdicts, "level")?);
     add(figures, &verdicts, "met", |i| Some(Metric::BalanceMet { standard: std[i].clone(), level: lvl[i].clone() }))?;
@@ -357,12 +359,11 @@ fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()>
 }
 
 /// Equity, urban–rural and school-level derived indicators over the level units.
-fn unit_figures(figures: &mut Figures, scheme: &Scheme, schools: DataFrame, rules: &Rules) -> Result<()> {
+fn unit_figures(figures: &mut Figures, scheme: &Scheme, units: &DataFrame, rules: &Rules) -> Result<()> {
     let cfg = &rules.balance;
     let uses = |f: &dyn Fn(&Metric) -> bool| scheme.points.iter().any(|p| f(&p.metric));
-    let units = balance::level_units(schools.lazy(), cfg).collect()?;
     if uses(&|m| matches!(m, Metric::Equity { .. })) {
-        let e = equity::equity_table(&units, cfg)?;
+        let e = equity::equity_table(units, cfg)?;
         let (s, l, ind) = (strings(&e, "standard")?, strings(&e, "level")?, strings(&e, "indicator")?);
         for measure in evaluate::scheme::EQUITY_MEASURES {
             add(figures, &e, measure, |i| {
@@ -391,7 +392,7 @@ fn unit_figures(figures: &mut Figures, scheme: &Scheme, schools: DataFrame, rule
         }
     }
     if uses(&|m| matches!(m, Metric::UrbanRural { .. })) {
-        let u = equity::urban_rural_table(&units, cfg, Grouping::Three)?;
+        let u = equity::urban_rural_table(units, cfg, Grouping::Three)?;
         let (s, l, ind) = (strings(&u, "standard")?, strings(&u, "level")?, strings(&u, "indicator")?);
         for column in evaluate::scheme::URBAN_RURAL_COLUMNS {
             add(figures, &u, column, |i| {
