@@ -967,3 +967,12 @@ fn issue16_05_a_ranking_workbook_has_the_ranking_and_every_point_on_named_sheets
     let last_ranked = ranking.get((counties, 3)).unwrap().to_string();
     assert_eq!(points.get((points.height() - 1, 0)).unwrap().to_string(), last_ranked);
 }
+
+#[test]
+fn issue16_06_the_demo_shows_its_tables_whole_unless_max_rows_is_given() {
+    let wd = Workdir::new();
+    let out = wd.ok(&["demo", "--db", "d.duckdb", "--out-dir", "out"]);
+    assert!(!out.contains(" shown (--max-rows"), "{out}");
+    let out = wd.ok(&["demo", "--db", "d.duckdb", "--out-dir", "out", "--max-rows", "10"]);
+    assert!(out.contains("rows, 10 shown (--max-rows N shows more, 0 all)"), "{out}");
+}

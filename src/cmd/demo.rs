@@ -56,7 +56,9 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(d) = data.iter().find(|d| !d.is_dir()) {
         return Err(Error::usage(format!("{}: no such folder (run from the repository root or pass --data)", d.display())));
     }
-    let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?;
+    // The demo's tables are small and meant to be read whole: every row unless --max-rows says otherwise.
+    let out = Plan::new(Some(args.out.format.unwrap_or(Format::Table)), args.out.output.clone(), args.out.bom)?
+        .with_max_rows(args.out.max_rows.unwrap_or(0));
     Warehouse::remove_demo(&args.db, args.wait.duration()?)?;
     let wh = Warehouse::open_waiting(&args.db, Access::Create, args.wait.duration()?)?;
     wh.mark_demo()?;

@@ -81,15 +81,16 @@ pub struct OutputArgs {
     /// Start CSV output with a UTF-8 byte-order mark, so Excel reads Chinese text correctly.
     #[arg(long)]
     pub bom: bool,
-    /// Rows a table shows: the first and the last half of N, with the count of all (0: every row).
-    #[arg(long, default_value_t = DEFAULT_MAX_ROWS, value_name = "N")]
-    pub max_rows: usize,
+    /// Rows a table shows: the first and the last half of N, with the count of all (0: every row) [default: 40;
+    /// the demo shows every row].
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<usize>,
 }
 
 impl OutputArgs {
     /// Resolves the flags into a plan, or says why they cannot be acted on.
     pub fn plan(&self) -> Result<Plan> {
-        Ok(Plan::new(self.format, self.output.clone(), self.bom)?.with_max_rows(self.max_rows))
+        Ok(Plan::new(self.format, self.output.clone(), self.bom)?.with_max_rows(self.max_rows.unwrap_or(DEFAULT_MAX_ROWS)))
     }
 }
 
