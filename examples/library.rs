@@ -43,7 +43,7 @@ pub fn run(repo: &Path, db: &Path, county: &str, year: i32) -> Result<Found> {
 
     // Every county scored under the national scheme; the summary of the one we asked about.
     let path = repo.join("criteria/national.toml");
-    let scheme = Scheme::load(&path).map_err(|e| countyedu::error::Error::usage(e.to_string()))?;
+    let scheme = ops::evaluate::load_scheme(&path).map_err(|e| countyedu::error::Error::usage(e.to_string()))?;
     let evaluated = ops::evaluate::evaluate(&wh, &scheme, &path, &rules, year, false)?;
     let summary = evaluated.summary.lazy().filter(col("county_code").eq(lit(county))).collect()?;
     Ok(Found { cvs, summary })

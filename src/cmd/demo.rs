@@ -124,6 +124,6 @@ pub fn run(args: Args) -> Result<()> {
 /// A shipped scheme of `criteria/`, loaded.
 fn load_scheme(name: &str) -> Result<(PathBuf, Scheme)> {
     let path = shipped("criteria", name);
-    let scheme = Scheme::load(&path).map_err(|e| Error::usage(e.to_string()))?;
+    let scheme = ops::evaluate::load_scheme(&path).map_err(|e| Error::usage(e.to_string()))?;
     Ok((path, scheme))
 }

@@ -45,7 +45,7 @@ impl EvaluationArgs {
     /// Loads the scheme and its rules, computes the figures with the warehouse opened read-only, scores every
     /// county, and stores the results in one short write transaction afterwards (unless --no-store).
     pub fn evaluate(&self) -> Result<Evaluation> {
-        let scheme = Scheme::load(&self.scheme).map_err(|e| Error::usage(format!("the scheme is refused:\n{e}")))?;
+        let scheme = op::load_scheme(&self.scheme).map_err(|e| Error::usage(format!("the scheme is refused:\n{e}")))?;
         if !(scheme.years[0]..=scheme.years[1]).contains(&self.year) {
             return Err(Error::usage(format!(
                 "{} applies to {}–{}, not {}",

@@ -9,12 +9,19 @@ use polars::prelude::*;
 use crate::balance::{self, QUALITY_INDICATORS};
 use crate::equity::{self, Grouping};
 use crate::error::{Error, Result};
-use crate::evaluate::{self, County, Figures, Metric, Scheme, distance, indicator_zh, level_zh, near, num};
+use crate::evaluate::{self, County, Figures, Metric, Scheme, SchemeError, distance, indicator_zh, level_zh, near, num};
 use crate::growth;
 use crate::model;
 use crate::ops::balance::{Need, Results, compute, school_checks};
 use crate::rules::Rules;
 use crate::warehouse::{self, Scope, Value, Warehouse};
+
+/// Reads and checks a scheme file (the scheme module itself reads no file); the error lists every problem with its
+/// line.
+pub fn load_scheme(path: &Path) -> Result<Scheme, SchemeError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SchemeError::Unreadable { path: path.to_path_buf(), error: e })?;
+    Scheme::parse(&text).map_err(|problems| SchemeError::Refused { path: path.to_path_buf(), problems })
+}
 
 /// An evaluation's results: one row per county and point, one summary per county, and warnings for the user.
 pub struct Evaluated {

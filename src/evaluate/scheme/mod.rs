@@ -277,12 +277,6 @@ impl Text<'_> {
 }
 
 impl Scheme {
-    /// Loads a scheme file; the error lists every problem with its line.
-    pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SchemeError::Unreadable { path: path.to_path_buf(), error: e })?;
-        Scheme::parse(&text).map_err(|problems| SchemeError::Refused { path: path.to_path_buf(), problems })
-    }
-
     /// Parses and checks scheme text; problems come as (line, message).
     pub fn parse(text: &str) -> Result<Scheme, Problems> {
         let raw: RawScheme = toml::from_str(text).map_err(|e| {
