@@ -8,7 +8,6 @@
 use std::path::Path;
 
 use countyedu::error::Result;
-use countyedu::evaluate::Scheme;
 use countyedu::ingest::{self, Options};
 use countyedu::ops::{self, Computed, Inputs, Selection};
 use countyedu::rules::Rules;

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod sql;
 
 use polars::prelude::*;
 
@@ -95,7 +96,7 @@ pub const STANDARDS: [(&str, &[&str]); 2] = [("basic", BASIC_INDICATORS), ("qual
 /// The keys every per-county metric is grouped by.
 pub const GROUP: [&str; 3] = ["year", "county_code", "level"];
 
-/// The columns of `schools` that [`level_units`] reads.
+/// The columns of `schools` the school checks read.
 pub const SCHOOL_COLUMNS: &[&str] = &[
     "year", "county_code", "school_id", "school_name", "school_type", "urban_rural_code",
     "primary_students", "junior_students", "senior_students",
@@ -106,79 +107,11 @@ pub const SCHOOL_COLUMNS: &[&str] = &[
     "music_rooms", "art_rooms", "boarders", "public_funds_received_yuan",
 ];
 
-fn f(name: &str) -> Expr {
-    col(name).cast(DataType::Float64)
-}
-
-/// One row per school-year and level taught (students > 0 at that level): students, the level's share of the
-/// whole-school resources, and the level's own teacher counts. Input: the `schools` table.
-pub fn level_units(schools: LazyFrame, cfg: &Config) -> LazyFrame {
-    let students = |c: &str| f(c).fill_null(lit(0.0));
-    let (a, b, c) = (students("primary_students"), students("junior_students"), students("senior_students"));
-    // Per-type weights, as a chain of when/then over the configured types.
-    let weight = |pick: fn(&config::SplitWeights) -> f64| {
-        let default = lit(pick(&cfg.weights("default")));
-        cfg.split
-            .iter()
-            .filter(|(t, _)| t.as_str() != "default")
-            .fold(None::<Expr>, |acc, (t, w)| {
-                let cond = col("school_type").eq(lit(t.as_str()));
-                Some(match acc {
-                    None => when(cond).then(lit(pick(w))).otherwise(default.clone()),
-                    Some(e) => when(cond).then(lit(pick(w))).otherwise(e),
-                })
-            })
-            .unwrap_or(default)
-    };
-    let (wp, wj, ws) = (weight(|w| w.primary), weight(|w| w.junior), weight(|w| w.senior));
-    let denominator = wp.clone() * a.clone() + wj.clone() * b.clone() + ws * c;
-    // Indoor sports rooms counted as sports space move from the teaching area to the sports area (one switch for
-    // both, so that no room is counted twice or lost); the national rules keep the plain formulas.
-    let indoor = f("indoor_sports_area_m2").fill_null(lit(0.0));
-    let (teach_area, sports_area) = if cfg.indoor_sports_rooms_are_sports_space {
-        (f("teaching_area_m2") - indoor.clone(), f("sports_area_m2") + indoor)
-    } else {
-        (f("teaching_area_m2"), f("sports_area_m2"))
-    };
-    let unit = |level: Level, n: Expr, w: Expr| {
-        let share = w * n.clone() / denominator.clone();
-        let l = level.id();
-        schools.clone().select([
-            col("year"),
-            col("county_code"),
-            col("school_id"),
-            col("school_name"),
-            col("school_type"),
-            col("urban_rural_code"),
-            lit(l).alias("level"),
-            n.alias("students"),
-            (teach_area.clone() * share.clone()).alias("teach_area"),
-            (sports_area.clone() * share.clone()).alias("sports_area"),
-            (f("equipment_value_yuan") * share.clone()).alias("equipment_value"),
-            (f("computers") * share.clone()).alias("computers"),
-            (f("books") * share.clone()).alias("books"),
-            (f("multimedia_rooms") * share).alias("multimedia_rooms"),
-            f(&format!("{l}_teachers")).alias("teachers"),
-            f(&format!("{l}_degree_teachers")).alias("degree_teachers"),
-            f(&format!("{l}_titled_teachers")).alias("titled_teachers"),
-            f(&format!("{l}_backbone_teachers")).alias("backbone_teachers"),
-            f(&format!("{l}_pe_art_teachers")).alias("pe_art_teachers"),
-        ])
-    };
-    let units = [unit(Level::Primary, a, wp), unit(Level::Junior, b, wj)];
-    concat(units, UnionArgs::default()).expect("same schema").filter(col("students").gt(lit(0.0)))
-}
-
 /// The county-years whose schools report no compulsory-stage pupils at all (every school 0 or empty): they have
-/// no level units, hence no CVs, and the commands say so rather than leave them out silently.
-pub fn without_pupils(schools: LazyFrame) -> LazyFrame {
-    let pupils = f("primary_students").fill_null(lit(0.0)) + f("junior_students").fill_null(lit(0.0));
-    schools
-        .group_by([col("year"), col("county_code")])
-        .agg([len().cast(DataType::Int64).alias("schools"), pupils.sum().alias("pupils")])
-        .filter(col("pupils").eq(lit(0.0)))
-        .select([col("year"), col("county_code"), col("schools")])
-        .sort(["year", "county_code"], SortMultipleOptions::default())
+/// no level units, hence no CVs, and the commands say so rather than leave them out silently. Input: one row per
+/// county-year with `schools` and `pupils` (the warehouse's `school_county_years`).
+pub fn without_pupils(county_years: LazyFrame) -> LazyFrame {
+    county_years.filter(col("pupils").eq(lit(0.0))).select([col("year"), col("county_code"), col("schools")])
 }
 
 /// An indicator's value per unit.
@@ -186,135 +119,9 @@ pub fn value(i: &Indicator) -> Expr {
     lit(i.per) * col(i.numerator) / col("students")
 }
 
-/// Which units a standard covers.
-pub fn scope(standard: &str, cfg: &Config) -> Expr {
-    let not_special = col("school_type").neq(lit("special"));
-    match standard {
-        "basic" => not_special,
-        _ => not_special.and(
-            col("school_type")
-                .eq(lit("teaching_point"))
-                .and(col("students").lt(lit(cfg.quality_min_teaching_point_students)))
-                .not(),
-        ),
-    }
-}
-
-/// The CV limit of one indicator row: quality indicators have one per level; basic ones are judged only through
-/// the composite, so they have none.
-fn cv_limit(standard: &str, cfg: &Config) -> Expr {
-    match standard {
-        "quality" => when(col("level").eq(lit("primary")))
-            .then(lit(cfg.quality.cv_max.primary))
-            .otherwise(lit(cfg.quality.cv_max.junior)),
-        _ => lit(NULL).cast(DataType::Float64),
-    }
-}
-
-/// One row per (year, county_code, level, standard, indicator): n_schools, n_missing, students, weighted mean,
-/// weighted population sd, cv, min, max, threshold, met, note.
-///
-/// Two group-bys compute every indicator of both standards at once: the weighted means first, then the squared
-/// deviations from them (`Σ w (x − x̄)² / Σ w`), never `E[x²] − x̄²`, which loses digits when schools are nearly
-/// equal.
-pub fn cv_table(units: &LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
-    let keys: Vec<Expr> = GROUP.iter().map(|k| col(*k)).collect();
-    // Both standards in one pass: units outside a standard's scope (or missing the value) get no value there.
-    let pairs: Vec<(&str, &str)> = STANDARDS.iter().flat_map(|(s, ids)| ids.iter().map(move |id| (*s, *id))).collect();
-    let name = |s: &str, id: &str, what: &str| format!("{s}|{id}|{what}");
-    let mut values = keys.clone();
-    for (standard, id) in &pairs {
-        let in_scope = scope(standard, cfg);
-        let v = value(indicator(id));
-        let x = when(in_scope.clone()).then(v.clone()).otherwise(lit(NULL).cast(DataType::Float64));
-        values.extend([
-            x.clone().alias(name(standard, id, "x")),
-            when(x.is_not_null()).then(col("students")).otherwise(lit(0.0)).alias(name(standard, id, "w")),
-            in_scope.and(v.is_null()).cast(DataType::Int64).alias(name(standard, id, "miss")),
-        ]);
-    }
-    // One integer per (year, county, level): grouping and joining on it is much cheaper than on the strings.
-    values.push(
-        ((col("year").cast(DataType::Int64) * lit(1_000_000i64) + col("county_code").strict_cast(DataType::Int64)) * lit(2i64)
-            + col("level").eq(lit("junior")).cast(DataType::Int64))
-        .alias("gid"),
-    );
-    let base = units.clone().filter(scope("basic", cfg)).select(values).collect()?.lazy();
-    let gid = [col("gid")];
-    let (x, w) = (|s: &str, id: &str| col(name(s, id, "x")), |s: &str, id: &str| col(name(s, id, "w")));
-    // Pass 1: weights, weighted means, counts, extremes (plain sums: Polars' fast aggregation path).
-    let mut first = Vec::new();
-    let mut means = Vec::new();
-    for (s, id) in &pairs {
-        first.extend([
-            x(s, id).count().cast(DataType::Int64).alias(name(s, id, "n_schools")),
-            col(name(s, id, "miss")).sum().alias(name(s, id, "n_missing")),
-            w(s, id).sum().alias(name(s, id, "students")),
-            (w(s, id) * x(s, id)).sum().alias(name(s, id, "wx")),
-            x(s, id).min().alias(name(s, id, "min")),
-            x(s, id).max().alias(name(s, id, "max")),
-        ]);
-        means.push((col(name(s, id, "wx")) / col(name(s, id, "students"))).alias(name(s, id, "mean")));
-    }
-    first.extend(keys.iter().map(|k| k.clone().first()));
-    let pass1 = base.clone().group_by(gid.clone()).agg(first).with_columns(means).collect()?.lazy();
-    // Pass 2: squared deviations from each group's weighted mean.
-    let mut mean_cols = gid.to_vec();
-    mean_cols.extend(pairs.iter().map(|(s, id)| col(name(s, id, "mean"))));
-    let deviations: Vec<Expr> = pairs
-        .iter()
-        .map(|(s, id)| (w(s, id) * (x(s, id) - col(name(s, id, "mean"))).pow(2)).sum().alias(name(s, id, "ss")))
-        .collect();
-    let pass2 = base
-        .join(pass1.clone().select(mean_cols), gid.clone(), gid.clone(), JoinArgs::new(JoinType::Inner))
-        .group_by(gid.clone())
-        .agg(deviations);
-    let grouped = pass1.join(pass2, gid.clone(), gid.clone(), JoinArgs::new(JoinType::Inner)).collect()?.lazy();
-    let parts: Vec<LazyFrame> = pairs
-        .iter()
-        .map(|(s, id)| {
-            let mut cols = keys.clone();
-            cols.extend([lit(*s).alias("standard"), lit(*id).alias("indicator")]);
-            cols.extend(["n_schools", "n_missing", "students", "mean", "min", "max"].map(|c| col(name(s, id, c)).alias(c)));
-            cols.push((col(name(s, id, "ss")) / col(name(s, id, "students"))).alias("var"));
-            grouped.clone().select(cols)
-        })
-        .collect();
-    Ok(with_cv(concat(parts, UnionArgs::default())?, cfg))
-}
-
-/// The CV columns of the long table of weighted sums: sd, cv, the limit of the standard, whether it is met, and
-/// why a CV is missing or zero.
-fn with_cv(long: LazyFrame, cfg: &Config) -> LazyFrame {
-    // Equal schools have a variance of rounding noise (a CV of 3.9e-17): a spread below 1e-12 of the mean is none.
-    let sd = when(col("var").lt_eq(col("mean").pow(2) * lit(1e-24))).then(lit(0.0)).otherwise(col("var").sqrt());
-    long
-        .with_columns([
-            when(col("n_schools").gt(lit(0))).then(sd.clone()).otherwise(lit(NULL).cast(DataType::Float64)).alias("sd"),
-            when(col("mean").gt(lit(0.0))).then(sd / col("mean")).otherwise(lit(NULL).cast(DataType::Float64)).alias("cv"),
-        ])
-        .with_column(
-            when(col("standard").eq(lit("quality")))
-                .then(cv_limit("quality", cfg))
-                .otherwise(cv_limit("basic", cfg))
-                .alias("threshold"),
-        )
-        .with_columns([
-            col("cv").lt_eq(col("threshold")).alias("met"),
-            when(col("n_schools").eq(lit(0)))
-                .then(lit("no school reported this indicator"))
-                .when(col("mean").lt_eq(lit(0.0)))
-                .then(lit("mean is zero: CV undefined"))
-                .when(col("n_schools").eq(lit(1)))
-                .then(lit("one school: CV is 0 by definition"))
-                .otherwise(lit(NULL).cast(DataType::String))
-                .alias("note"),
-        ])
-        .select(
-            ["year", "county_code", "level", "standard", "indicator", "n_schools", "n_missing", "students", "mean", "sd", "cv", "min", "max", "threshold", "met", "note"]
-                .map(col),
-        )
-        .sort(["year", "county_code", "level", "standard"], SortMultipleOptions::default().with_maintain_order(true))
+/// Which units a standard covers: the `in_basic` / `in_quality` column of the level units ([`sql::units`]).
+pub fn scope(standard: &str) -> Expr {
+    col(if standard == "basic" { "in_basic" } else { "in_quality" })
 }
 
 /// The per-school columns kept for each quality indicator in the wide school table.
@@ -325,7 +132,7 @@ const SCHOOL_FIELDS: [&str; 4] = ["", "_met", "_shortfall", "_share"];
 /// (`{id}_shortfall`: ㎡ and 元 to the cent, teachers and rooms whole) and the school's share of the county's
 /// weighted variance of that indicator (`{id}_share`); then `indicators_met`, `school_pass` under the school rule,
 /// and `cv_drag`, the mean of the 7 shares (the schools that raise the CVs most have the largest).
-/// `cv` is [`cv_table`]'s output, whose weighted means and variances the shares use.
+/// `cv` is the CV table ([`sql::cvs`]), whose weighted means and variances the shares use.
 pub fn school_table(units: &LazyFrame, cv: &LazyFrame, cfg: &Config) -> LazyFrame {
     let keys: Vec<Expr> = GROUP.iter().map(|k| col(*k)).collect();
     let rule = cfg.quality.school_rule;
@@ -375,7 +182,7 @@ pub fn school_table(units: &LazyFrame, cv: &LazyFrame, cfg: &Config) -> LazyFram
     ]);
     units
         .clone()
-        .filter(scope("quality", cfg))
+        .filter(scope("quality"))
         .join(stats, keys.clone(), keys, JoinArgs::new(JoinType::Left))
         .select(columns)
         .sort_by_exprs(

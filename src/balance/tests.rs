@@ -59,6 +59,18 @@ fn units_of(s: LazyFrame) -> LazyFrame {
     level_units(s, &Config::default())
 }
 
+/// The level units of a schools frame: [`sql::units`] run in the sandbox, as the warehouse runs it.
+fn level_units(s: LazyFrame, cfg: &Config) -> LazyFrame {
+    let mut schools = s.collect().unwrap();
+    crate::warehouse::engine::frames_query(&mut [("schools", &mut schools)], &sql::units("schools", "true", cfg)).unwrap().lazy()
+}
+
+/// The CV table of level units: [`sql::cvs`] run in the sandbox.
+fn cv_table(u: &LazyFrame, cfg: &Config) -> crate::error::Result<LazyFrame> {
+    let mut units = u.clone().collect()?;
+    Ok(crate::warehouse::engine::frames_query(&mut [("units", &mut units)], &sql::cvs("units", cfg))?.lazy())
+}
+
 /// Independent weighted CV over slices, written from the formula in the domain reference.
 fn weighted_cv(students: &[f64], x: &[f64]) -> f64 {
     let p: f64 = students.iter().sum();

@@ -9,7 +9,7 @@ pub mod measures;
 
 use polars::prelude::*;
 
-use crate::balance::{self, Config, STANDARDS};
+use crate::balance::{self, STANDARDS};
 use measures::{Decomposition, Measures, decompose};
 
 /// How schools are split for urban–rural variation.
@@ -95,10 +95,10 @@ pub struct UnitSeries {
 }
 
 /// The built-in indicators of both standards as unit series.
-fn builtin_series(units: &DataFrame, cfg: &Config) -> PolarsResult<Vec<UnitSeries>> {
+fn builtin_series(units: &DataFrame) -> PolarsResult<Vec<UnitSeries>> {
     let mut out = Vec::new();
     for (standard, ids) in STANDARDS {
-        let scope = units.clone().lazy().select([balance::scope(standard, cfg).alias("in")]).collect()?;
+        let scope = units.clone().lazy().select([balance::scope(standard).alias("in")]).collect()?;
         let in_scope: Vec<bool> = scope.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
         for id in ids {
             let values = units.clone().lazy().select([balance::value(balance::indicator(id)).alias("x")]).collect()?;
@@ -189,8 +189,8 @@ fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) ->
 const KEYS: [&str; 3] = balance::GROUP;
 
 /// Equity measures per (year, county_code, level, standard, indicator), schools as units weighted by pupils.
-pub fn equity_table(units: &DataFrame, cfg: &Config) -> PolarsResult<DataFrame> {
-    series_table(units, builtin_series(units, cfg)?)
+pub fn equity_table(units: &DataFrame) -> PolarsResult<DataFrame> {
+    series_table(units, builtin_series(units)?)
 }
 
 /// Equity measures (the CV among them) of any unit series, e.g. a scheme's school-level derived indicator.
@@ -203,8 +203,8 @@ pub fn series_table(units: &DataFrame, series: Vec<UnitSeries>) -> PolarsResult<
 }
 
 /// Urban–rural variation per (year, county_code, level, standard, indicator).
-pub fn urban_rural_table(units: &DataFrame, cfg: &Config, grouping: Grouping) -> PolarsResult<DataFrame> {
-    let (keys, rows) = each_group(units, &KEYS, builtin_series(units, cfg)?, |x, w, codes| {
+pub fn urban_rural_table(units: &DataFrame, grouping: Grouping) -> PolarsResult<DataFrame> {
+    let (keys, rows) = each_group(units, &KEYS, builtin_series(units)?, |x, w, codes| {
         let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
         Some(decompose(x, w, &part, grouping.parts()))
     })?;

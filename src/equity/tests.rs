@@ -17,6 +17,9 @@ fn units(rows: &[(&str, i32, f64, f64)]) -> DataFrame {
         "level" => vec!["primary"; n],
         "students" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
         "books" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        // No special school, and the one teaching point has 55 ≥ 50 pupils: every unit is in both standards.
+        "in_basic" => vec![true; n],
+        "in_quality" => vec![true; n],
     ]
     .unwrap();
     for name in [
@@ -50,7 +53,7 @@ const ROWS: [(&str, i32, f64, f64); 5] = [
 
 #[test]
 fn the_driver_hands_each_group_its_sorted_values() {
-    let t = books_row(&equity_table(&units(&ROWS), &Config::default()).unwrap());
+    let t = books_row(&equity_table(&units(&ROWS)).unwrap());
     assert_eq!(t.height(), 1);
     let mut pairs: Vec<(f64, f64)> = ROWS.iter().map(|r| (r.3 / r.2, r.2)).collect();
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -65,8 +68,7 @@ fn the_driver_hands_each_group_its_sorted_values() {
 
 #[test]
 fn urban_rural_groups_follow_the_codes_and_decompose() {
-    let cfg = Config::default();
-    let t = books_row(&urban_rural_table(&units(&ROWS), &cfg, Grouping::Three).unwrap());
+    let t = books_row(&urban_rural_table(&units(&ROWS), Grouping::Three).unwrap());
     // Urban = 111 + 112: books (279 + 137) / pupils (45 + 37); town = 121; rural = 210 + 220.
     assert_eq!(get(&t, "schools_urban"), Some(2.0));
     assert!((get(&t, "mean_urban").unwrap() - 416.0 / 82.0).abs() < 1e-12);
@@ -76,7 +78,7 @@ fn urban_rural_groups_follow_the_codes_and_decompose() {
     let total = get(&t, "theil_t").unwrap();
     assert!((get(&t, "theil_between").unwrap() + get(&t, "theil_within").unwrap() - total).abs() < 1e-12);
     // Two-way: 城镇 = 111, 112, 121 against 乡村.
-    let two = books_row(&urban_rural_table(&units(&ROWS), &cfg, Grouping::Two).unwrap());
+    let two = books_row(&urban_rural_table(&units(&ROWS), Grouping::Two).unwrap());
     assert!((get(&two, "mean_urban").unwrap() - (416.0 + 935.0) / (82.0 + 89.0)).abs() < 1e-12);
     assert_eq!(get(&two, "mean_town"), None);
 }

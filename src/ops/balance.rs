@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::{Computed, Inputs};
-use crate::balance::{self, Config};
+use crate::balance;
 use crate::error::Result;
 use crate::rules::Rules;
 use crate::warehouse::Scope;
@@ -27,14 +27,15 @@ pub struct Results {
     pub verdicts: Option<DataFrame>,
 }
 
-/// Computes the balance tables a run needs from the level units ([`Inputs::units`]).
-pub fn compute(units: &DataFrame, cfg: &Config, need: Need) -> Result<Results> {
-    let units = units.clone().lazy();
-    let cv = balance::cv_table(&units, cfg)?.collect()?;
+/// Computes the balance tables a run needs: the CVs in the warehouse ([`Inputs::cvs`]), the school table and the
+/// verdicts from the level units ([`Inputs::units`]) when asked for.
+pub fn compute(inputs: &Inputs, need: Need) -> Result<Results> {
+    let cfg = &inputs.rules.balance;
+    let cv = inputs.cvs()?.clone();
     if need == Need::Cvs {
         return Ok(Results { cv, schools: None, verdicts: None });
     }
-    let school_rows = balance::school_table(&units, &cv.clone().lazy(), cfg).collect()?;
+    let school_rows = balance::school_table(&inputs.units()?.clone().lazy(), &cv.clone().lazy(), cfg).collect()?;
     let verdicts = match need {
         Need::All => Some(balance::verdict_table(&cv.clone().lazy(), &school_rows.clone().lazy(), cfg).collect()?),
         _ => None,
@@ -67,7 +68,7 @@ pub struct Balance {
 /// Computes what `need` says (and the school checks with `checks`) over the selected schools.
 pub fn balance(inputs: &Inputs, need: Need, checks: bool) -> Result<Balance> {
     let checks = if checks { Some(school_checks(inputs.schools()?, inputs.rules, inputs.areas()?)?) } else { None };
-    let Results { cv, schools, verdicts } = compute(inputs.units()?, &inputs.rules.balance, need)?;
+    let Results { cv, schools, verdicts } = compute(inputs, need)?;
     Ok(Balance { cv, schools, verdicts, checks, scope: inputs.selection.scope() })
 }
 

@@ -22,16 +22,14 @@ impl Computed for Table {
 
 /// Equity measures across the schools of each selected county-year (table `equity`).
 pub fn equity(inputs: &Inputs) -> Result<Table> {
-    let frame = equity::equity_table(inputs.units()?, &inputs.rules.balance)?;
+    let frame = equity::equity_table(inputs.units()?)?;
     Ok(Table { name: "equity", frame, scope: inputs.selection.scope() })
 }
 
 /// Equity measures across the counties of each prefecture or province (table `equity_across`); each grouping
 /// replaces only its own stored rows, so prefecture and province results live side by side.
 pub fn across(inputs: &Inputs, across: Across) -> Result<Table> {
-    let cfg = &inputs.rules.balance;
-    let cv = crate::balance::cv_table(&inputs.units()?.clone().lazy(), cfg)?.collect()?;
-    let frame = equity::across_table(&cv, inputs.areas()?, across)?;
+    let frame = equity::across_table(inputs.cvs()?, inputs.areas()?, across)?;
     let scope = Scope::all().text("across", &[across.id().to_string()]).int("year", &inputs.selection.years);
     Ok(Table { name: "equity_across", frame, scope })
 }
@@ -39,7 +37,7 @@ pub fn across(inputs: &Inputs, across: Across) -> Result<Table> {
 /// Urban–rural variation of each selected county-year (table `urban_rural`); each grouping replaces only its own
 /// stored rows.
 pub fn urban_rural(inputs: &Inputs, grouping: Grouping) -> Result<Table> {
-    let frame = equity::urban_rural_table(inputs.units()?, &inputs.rules.balance, grouping)?;
+    let frame = equity::urban_rural_table(inputs.units()?, grouping)?;
     let scope = inputs.selection.scope().text("grouping", &[grouping.id().to_string()]);
     Ok(Table { name: "urban_rural", frame, scope })
 }

@@ -182,10 +182,10 @@ fn figures(inputs: &super::Inputs, scheme: &Scheme, year: i32) -> Result<Figures
             school_rates(&mut figures, inputs.schools()?, rules, areas)?;
         }
         if balance_used {
-            balance_figures(&mut figures, inputs.units()?, rules)?;
+            balance_figures(&mut figures, inputs, rules)?;
         }
         if units_used {
-            unit_figures(&mut figures, scheme, inputs.units()?, rules)?;
+            unit_figures(&mut figures, scheme, inputs.units()?)?;
         }
     }
     if scheme.reported_cvs {
@@ -266,9 +266,8 @@ fn school_rates(figures: &mut Figures, schools: &DataFrame, rules: &Rules, areas
 
 /// Balance verdicts, CVs, school pass rates, and for a recognition the largest quality CV of each level (with
 /// the CVs over their limits) and the schools failing the school rule (with what they lack).
-fn balance_figures(figures: &mut Figures, units: &DataFrame, rules: &Rules) -> Result<()> {
-    let cfg = &rules.balance;
-    let Results { cv, schools: school_rows, verdicts } = compute(units, cfg, Need::All)?;
+fn balance_figures(figures: &mut Figures, inputs: &super::Inputs, rules: &Rules) -> Result<()> {
+    let Results { cv, schools: school_rows, verdicts } = compute(inputs, Need::All)?;
     let verdicts = verdicts.expect("computed").lazy().with_column(col("met").cast(DataType::Float64)).collect()?;
     let (std, lvl) = (strings(&verdicts, "standard")?, strings(&verdicts, "level")?);
     add(figures, &verdicts, "met", |i| Some(Metric::BalanceMet { standard: std[i].clone(), level: lvl[i].clone() }))?;
@@ -366,11 +365,10 @@ fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()>
 }
 
 /// Equity, urban–rural and school-level derived indicators over the level units.
-fn unit_figures(figures: &mut Figures, scheme: &Scheme, units: &DataFrame, rules: &Rules) -> Result<()> {
-    let cfg = &rules.balance;
+fn unit_figures(figures: &mut Figures, scheme: &Scheme, units: &DataFrame) -> Result<()> {
     let uses = |f: &dyn Fn(&Metric) -> bool| scheme.points.iter().any(|p| f(&p.metric));
     if uses(&|m| matches!(m, Metric::Equity { .. })) {
-        let e = equity::equity_table(units, cfg)?;
+        let e = equity::equity_table(units)?;
         let (s, l, ind) = (strings(&e, "standard")?, strings(&e, "level")?, strings(&e, "indicator")?);
         for measure in evaluate::scheme::EQUITY_MEASURES {
             add(figures, &e, measure, |i| {
@@ -384,7 +382,7 @@ fn unit_figures(figures: &mut Figures, scheme: &Scheme, units: &DataFrame, rules
         let in_scope = frame
             .clone()
             .lazy()
-            .select([balance::scope(&d.scope, cfg).alias("in")])
+            .select([balance::scope(&d.scope).alias("in")])
             .collect()?
             .column("in")?
             .bool()?
@@ -399,7 +397,7 @@ fn unit_figures(figures: &mut Figures, scheme: &Scheme, units: &DataFrame, rules
         }
     }
     if uses(&|m| matches!(m, Metric::UrbanRural { .. })) {
-        let u = equity::urban_rural_table(units, cfg, Grouping::Three)?;
+        let u = equity::urban_rural_table(units, Grouping::Three)?;
         let (s, l, ind) = (strings(&u, "standard")?, strings(&u, "level")?, strings(&u, "indicator")?);
         for column in evaluate::scheme::URBAN_RURAL_COLUMNS {
             add(figures, &u, column, |i| {

@@ -122,7 +122,7 @@ fn read_crosswalk(path: &Path, areas: &DataFrame) -> Result<Vec<Recoding>> {
 /// The balance CVs as series: basic composite per level, and every indicator CV.
 /// The balance CVs of every county-year as series (`cv_STANDARD_LEVEL_INDICATOR`, `basic_composite_cv_LEVEL`).
 fn cv_series(inputs: &Inputs) -> Result<DataFrame> {
-    let Results { cv, verdicts, .. } = compute(inputs.units()?, &inputs.rules.balance, Need::All)?;
+    let Results { cv, verdicts, .. } = compute(inputs, Need::All)?;
     let composite = verdicts
         .expect("computed")
         .lazy()

@@ -47,13 +47,15 @@ pub struct Inputs<'a> {
     pub selection: Selection,
     schools: OnceCell<DataFrame>,
     units: OnceCell<DataFrame>,
+    cvs: OnceCell<DataFrame>,
+    county_years: OnceCell<DataFrame>,
     areas: OnceCell<DataFrame>,
     notes: RefCell<Vec<String>>,
 }
 
 impl<'a> Inputs<'a> {
     pub fn new(wh: &'a Warehouse, rules: &'a Rules, selection: Selection) -> Inputs<'a> {
-        Inputs { wh, rules, selection, schools: OnceCell::new(), units: OnceCell::new(), areas: OnceCell::new(), notes: RefCell::default() }
+        Inputs { wh, rules, selection, schools: OnceCell::new(), units: OnceCell::new(), cvs: OnceCell::new(), county_years: OnceCell::new(), areas: OnceCell::new(), notes: RefCell::default() }
     }
 
     /// The schools of the selected county-years (the columns the metrics use).
@@ -61,11 +63,22 @@ impl<'a> Inputs<'a> {
         if let Some(s) = self.schools.get() {
             return Ok(s);
         }
+        self.checked()?;
         let schools = self.wh.read_schools(crate::balance::SCHOOL_COLUMNS, &self.selection.counties, &self.selection.years)?;
-        self.unmatched(&schools, "county_code", "--county", &self.selection.counties)?;
+        Ok(self.schools.get_or_init(|| schools))
+    }
+
+    /// The selected county-years with their schools and pupils, read once; the first call notes the filters that
+    /// matched nothing and the county-years without pupils.
+    fn checked(&self) -> Result<&DataFrame> {
+        if let Some(c) = self.county_years.get() {
+            return Ok(c);
+        }
+        let county_years = self.wh.school_county_years(&self.selection.counties, &self.selection.years)?;
+        self.unmatched(&county_years, "county_code", "--county", &self.selection.counties)?;
         let years: Vec<String> = self.selection.years.iter().map(i32::to_string).collect();
-        self.unmatched(&schools, "year", "--year", &years)?;
-        let empty = crate::balance::without_pupils(schools.clone().lazy()).collect()?;
+        self.unmatched(&county_years, "year", "--year", &years)?;
+        let empty = crate::balance::without_pupils(county_years.clone().lazy()).collect()?;
         let (years, codes, n) = (empty.column("year")?.i32()?, empty.column("county_code")?.str()?, empty.column("schools")?.i64()?);
         for i in 0..empty.height() {
             self.note(format!(
@@ -75,7 +88,7 @@ impl<'a> Inputs<'a> {
                 n.get(i).unwrap_or_default()
             ));
         }
-        Ok(self.schools.get_or_init(|| schools))
+        Ok(self.county_years.get_or_init(|| county_years))
     }
 
     /// The level units (one per school and level) of the selected county-years, under the rules.
@@ -83,8 +96,19 @@ impl<'a> Inputs<'a> {
         if let Some(u) = self.units.get() {
             return Ok(u);
         }
-        let units = crate::balance::level_units(self.schools()?.clone().lazy(), &self.rules.balance).collect()?;
+        self.checked()?;
+        let units = self.wh.level_units(&self.rules.balance, &self.selection.counties, &self.selection.years)?;
         Ok(self.units.get_or_init(|| units))
+    }
+
+    /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse.
+    pub fn cvs(&self) -> Result<&DataFrame> {
+        if let Some(c) = self.cvs.get() {
+            return Ok(c);
+        }
+        self.checked()?;
+        let cvs = self.wh.balance_cvs(&self.rules.balance, &self.selection.counties, &self.selection.years)?;
+        Ok(self.cvs.get_or_init(|| cvs))
     }
 
     /// Every county with its prefecture, province and funding region.

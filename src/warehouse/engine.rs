@@ -126,6 +126,24 @@ fn expression_classes<'v>(v: &'v serde_json::Value, out: &mut Vec<&'v str>) {
     }
 }
 
+/// Runs one of the engine's own queries (the generated metric SQL) over Polars frames given as tables, in the
+/// sandbox: how tests and library callers without a warehouse compute what the warehouse computes.
+pub fn frames_query(tables: &mut [(&str, &mut DataFrame)], sql: &str) -> Result<DataFrame> {
+    let conn = sandbox()?;
+    for (name, frame) in tables.iter_mut() {
+        let batches = bridge::df_to_batches(frame)?;
+        let schema = match batches.first() {
+            Some(b) => b.schema(),
+            None => bridge::arrow_schema(frame)?,
+        };
+        let batch = arrow::compute::concat_batches(&schema, &batches)?;
+        let reg = ArrowBatchRegistration::new(batch);
+        conn.execute(&format!("CREATE TABLE \"{name}\" AS SELECT * FROM arrow(?)"), [&reg])?;
+    }
+    let r = arrow_result(&conn, sql, [])?;
+    bridge::batches_to_df(&r.schema, &r.batches)
+}
+
 /// Evaluates an expression over the columns of a Polars frame, row by row, in the sandbox.
 pub fn frame_expression(frame: &mut DataFrame, expression: &str) -> Result<Vec<Option<f64>>> {
     let batches = bridge::df_to_batches(frame)?;

@@ -14,7 +14,7 @@ use polars::prelude::DataFrame;
 
 use super::load::{self, Removed};
 use super::{QueryResult, Warehouse, arrow_result, ident, lit, schema, sqltext};
-use crate::{bridge, results};
+use crate::{balance, bridge, results};
 use crate::error::{Error, Problem, Result};
 use crate::model::Table;
 
@@ -247,6 +247,34 @@ impl Warehouse {
         let scope = Scope::all().text("county_code", counties).int("year", years);
         let (clause, params) = scope.where_clause();
         self.query_df_with(&format!("SELECT {} FROM schools WHERE {clause}", columns.join(", ")), &params)
+    }
+
+    /// Each county-year of the schools of the given counties and years (all when a list is empty), with its
+    /// schools and compulsory-stage pupils (`year, county_code, schools, pupils`).
+    pub fn school_county_years(&self, counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+        self.query_df_with(
+            &format!(
+                "SELECT year, county_code, CAST(count(*) AS BIGINT) AS schools,
+                        CAST(sum(coalesce(primary_students, 0) + coalesce(junior_students, 0)) AS DOUBLE) AS pupils
+                 FROM schools WHERE {clause} GROUP BY year, county_code ORDER BY year, county_code"
+            ),
+            &params,
+        )
+    }
+
+    /// The level units of the schools of the given counties and years (all when a list is empty) under the
+    /// balance rules: [`balance::sql::units`] run where the schools are.
+    pub fn level_units(&self, cfg: &balance::Config, counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+        self.query_df_with(&balance::sql::units("schools", &clause, cfg), &params)
+    }
+
+    /// The indicator CVs of the schools of the given counties and years: [`balance::sql::cvs`] over
+    /// [`balance::sql::units`], one query in the warehouse.
+    pub fn balance_cvs(&self, cfg: &balance::Config, counties: &[String], years: &[i32]) -> Result<DataFrame> {
+        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+        self.query_df_with(&balance::sql::cvs(&balance::sql::units("schools", &clause, cfg), cfg), &params)
     }
 
     /// Stores computed result tables in one transaction: each table is created from its declaration
