@@ -224,6 +224,27 @@ pub fn school_rows(schools: LazyFrame, cfg: &Config) -> LazyFrame {
         .rename(["share"], ["variance_share"], true)
 }
 
+/// Per (year, county_code, level, standard): the indicators, those with a CV, the quality CVs within their limits,
+/// the mean and the largest CV, and the basic composite CV (the mean of the 8 basic CVs, when all 8 have one).
+pub fn cv_summary(cvs: &LazyFrame) -> LazyFrame {
+    let n_basic = BASIC_INDICATORS.len() as i64;
+    cvs.clone()
+        .group_by(["year", "county_code", "level", "standard"].map(col))
+        .agg([
+            col("indicator").count().cast(DataType::Int64).alias("indicators"),
+            col("cv").count().cast(DataType::Int64).alias("indicators_with_cv"),
+            col("met").cast(DataType::Int64).sum().alias("quality_met"),
+            col("cv").mean().alias("cv_mean"),
+            col("cv").max().alias("cv_max_seen"),
+        ])
+        .with_column(
+            when(col("standard").eq(lit("basic")).and(col("indicators_with_cv").eq(lit(n_basic))))
+                .then(col("cv_mean"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("composite_cv"),
+        )
+}
+
 /// One row per (year, county_code, level, standard): the county verdict and why.
 pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> LazyFrame {
     let keys = ["year", "county_code", "level", "standard"].map(col);
@@ -241,16 +262,7 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
             col("school_pass").cast(DataType::Int64).sum().alias("schools_passing"),
         ])
         .with_column(lit("quality").alias("standard"));
-    let n_basic = BASIC_INDICATORS.len() as u32;
-    cvs.clone()
-        .group_by(keys.clone())
-        .agg([
-            col("indicator").count().cast(DataType::Int64).alias("indicators"),
-            col("cv").count().cast(DataType::Int64).alias("indicators_with_cv"),
-            col("met").cast(DataType::Int64).sum().alias("quality_met"),
-            col("cv").mean().alias("cv_mean"),
-            col("cv").max().alias("cv_max_seen"),
-        ])
+    cv_summary(cvs)
         .join(per_school, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
         .with_columns([
             // Basic indicators are judged only through the composite, so "how many met" applies to quality.
@@ -258,10 +270,6 @@ pub fn verdict_table(cvs: &LazyFrame, schools: &LazyFrame, cfg: &Config) -> Lazy
                 .then(col("quality_met"))
                 .otherwise(lit(NULL).cast(DataType::Int64))
                 .alias("indicators_met"),
-            when(col("standard").eq(lit("basic")).and(col("indicators_with_cv").eq(lit(n_basic as i64))))
-                .then(col("cv_mean"))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias("composite_cv"),
             when(col("standard").eq(lit("basic"))).then(composite_max).otherwise(cv_max).alias("cv_threshold"),
         ])
         .with_column(

@@ -5,11 +5,9 @@ use std::path::PathBuf;
 use polars::prelude::*;
 
 use super::{shipped, thousands};
-use crate::equity::Grouping;
 use crate::error::{Error, Result};
 use crate::evaluate::Scheme;
 use crate::ingest::{self, Options};
-use crate::ops::balance::Need;
 use crate::ops::rank::ranking;
 use crate::ops::{self, Computed, Inputs, Selection};
 use crate::output::{Format, OutputArgs, Plan};
@@ -70,13 +68,10 @@ pub fn run(args: Args) -> Result<()> {
     }
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
 
-    // The metric tables, as `balance`, `equity`, `urban-rural` and `growth` store them, under the national rules.
+    // Every metric table, as `countyedu compute` stores them, under the national rules.
     let rules = Rules::national();
     let inputs = Inputs::new(&wh, &rules, Selection::all());
-    ops::balance::balance(&inputs, Need::All, true)?.store(&wh, &rules)?;
-    ops::equity::equity(&inputs)?.store(&wh, &rules)?;
-    ops::equity::urban_rural(&inputs, Grouping::Three)?.store(&wh, &rules)?;
-    ops::growth::growth(&inputs, &ops::growth::Options::default())?.store(&wh, &rules)?;
+    ops::compute::compute(&inputs, &ops::growth::Options::default())?.store(&wh, &rules)?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 

@@ -18,6 +18,7 @@ use crate::warehouse::Access;
 mod args;
 pub mod balance;
 pub mod completions;
+pub mod compute;
 pub mod demo;
 pub mod equity;
 pub mod export;
@@ -55,6 +56,7 @@ pub enum Command {
     Equity(equity::Args),
     UrbanRural(urban_rural::Args),
     Growth(growth::Args),
+    Compute(compute::Args),
     Evaluate(evaluate::Args),
     Rank(rank::Args),
     Generate(generate::Args),
@@ -100,6 +102,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Equity(args) => equity::run(args),
         Command::UrbanRural(args) => urban_rural::run(args),
         Command::Growth(args) => growth::run(args),
+        Command::Compute(args) => compute::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Rank(args) => rank::run(args),
         Command::Generate(args) => generate::run(args),

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::balance::{Need, Results, compute};
 use super::{Computed, Inputs};
 use crate::error::{Error, Result};
 use crate::growth::{self, Recoding};
@@ -119,13 +118,10 @@ fn read_crosswalk(path: &Path, areas: &DataFrame) -> Result<Vec<Recoding>> {
     Ok(out)
 }
 
-/// The balance CVs as series: basic composite per level, and every indicator CV.
 /// The balance CVs of every county-year as series (`cv_STANDARD_LEVEL_INDICATOR`, `basic_composite_cv_LEVEL`).
 fn cv_series(inputs: &Inputs) -> Result<DataFrame> {
-    let Results { cv, verdicts, .. } = compute(inputs, Need::All)?;
-    let composite = verdicts
-        .expect("computed")
-        .lazy()
+    let cv = inputs.cvs()?.clone().lazy();
+    let composite = crate::balance::cv_summary(&cv)
         .filter(col("standard").eq(lit("basic")).and(col("composite_cv").is_not_null()))
         .select([
             col("year"),
@@ -133,7 +129,7 @@ fn cv_series(inputs: &Inputs) -> Result<DataFrame> {
             format_str("basic_composite_cv_{}", &[col("level")])?.alias("indicator"),
             col("composite_cv").alias("value"),
         ]);
-    let each = cv.lazy().filter(col("cv").is_not_null()).select([
+    let each = cv.filter(col("cv").is_not_null()).select([
         col("year"),
         col("county_code"),
         format_str("cv_{}_{}_{}", &[col("standard"), col("level"), col("indicator")])?.alias("indicator"),

@@ -8,6 +8,7 @@
 //! read-only and stores afterwards in one short write transaction.
 
 pub mod balance;
+pub mod compute;
 pub mod equity;
 pub mod evaluate;
 pub mod growth;
@@ -155,19 +156,12 @@ pub trait Computed {
     /// (table, frame, the stored rows it replaces); an error for a result that cannot be stored (a partial one).
     fn tables(&self) -> Result<Vec<(&'static str, DataFrame, Scope)>>;
 
-    /// Stores the tables, each row stamped with the rules, one transaction per scope.
+    /// Stores the tables, each row stamped with the rules, in one transaction: all of them or none.
     fn store(&self, wh: &Warehouse, rules: &Rules) -> Result<()> {
-        let mut by_scope: Vec<(Scope, Vec<(&str, DataFrame)>)> = Vec::new();
+        let mut tables = Vec::new();
         for (name, frame, scope) in self.tables()? {
-            let stamped = rules.stamp(frame)?;
-            match by_scope.iter_mut().find(|(s, _)| *s == scope) {
-                Some((_, tables)) => tables.push((name, stamped)),
-                None => by_scope.push((scope, vec![(name, stamped)])),
-            }
+            tables.push((name, rules.stamp(frame)?, scope));
         }
-        for (scope, mut tables) in by_scope {
-            wh.store_results(&mut tables, &scope)?;
-        }
-        Ok(())
+        wh.store_results(&mut tables)
     }
 }

@@ -49,6 +49,19 @@ impl Scope {
         self.0.is_empty()
     }
 
+    /// The scope in words: `all rows`, or `county_code in 140121, 140122; year in 2023`.
+    pub fn describe(&self) -> String {
+        if self.is_all() {
+            return "all rows".into();
+        }
+        let value = |v: &Value| match v {
+            Value::Text(t) => t.clone(),
+            Value::Int(i) => i.to_string(),
+            other => format!("{other:?}"),
+        };
+        self.0.iter().map(|(c, vs)| format!("{c} in {}", vs.iter().map(value).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ")
+    }
+
     fn where_clause(&self) -> (String, Vec<Value>) {
         if self.0.is_empty() {
             return ("true".into(), Vec::new());
@@ -278,14 +291,14 @@ impl Warehouse {
     }
 
     /// Stores computed result tables in one transaction: each table is created from its declaration
-    /// ([`crate::results`]) where missing, the rows within `scope` are replaced by the new rows, and values are
+    /// ([`crate::results`]) where missing, the rows within its scope are replaced by the new rows, and values are
     /// inserted by column name, cast to the declared types. A table stored by another version of countyedu with
     /// another layout is recreated when the whole table is replaced, and refused (with what to do) otherwise: its
     /// columns are never matched by position.
-    pub fn store_results(&self, tables: &mut [(&str, DataFrame)], scope: &Scope) -> Result<()> {
+    pub fn store_results(&self, tables: &mut [(&str, DataFrame, Scope)]) -> Result<()> {
         self.in_transaction(|conn| {
-            let existing = table_names(conn)?;
-            for (name, df) in tables.iter_mut() {
+            let mut existing = table_names(conn)?;
+            for (name, df, scope) in tables.iter_mut() {
                 let decl = results::result_table(name).ok_or_else(|| Error::other(format!("{name} is not a declared result table")))?;
                 let declared = decl.columns();
                 let given: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
@@ -303,6 +316,7 @@ impl Warehouse {
                     }
                 } else {
                     conn.execute_batch(&create)?;
+                    existing.push(name.to_string());
                 }
                 let (clause, params) = scope.where_clause();
                 conn.execute(&format!("DELETE FROM {table} WHERE {clause}"), duckdb::params_from_iter(params))?;
