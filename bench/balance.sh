@@ -1,24 +1,48 @@
 #!/usr/bin/env bash
-# Balance benchmark at national scale, in one run over one warehouse:
-# - `countyedu balance --no-store`: read schools, level units, every CV of both standards, CSV to stdout;
-# - the same CVs as one DuckDB SQL query (queries/balance_cv.sql), CSV to stdout through the same writer;
-# - `countyedu balance`: also the school rule, verdicts, and storing the three result tables.
+# Balance benchmark at national scale, against what an expert writes: bench/expert_cv.sql (a units view with the
+# combined-school split, one grouped pass per standard of Σw, Σw·x, Σw·x²) run by Python duckdb 2.0 (the same
+# engine) with COPY … TO stdout as CSV, beside `countyedu balance --no-store --format csv` (every CV to stdout) and
+# `countyedu balance` (CVs, verdicts, school table and school checks, stored). First checks that the engine's CVs
+# equal the expert SQL's to 1e-9 on every row (exit 1 otherwise); then RUNS (3) alternating runs, medians.
 #
-#   bench/balance.sh                # 2,850 counties, 2015–2024 (uses the data of bench/ingest.sh)
+#   bench/balance.sh                # 2,850 counties, 2015–2024 (the data of bench/ingest.sh)
 #   COUNTIES=300 bench/balance.sh
 source "$(dirname "$0")/common.sh"
 
 "$BIN" ingest --quiet --db "$WORK/w.duckdb" "$DATA"
 units=$("$BIN" sql --db "$WORK/w.duckdb" --format csv "SELECT count(*) FROM schools" | tail -1)
+EXPERT="import duckdb, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute('COPY (' + open('bench/expert_cv.sql').read() + ') TO \'/dev/stdout\' (FORMAT csv)')"
 
-read -r nsecs nmib < <(measure "$BIN" balance --no-store --db "$WORK/w.duckdb" --format csv)
-read -r bsecs bmib < <(measure "$BIN" balance --db "$WORK/w.duckdb" --format csv)
-read -r ssecs smib < <(measure "$BIN" sql --db "$WORK/w.duckdb" --format csv --file queries/balance_cv.sql)
-cvrows=$("$BIN" sql --db "$WORK/w.duckdb" --format csv "SELECT count(*) FROM balance_cv" | tail -1)
-schoolrows=$("$BIN" sql --db "$WORK/w.duckdb" --format csv "SELECT count(*) FROM balance_schools" | tail -1)
+# The check: every CV of the engine equals the expert's (both empty, or within 1e-9), on the same keys.
+"$BIN" balance --no-store --db "$WORK/w.duckdb" --format csv > "$WORK/engine.csv"
+python3 -c "$EXPERT" "$WORK/w.duckdb" > "$WORK/expert.csv"
+python3 - "$WORK/engine.csv" "$WORK/expert.csv" <<'PY'
+import sys, duckdb
+keys = "year, county_code, level, standard, indicator"
+con = duckdb.connect()
+con.execute(f"CREATE VIEW e AS SELECT * FROM read_csv('{sys.argv[1]}')")
+con.execute(f"CREATE VIEW x AS SELECT * FROM read_csv('{sys.argv[2]}')")
+n_e, n_x = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("e", "x"))
+rows, bad, worst = con.execute(f"""
+    SELECT count(*),
+           count(*) FILTER (WHERE (e.cv IS NULL) <> (x.cv IS NULL) OR abs(e.cv - x.cv) > 1e-9 OR e.n_schools <> x.n_schools),
+           max(abs(e.cv - x.cv))
+    FROM e JOIN x USING ({keys})""").fetchone()
+print(f"check: {rows:,} CVs of the engine against the expert SQL: {bad} differ by more than 1e-9 (largest difference {worst or 0:.1e})")
+if bad or rows != n_e or rows != n_x:
+    sys.exit(f"MISMATCH: engine {n_e:,} rows, expert {n_x:,} rows, {rows:,} matched, {bad} differ")
+PY
 
-echo "warehouse: $units school-years; balance_cv $cvrows rows, balance_schools $schoolrows rows"
-printf '%-52s %10s %12s\n' "step" "seconds" "peak MiB"
-printf '%-52s %10s %12s\n' "countyedu balance --no-store (CVs only, to stdout)" "$nsecs" "$nmib"
-printf '%-52s %10s %12s\n' "countyedu balance (CVs, verdicts, schools, stored)" "$bsecs" "$bmib"
-printf '%-52s %10s %12s\n' "queries/balance_cv.sql (CVs only, to stdout)" "$ssecs" "$smib"
+step_cvs() { measure "$BIN" balance --no-store --db "$WORK/w.duckdb" --format csv; }
+step_expert() { measure python3 -c "$EXPERT" "$WORK/w.duckdb"; }
+step_store() { measure "$BIN" balance --db "$WORK/w.duckdb" --format csv; }
+alternate cvs expert store
+
+echo "warehouse: $units school-years; ${RUNS:-3} alternating runs, medians"
+printf '%-58s %10s %12s\n' "step (whole process)" "seconds" "peak MiB"
+printf '%-58s %10s %12s\n' "expert SQL (bench/expert_cv.sql, Python duckdb, CSV)" "$(med expert secs)" "$(med expert mib)"
+printf '%-58s %10s %12s\n' "countyedu balance --no-store (every CV, CSV)" "$(med cvs secs)" "$(med cvs mib)"
+printf '%-58s %10s %12s\n' "countyedu balance (CVs, verdicts, schools, checks; stored)" "$(med store secs)" "$(med store mib)"
+echo "balance --no-store / expert SQL: $(ratio "$(med cvs secs)" "$(med expert secs)")×; balance (stored) / expert SQL: $(ratio "$(med store secs)" "$(med expert secs)")×"

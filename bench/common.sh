@@ -25,3 +25,23 @@ if [ ! -f "$DATA/.complete" ]; then
     echo "generate: ${gsecs} s, peak ${gmib} MiB" >&2
     touch "$DATA/.complete"
 fi
+
+# Alternating runs: `alternate NAME…` calls the shell function step_NAME (which prints "seconds peak_MiB", usually
+# through `measure`) for each name in turn, RUNS times (default 3), and keeps every figure; `med NAME secs|mib`
+# prints the median of a step's runs.
+declare -A SECS MIB
+alternate() {
+    for _ in $(seq "${RUNS:-3}"); do
+        for name in "$@"; do
+            read -r s m < <("step_$name")
+            SECS[$name]+="$s "
+            MIB[$name]+="$m "
+        done
+    done
+}
+med() {
+    local values
+    if [ "$2" = secs ]; then values=${SECS[$1]}; else values=${MIB[$1]}; fi
+    echo "$values" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'
+}
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }

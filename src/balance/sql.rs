@@ -15,9 +15,10 @@
 
 use super::{Config, GROUP, Indicator, Level, STANDARDS, indicator};
 
-/// A number as a DuckDB DOUBLE literal (the shortest text that reads back as the same double).
+/// A number as a DuckDB DOUBLE literal: scientific notation (`1.1e0`), which DuckDB reads as a DOUBLE (a plain
+/// `1.1` would be a DECIMAL), in the shortest digits that read back as the same double.
 fn num(x: f64) -> String {
-    format!("CAST('{x:?}' AS DOUBLE)")
+    format!("{x:e}")
 }
 
 /// A text as a SQL literal.
