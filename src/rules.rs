@@ -125,13 +125,10 @@ impl Rules {
         Ok(Rules { name, hash, balance: balance_cfg, funding: funding_cfg, standards: all_standards })
     }
 
-    /// Adds the columns that say which rules produced a metric row: `rules` (the name) and `rules_hash`.
-    pub fn stamp(&self, mut df: polars::prelude::DataFrame) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-        use polars::prelude::Column;
-        let n = df.height();
-        df.with_column(Column::new("rules".into(), vec![self.name.as_str(); n]))?;
-        df.with_column(Column::new("rules_hash".into(), vec![self.hash.as_str(); n]))?;
-        Ok(df)
+    /// The columns that say which rules produced a metric row, with their values: `rules` (the name) and
+    /// `rules_hash`.
+    pub fn stamp(&self) -> [(&str, &str); 2] {
+        [("rules", self.name.as_str()), ("rules_hash", self.hash.as_str())]
     }
 
     /// The rules a scheme names (`[scheme] rules = "…"`): a folder under the shipped `config/`, or a path relative

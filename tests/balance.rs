@@ -1,4 +1,5 @@
-//! `countyedu balance` through the real binary, checked against the independent SQL in queries/balance_cv.sql.
+//! `countyedu balance` through the real binary, checked against the independent SQL of queries/balance_cv.sql and
+//! bench/expert_cv.sql.
 
 mod workdir;
 
@@ -19,21 +20,29 @@ fn close(a: &str, b: &str) -> bool {
     }
 }
 
+/// The engine against two independent SQL texts: queries/balance_cv.sql (UNPIVOT, two passes) and the
+/// benchmark's baseline bench/expert_cv.sql (one grouped pass of Σw, Σw·x, Σw·x² per standard).
 #[test]
 fn the_engine_agrees_with_the_independent_sql_to_1e_9_on_the_sample() {
     let wd = loaded();
     wd.ok(&["balance", "--format", "csv"]);
-    let sql = wd.ok(&["sql", "--format", "csv", "--file", &repo("queries/balance_cv.sql").to_string_lossy()]);
+    for file in ["queries/balance_cv.sql", "bench/expert_cv.sql"] {
+        agrees_with(&wd, file);
+    }
+}
+
+fn agrees_with(wd: &Workdir, file: &str) {
+    let sql = wd.ok(&["sql", "--format", "csv", "--max-rows", "0", "--file", &repo(file).to_string_lossy()]);
     let engine = wd.ok(&[
         "sql", "--format", "csv",
         "SELECT year, county_code, level, standard, indicator, n_schools, students, mean, sd, cv FROM balance_cv
          WHERE n_schools > 0 ORDER BY year, county_code, level, standard, indicator",
     ]);
     let (sql, engine) = (csv(&sql), csv(&engine));
-    assert_eq!(sql.len(), 24 * 8 * 2 * 15, "every county, year, level and indicator");
+    assert_eq!(sql.len(), 24 * 8 * 2 * 15, "{file}: every county, year, level and indicator");
     assert_eq!(sql.len(), engine.len());
     for (s, e) in sql.iter().zip(&engine) {
-        assert!(s.iter().zip(e).all(|(a, b)| close(a, b)), "SQL {s:?}\nengine {e:?}");
+        assert!(s.iter().zip(e).all(|(a, b)| close(a, b)), "{file} {s:?}\nengine {e:?}");
     }
 }
 

@@ -158,10 +158,6 @@ pub trait Computed {
 
     /// Stores the tables, each row stamped with the rules, in one transaction: all of them or none.
     fn store(&self, wh: &Warehouse, rules: &Rules) -> Result<()> {
-        let mut tables = Vec::new();
-        for (name, frame, scope) in self.tables()? {
-            tables.push((name, rules.stamp(frame)?, scope));
-        }
-        wh.store_results(&mut tables)
+        wh.store_results(&mut self.tables()?, &rules.stamp())
     }
 }

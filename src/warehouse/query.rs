@@ -234,7 +234,12 @@ impl Warehouse {
     /// One of the engine's own queries, with bound parameters, as a Polars frame.
     pub fn query_df_with(&self, sql: &str, params: &[Value]) -> Result<DataFrame> {
         let r = arrow_result(&self.conn, sql, duckdb::params_from_iter(params.iter().cloned()))?;
-        bridge::batches_to_df(&r.schema, &r.batches)
+        let mut df = bridge::batches_to_df(&r.schema, &r.batches)?;
+        drop(r);
+        // DuckDB hands results over in vectors of 2,048 rows: one chunk each, which makes every later Polars
+        // operation (and storing) walk hundreds of chunks. One chunk per column instead.
+        df.rechunk_mut_par();
+        Ok(df)
     }
 
     /// One of the engine's own queries as a Polars frame.
@@ -294,14 +299,16 @@ impl Warehouse {
     /// ([`crate::results`]) where missing, the rows within its scope are replaced by the new rows, and values are
     /// inserted by column name, cast to the declared types. A table stored by another version of countyedu with
     /// another layout is recreated when the whole table is replaced, and refused (with what to do) otherwise: its
-    /// columns are never matched by position.
-    pub fn store_results(&self, tables: &mut [(&str, DataFrame, Scope)]) -> Result<()> {
+    /// columns are never matched by position. `constants` are columns with one value for every row (the rules a
+    /// result was computed under), written by the INSERT rather than carried in every row of the frames.
+    pub fn store_results(&self, tables: &mut [(&str, DataFrame, Scope)], constants: &[(&str, &str)]) -> Result<()> {
         self.in_transaction(|conn| {
             let mut existing = table_names(conn)?;
             for (name, df, scope) in tables.iter_mut() {
                 let decl = results::result_table(name).ok_or_else(|| Error::other(format!("{name} is not a declared result table")))?;
                 let declared = decl.columns();
-                let given: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+                let mut given: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+                given.extend(constants.iter().map(|(c, _)| c.to_string()));
                 if given.len() != declared.len() || declared.iter().any(|(c, _)| !given.iter().any(|g| g == c)) {
                     return Err(Error::other(format!("the computed {name} has the columns {given:?}, its declaration {:?}", decl.column_names())));
                 }
@@ -321,7 +328,11 @@ impl Warehouse {
                 let (clause, params) = scope.where_clause();
                 conn.execute(&format!("DELETE FROM {table} WHERE {clause}"), duckdb::params_from_iter(params))?;
                 let cols = declared.iter().map(|(c, _)| ident(c)).collect::<Vec<_>>().join(", ");
-                let values = declared.iter().map(|(c, t)| format!("CAST({} AS {t})", ident(c))).collect::<Vec<_>>().join(", ");
+                let value = |c: &str, t: &str| match constants.iter().find(|(k, _)| *k == c) {
+                    Some((_, v)) => format!("CAST({} AS {t})", lit(v)),
+                    None => format!("CAST({} AS {t})", ident(c)),
+                };
+                let values = declared.iter().map(|(c, t)| value(c, t)).collect::<Vec<_>>().join(", ");
                 for batch in bridge::df_to_batches(df)? {
                     let reg = ArrowBatchRegistration::new(batch);
                     conn.execute(&format!("INSERT INTO {table} ({cols}) SELECT {values} FROM arrow(?)"), [&reg])?;
