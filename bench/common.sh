@@ -7,8 +7,13 @@ COUNTIES="${COUNTIES:-2850}"
 YEARS="${YEARS:-2015-2024}"
 DATA="${BENCH_DATA:-$HOME/.cache/countyedu-bench}/national-$COUNTIES-$YEARS"
 
-cargo build --quiet --locked
-BIN="$CARGO_TARGET_DIR/debug/countyedu"
+# COUNTYEDU_BIN: a countyedu binary to measure (the tests pass theirs); otherwise this checkout, built now.
+if [ -n "${COUNTYEDU_BIN:-}" ]; then
+    BIN="$COUNTYEDU_BIN"
+else
+    cargo build --quiet --locked
+    BIN="$CARGO_TARGET_DIR/debug/countyedu"
+fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 

@@ -234,12 +234,7 @@ impl Warehouse {
     /// One of the engine's own queries, with bound parameters, as a Polars frame.
     pub fn query_df_with(&self, sql: &str, params: &[Value]) -> Result<DataFrame> {
         let r = arrow_result(&self.conn, sql, duckdb::params_from_iter(params.iter().cloned()))?;
-        let mut df = bridge::batches_to_df(&r.schema, &r.batches)?;
-        drop(r);
-        // DuckDB hands results over in vectors of 2,048 rows: one chunk each, which makes every later Polars
-        // operation (and storing) walk hundreds of chunks. One chunk per column instead.
-        df.rechunk_mut_par();
-        Ok(df)
+        bridge::batches_to_df(&r.schema, &r.batches)
     }
 
     /// One of the engine's own queries as a Polars frame.
@@ -333,6 +328,8 @@ impl Warehouse {
                     None => format!("CAST({} AS {t})", ident(c)),
                 };
                 let values = declared.iter().map(|(c, t)| value(c, t)).collect::<Vec<_>>().join(", ");
+                // A frame read from DuckDB comes in chunks of 2,048 rows: one INSERT per chunk would be hundreds.
+                df.rechunk_mut_par();
                 for batch in bridge::df_to_batches(df)? {
                     let reg = ArrowBatchRegistration::new(batch);
                     conn.execute(&format!("INSERT INTO {table} ({cols}) SELECT {values} FROM arrow(?)"), [&reg])?;

@@ -1,0 +1,33 @@
+//! The benchmark scripts run as README.md says, at a small scale: bench/balance.sh checks every CV of the engine
+//! against the expert SQL (bench/expert_cv.sql) before it times anything, and fails on a difference.
+
+mod workdir;
+
+use std::process::Command;
+
+use workdir::repo;
+
+fn script(name: &str, data: &std::path::Path) -> (bool, String) {
+    let out = Command::new("bash")
+        .arg(repo(&format!("bench/{name}")))
+        .env("COUNTIES", "12")
+        .env("YEARS", "2022-2023")
+        .env("RUNS", "1")
+        .env("BENCH_DATA", data)
+        // This build's binary: the script must not run cargo inside a test (a nested build with the test's
+        // environment rebuilds the dependencies).
+        .env("COUNTYEDU_BIN", env!("CARGO_BIN_EXE_countyedu"))
+        .output()
+        .expect("bash runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_balance_benchmark_checks_the_engine_against_the_expert_sql_first() {
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out) = script("balance.sh", data.path());
+    assert!(ok, "{out}");
+    let check = out.lines().find(|l| l.starts_with("check: ")).unwrap_or_else(|| panic!("no check line:\n{out}"));
+    assert!(check.contains("CVs of the engine against the expert SQL: 0 differ by more than 1e-9"), "{check}");
+    assert!(out.contains("balance --no-store / expert SQL: "), "{out}");
+}
