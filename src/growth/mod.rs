@@ -196,18 +196,9 @@ fn rank_within(area: &str) -> Expr {
 /// prefecture and province (1 = largest increase; ties share the lower rank: 1, 2, 2, 4), and a note where the
 /// chain breaks. `both` comes from [`derive_per_student`].
 pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) -> PolarsResult<LazyFrame> {
-    let keys = [col("county_code"), col("indicator"), col("year")];
-    let previous = series.clone().lazy().select([
-        col("county_code"),
-        col("indicator"),
-        (col("year") + lit(1)).alias("year"),
-        col("value").alias("previous_value"),
-    ]);
-    let firsts = series
-        .clone()
-        .lazy()
-        .group_by([col("county_code"), col("indicator")])
-        .agg([col("year").min().alias("first_year"), col("year").max().alias("last_year")]);
+    // Each series sorted by year: the previous value is the row before when it is the same series and the year
+    // before; the first and last years of a series are its first and last rows.
+    let same_as = |n: i64| col("county_code").eq(col("county_code").shift(lit(n))).and(col("indicator").eq(col("indicator").shift(lit(n)))).fill_null(lit(false));
     // The last year in which the county reported anything: a county that vanishes was perhaps re-coded.
     let county_last = series.clone().lazy().group_by([col("county_code")]).agg([col("year").max().alias("county_last")]);
     let data_last = series.column("year")?.i32()?.max().unwrap_or(0);
@@ -218,15 +209,28 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
         ((col("reported") - col("computed")).abs() / col("computed")).gt(lit(PER_STUDENT_TOLERANCE)).alias("disagrees"),
         col("computed"),
     ]);
-    let area = counties.clone().lazy().select([col("county_code"), col("prefecture_code"), col("province_code")]);
+    let keys = [col("county_code"), col("indicator"), col("year")];
+    // Every county of the series, with its prefecture and province: one small frame, one join.
+    let area = county_last.join(
+        counties.clone().lazy().select([col("county_code"), col("prefecture_code"), col("province_code")]),
+        [col("county_code")],
+        [col("county_code")],
+        JoinArgs::new(JoinType::Left),
+    );
     Ok(series
         .clone()
         .lazy()
-        .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
-        .join(firsts, [col("county_code"), col("indicator")], [col("county_code"), col("indicator")], JoinArgs::new(JoinType::Left))
+        .sort(["county_code", "indicator", "year"], SortMultipleOptions::default())
+        .with_columns([
+            when(same_as(1).and(col("year").eq(col("year").shift(lit(1)) + lit(1))))
+                .then(col("value").shift(lit(1)))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("previous_value"),
+            same_as(1).not().alias("first_of_series"),
+            same_as(-1).not().alias("last_of_series"),
+        ])
         .join(flags, keys.clone(), keys, JoinArgs::new(JoinType::Left))
         .join(area, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
-        .join(county_last, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
         .with_columns([
             (col("value") - col("previous_value")).alias("change"),
             when(col("previous_value").neq(lit(0.0)))
@@ -238,8 +242,8 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
         .with_column({
             let null = || lit(NULL).cast(DataType::String);
             let notes = [
-                when(col("year").eq(col("first_year"))).then(lit("first year of the series")).otherwise(null()),
-                when(col("year").gt(col("first_year")).and(col("previous_value").is_null()))
+                when(col("first_of_series")).then(lit("first year of the series")).otherwise(null()),
+                when(col("first_of_series").not().and(col("previous_value").is_null()))
                     .then(format_str("no value for {}: the chain breaks here", &[col("year") - lit(1)])?)
                     .otherwise(null()),
                 when(col("disagrees").fill_null(lit(false)))
@@ -248,7 +252,7 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
                         &[col("computed").round(2, RoundMode::HalfToEven)],
                     )?)
                     .otherwise(null()),
-                when(col("year").eq(col("last_year")).and(col("county_last").eq(col("year"))).and(col("year").lt(lit(data_last))))
+                when(col("last_of_series").and(col("county_last").eq(col("year"))).and(col("year").lt(lit(data_last))))
                     .then(lit("the county reports nothing after this year (re-coded? see --crosswalk)"))
                     .otherwise(null()),
             ];
