@@ -8,10 +8,9 @@
 //! summed in a second pass from the group means, as `Σ w ((x − x̄)/x̄)²`, never as `E[x²] − x̄²`, which loses
 //! digits when schools are nearly equal.
 //!
-//! Sums of fractional terms are exact: each term is rounded once to a fixed-point DECIMAL (10 decimals for
-//! `w·x`, 18 for the relative squared deviations, which are at most `(Σ w)²`) and DuckDB adds DECIMALs as
-//! integers, so the result does not depend on how the threads split the rows. Floating-point sums would differ
-//! in the last digits from run to run.
+//! Sums of fractional terms do not depend on how the threads split the rows: each term is split once into a whole
+//! part and a fraction in units of 1e-15, both integers, which DuckDB adds exactly (see [`exact_sum`]).
+//! Floating-point sums would differ in the last digits from run to run.
 
 use super::{Config, GROUP, Indicator, Level, STANDARDS, indicator};
 
@@ -111,6 +110,15 @@ pub fn value(i: &Indicator) -> String {
     format!("{} * {} / students", num(i.per), i.numerator)
 }
 
+/// The sum of non-negative terms, independent of the order in which threads add them: each term is split once
+/// into its whole part and its fraction in units of 1e-15, both as integers, which DuckDB adds exactly (as
+/// HUGEINT); the sum is their total, to within 1e-15 per term. NULL terms are left out (all NULL: NULL).
+fn exact_sum(term: &str) -> String {
+    format!(
+        "(CAST(sum(CAST(floor({term}) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST(({term} - floor({term})) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15)"
+    )
+}
+
 /// One row per (year, county_code, level, standard, indicator) of the units in relation `units` (the columns
 /// [`UNIT_COLUMNS`]): n_schools, n_missing, students, the weighted mean, the weighted population sd, cv, min, max,
 /// the CV limit of the standard (quality indicators have one per level; basic ones are judged only through the
@@ -134,11 +142,12 @@ pub fn cvs(units: &str, cfg: &Config) -> String {
         let w = format!("CASE WHEN x{k} IS NOT NULL THEN students ELSE 0 END");
         let n_in = if *standard == "basic" { "count(*)" } else { "sum(in_quality)" };
         pass1.push(format!(
-            "count(x{k}) AS n{k}, CAST({n_in} - count(x{k}) AS BIGINT) AS miss{k}, CAST(sum({w}) AS DOUBLE) AS w{k}, CAST(sum(CAST({w} * x{k} AS DECIMAL(38, 10))) AS DOUBLE) AS wx{k}, min(x{k}) AS min{k}, max(x{k}) AS max{k}"
+            "count(x{k}) AS n{k}, CAST({n_in} - count(x{k}) AS BIGINT) AS miss{k}, CAST(sum({w}) AS DOUBLE) AS w{k}, {} AS wx{k}, min(x{k}) AS min{k}, max(x{k}) AS max{k}",
+            exact_sum(&format!("students * x{k}"))
         ));
         means.push(format!("CASE WHEN n{k} > 0 THEN wx{k} / w{k} END AS mean{k}"));
         let d = format!("((x{k} - mean{k}) / mean{k})");
-        pass2.push(format!("CAST(sum(CASE WHEN mean{k} > 0 THEN CAST(students * {d} * {d} AS DECIMAL(38, 18)) END) AS DOUBLE) AS rs{k}"));
+        pass2.push(format!("{} AS rs{k}", exact_sum(&format!("CASE WHEN mean{k} > 0 THEN students * {d} * {d} END"))));
         long.push(format!(
             "SELECT {keys}, {} AS standard, {} AS indicator, {k} AS k, n{k} AS n_schools, miss{k} AS n_missing, w{k} AS students, mean{k} AS mean, rs{k} / w{k} AS rv, min{k} AS min, max{k} AS max FROM grouped",
             text(standard),
