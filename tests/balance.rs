@@ -120,3 +120,27 @@ fn no_store_computes_from_a_read_only_warehouse_and_writes_nothing() {
     let printed = wd.ok(&["balance", "--no-store", "--verdicts", "--format", "csv"]);
     assert_eq!(printed, wd.ok(&["balance", "--verdicts", "--format", "csv"]));
 }
+
+/// The school table (Polars) and the CVs (generated SQL) write an indicator's value from the same definition: each
+/// school's share of its county's weighted variance, computed from its own value and the SQL's mean and SD, adds up
+/// to 1 over the schools of every county-level with a spread, for each of the 7 quality indicators.
+#[test]
+fn the_school_shares_of_the_variance_add_up_to_one_under_the_sql_cvs() {
+    let wd = loaded();
+    wd.ok(&["balance", "--format", "csv"]);
+    for id in [
+        "degree_teachers_per_100", "backbone_teachers_per_100", "pe_art_teachers_per_100", "teach_area_per_student",
+        "sports_area_per_student", "equipment_value_per_student", "multimedia_rooms_per_100",
+    ] {
+        let checked = wd.count(&format!(
+            "SELECT count(*) FROM balance_cv WHERE standard = 'quality' AND indicator = '{id}' AND cv > 0.001"
+        ));
+        let off = wd.count(&format!(
+            "SELECT count(*) FROM (SELECT year, county_code, level, sum({id}_share) AS total FROM balance_schools GROUP BY ALL) s
+             JOIN balance_cv c USING (year, county_code, level)
+             WHERE c.standard = 'quality' AND c.indicator = '{id}' AND c.cv > 0.001 AND abs(s.total - 1) > 1e-9"
+        ));
+        assert!(checked > 300, "{id}: {checked} county-levels with a spread");
+        assert_eq!(off, 0, "{id}: shares that do not add up to 1");
+    }
+}
