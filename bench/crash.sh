@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Crash safety at national scale: an ingest of the national data set, and a balance store over it, each killed with
+# Crash safety at national scale: an ingest of the national data set, and a `compute` store over it (every metric
+# table in one transaction), each killed with
 # SIGKILL at CRASH_TRIALS (default 20) seeded random moments; after each kill the warehouse must hold exactly the
 # data of before or of after, and the next run must succeed (tests/crash.rs). Prints the counts per operation.
 #
@@ -8,4 +9,4 @@
 source "$(dirname "$0")/common.sh"
 
 CRASH_DATA="$DATA" cargo test --quiet --locked --test crash -- --ignored --nocapture national_scale_kill_trials 2>&1 \
-    | grep -E "^(ingest|balance)"
+    | grep -E "^(ingest|compute)"

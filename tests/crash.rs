@@ -1,4 +1,4 @@
-//! Crash safety, measured: a load (`ingest`) and a metric store (`balance`) are killed with SIGKILL at random
+//! Crash safety, measured: a load (`ingest`) and a metric store (`compute`: every metric table in one transaction) are killed with SIGKILL at random
 //! moments; the warehouse must then hold exactly the data of before or exactly the data of after, and the next
 //! run must succeed.
 //!
@@ -126,7 +126,7 @@ fn kill_trials(name: &str, start: &Path, args: &[&str], trials: usize, seed: u64
     tally
 }
 
-/// Kill trials of an ingest of `data` into a warehouse holding `base`, and of a balance store over the result.
+/// Kill trials of an ingest of `data` into a warehouse holding `base`, and of a `compute` store over the result.
 fn trials(base: &[PathBuf], data: &Path, trials: usize, seed: u64) -> (Tally, Tally) {
     let dir = tempfile::tempdir().unwrap();
     let start = dir.path().join("start.duckdb");
@@ -139,13 +139,13 @@ fn trials(base: &[PathBuf], data: &Path, trials: usize, seed: u64) -> (Tally, Ta
     let loaded = dir.path().join("loaded.duckdb");
     copy_warehouse(&start, &loaded);
     run(&["ingest", "--quiet", "--db", &loaded.to_string_lossy(), &data]);
-    let store = kill_trials("balance", &loaded, &["balance", "--db", "{db}", "--format", "csv"], trials, seed + 1, dir.path());
+    let store = kill_trials("compute", &loaded, &["compute", "--db", "{db}", "--format", "csv"], trials, seed + 1, dir.path());
     (ingest, store)
 }
 
 #[test]
 fn a_killed_load_or_store_leaves_the_data_of_before_or_after() {
-    // The sample's 2023 schools loaded again over the sample (every row replaced), and the balance store.
+    // The sample's 2023 schools loaded again over the sample (every row replaced), and the compute store.
     let sample = repo("datasets/sample");
     let dir = tempfile::tempdir().unwrap();
     let again = dir.path().join("schools_2023.csv");
@@ -188,6 +188,6 @@ fn national_scale_kill_trials() {
         .unwrap();
     let (ingest, store) = trials(&[data.join("counties.csv"), first_year], &data, trials_n, seed);
     println!("ingest: {} trials, {} killed, {} before, {} after, {} lost", ingest.trials, ingest.killed, ingest.before, ingest.after, ingest.lost);
-    println!("balance store: {} trials, {} killed, {} before, {} after, {} lost", store.trials, store.killed, store.before, store.after, store.lost);
+    println!("compute store: {} trials, {} killed, {} before, {} after, {} lost", store.trials, store.killed, store.before, store.after, store.lost);
     assert_eq!(ingest.lost + store.lost, 0);
 }
