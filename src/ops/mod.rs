@@ -61,64 +61,53 @@ impl<'a> Inputs<'a> {
 
     /// The schools of the selected county-years (the columns the metrics use).
     pub fn schools(&self) -> Result<&DataFrame> {
-        if let Some(s) = self.schools.get() {
-            return Ok(s);
-        }
-        self.checked()?;
-        let schools = self.wh.read_schools(crate::balance::SCHOOL_COLUMNS, &self.selection.counties, &self.selection.years)?;
-        Ok(self.schools.get_or_init(|| schools))
+        cached(&self.schools, || {
+            self.checked()?;
+            self.wh.read_schools(crate::balance::SCHOOL_COLUMNS, &self.selection.scope())
+        })
     }
 
     /// The selected county-years with their schools and pupils, read once; the first call notes the filters that
     /// matched nothing and the county-years without pupils.
     fn checked(&self) -> Result<&DataFrame> {
-        if let Some(c) = self.county_years.get() {
-            return Ok(c);
-        }
-        let county_years = self.wh.school_county_years(&self.selection.counties, &self.selection.years)?;
-        self.unmatched(&county_years, "county_code", "--county", &self.selection.counties)?;
-        let years: Vec<String> = self.selection.years.iter().map(i32::to_string).collect();
-        self.unmatched(&county_years, "year", "--year", &years)?;
-        let empty = crate::balance::without_pupils(county_years.clone().lazy()).collect()?;
-        let (years, codes, n) = (empty.column("year")?.i32()?, empty.column("county_code")?.str()?, empty.column("schools")?.i64()?);
-        for i in 0..empty.height() {
-            self.note(format!(
-                "{} {}: {} school(s), none with pupils reported: no level units, so no CVs or equity measures",
-                codes.get(i).unwrap_or_default(),
-                years.get(i).unwrap_or_default(),
-                n.get(i).unwrap_or_default()
-            ));
-        }
-        Ok(self.county_years.get_or_init(|| county_years))
+        cached(&self.county_years, || {
+            let county_years = self.wh.school_county_years(&self.selection.scope())?;
+            self.unmatched(&county_years, "county_code", "--county", &self.selection.counties)?;
+            let years: Vec<String> = self.selection.years.iter().map(i32::to_string).collect();
+            self.unmatched(&county_years, "year", "--year", &years)?;
+            let empty = crate::balance::without_pupils(county_years.clone().lazy()).collect()?;
+            let (years, codes, n) = (empty.column("year")?.i32()?, empty.column("county_code")?.str()?, empty.column("schools")?.i64()?);
+            for i in 0..empty.height() {
+                self.note(format!(
+                    "{} {}: {} school(s), none with pupils reported: no level units, so no CVs or equity measures",
+                    codes.get(i).unwrap_or_default(),
+                    years.get(i).unwrap_or_default(),
+                    n.get(i).unwrap_or_default()
+                ));
+            }
+            Ok(county_years)
+        })
     }
 
     /// The level units (one per school and level) of the selected county-years, under the rules.
     pub fn units(&self) -> Result<&DataFrame> {
-        if let Some(u) = self.units.get() {
-            return Ok(u);
-        }
-        self.checked()?;
-        let units = self.wh.level_units(&self.rules.balance, &self.selection.counties, &self.selection.years)?;
-        Ok(self.units.get_or_init(|| units))
+        cached(&self.units, || {
+            self.checked()?;
+            self.wh.level_units(&self.rules.balance, &self.selection.scope())
+        })
     }
 
     /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse.
     pub fn cvs(&self) -> Result<&DataFrame> {
-        if let Some(c) = self.cvs.get() {
-            return Ok(c);
-        }
-        self.checked()?;
-        let cvs = self.wh.balance_cvs(&self.rules.balance, &self.selection.counties, &self.selection.years)?;
-        Ok(self.cvs.get_or_init(|| cvs))
+        cached(&self.cvs, || {
+            self.checked()?;
+            self.wh.balance_cvs(&self.rules.balance, &self.selection.scope())
+        })
     }
 
     /// Every county with its prefecture, province and funding region.
     pub fn areas(&self) -> Result<&DataFrame> {
-        if let Some(a) = self.areas.get() {
-            return Ok(a);
-        }
-        let areas = self.wh.county_areas()?;
-        Ok(self.areas.get_or_init(|| areas))
+        cached(&self.areas, || self.wh.county_areas())
     }
 
     /// Something the user should hear about (printed by the command on stderr).
@@ -138,6 +127,15 @@ impl<'a> Inputs<'a> {
         }
         Ok(())
     }
+}
+
+/// The frame in `cell`, read by `read` on the first call.
+fn cached(cell: &OnceCell<DataFrame>, read: impl FnOnce() -> Result<DataFrame>) -> Result<&DataFrame> {
+    if let Some(frame) = cell.get() {
+        return Ok(frame);
+    }
+    let frame = read()?;
+    Ok(cell.get_or_init(|| frame))
 }
 
 /// Which of the values asked for with `flag` occur nowhere in `column` of `frame`, as a note.

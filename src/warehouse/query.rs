@@ -255,17 +255,16 @@ impl Warehouse {
         )
     }
 
-    /// The given columns of the schools of the given counties and years (all when a list is empty).
-    pub fn read_schools(&self, columns: &[&str], counties: &[String], years: &[i32]) -> Result<DataFrame> {
-        let scope = Scope::all().text("county_code", counties).int("year", years);
+    /// The given columns of the schools within `scope` (a selection of counties and years).
+    pub fn read_schools(&self, columns: &[&str], scope: &Scope) -> Result<DataFrame> {
         let (clause, params) = scope.where_clause();
         self.query_df_with(&format!("SELECT {} FROM schools WHERE {clause}", columns.join(", ")), &params)
     }
 
-    /// Each county-year of the schools of the given counties and years (all when a list is empty), with its
-    /// schools and compulsory-stage pupils (`year, county_code, schools, pupils`).
-    pub fn school_county_years(&self, counties: &[String], years: &[i32]) -> Result<DataFrame> {
-        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+    /// Each county-year of the schools within `scope`, with its schools and compulsory-stage pupils
+    /// (`year, county_code, schools, pupils`).
+    pub fn school_county_years(&self, scope: &Scope) -> Result<DataFrame> {
+        let (clause, params) = scope.where_clause();
         self.query_df_with(
             &format!(
                 "SELECT year, county_code, CAST(count(*) AS BIGINT) AS schools,
@@ -276,17 +275,17 @@ impl Warehouse {
         )
     }
 
-    /// The level units of the schools of the given counties and years (all when a list is empty) under the
-    /// balance rules: [`balance::sql::units`] run where the schools are.
-    pub fn level_units(&self, cfg: &balance::Config, counties: &[String], years: &[i32]) -> Result<DataFrame> {
-        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+    /// The level units of the schools within `scope` under the balance rules: [`balance::sql::units`] run where
+    /// the schools are.
+    pub fn level_units(&self, cfg: &balance::Config, scope: &Scope) -> Result<DataFrame> {
+        let (clause, params) = scope.where_clause();
         self.query_df_with(&balance::sql::units("schools", &clause, cfg), &params)
     }
 
-    /// The indicator CVs of the schools of the given counties and years: [`balance::sql::cvs`] over
-    /// [`balance::sql::units`], one query in the warehouse.
-    pub fn balance_cvs(&self, cfg: &balance::Config, counties: &[String], years: &[i32]) -> Result<DataFrame> {
-        let (clause, params) = Scope::all().text("county_code", counties).int("year", years).where_clause();
+    /// The indicator CVs of the schools within `scope`: [`balance::sql::cvs`] over [`balance::sql::units`], one
+    /// query in the warehouse.
+    pub fn balance_cvs(&self, cfg: &balance::Config, scope: &Scope) -> Result<DataFrame> {
+        let (clause, params) = scope.where_clause();
         self.query_df_with(&balance::sql::cvs(&balance::sql::units("schools", &clause, cfg), cfg), &params)
     }
 
