@@ -38,6 +38,14 @@ fn compute_stores_what_the_single_commands_store() {
     let (a, b) = (contents(&one), contents(&each));
     assert_eq!(a, b);
     assert!(a.iter().all(|row| row[1] != "0"), "every table has rows: {a:?}");
+    // Stored year by year, each table holds the rows of every year: those of one computation over all of them.
+    for (table, args) in [("balance_cv", vec!["balance"]), ("balance_verdicts", vec!["balance", "--verdicts"]), ("equity", vec!["equity"]), ("urban_rural", vec!["urban-rural"])] {
+        let mut a = args.clone();
+        a.extend(["--no-store", "--format", "csv", "--rules", &r]);
+        let printed = one.ok(&a).lines().count() as i64 - 1;
+        assert_eq!(one.count(&format!("SELECT count(*) FROM {table}")), printed, "{table}");
+        assert!(one.count(&format!("SELECT count(DISTINCT year) FROM {table}")) > 1, "{table}");
+    }
     // The summary names each table stored with its rows (stdout carries only the table).
     let lines: Vec<&str> = printed.lines().collect();
     assert_eq!(lines[0], "table,rows,replaces");
@@ -57,4 +65,39 @@ fn compute_with_a_selection_replaces_only_those_rows() {
     assert_eq!(wd.sql("SELECT count(*), sum(hash(x)) FROM balance_cv x WHERE NOT (county_code = '140121' AND year = 2023)"), other);
     assert_eq!(contents(&wd), before);
     wd.fails(2, &["compute", "--county", "14012"]);
+}
+
+/// Computing year by year (how every storing run computes) gives the frames of one computation over every year
+/// (how `--no-store` computes): the tables that are a function of each year alone do not depend on the split.
+#[test]
+fn year_by_year_equals_every_year_at_once() {
+    use countyedu::ops::{self, Inputs, Selection, balance::Need};
+    use countyedu::warehouse::{Access, Warehouse};
+    use polars::prelude::DataFrame;
+
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    let wh = Warehouse::open(&wd.db(), Access::ReadOnly).unwrap();
+    let rules = countyedu::rules::Rules::load(&workdir::repo("config/provinces/140000")).unwrap();
+    let tables = |inputs: &Inputs| -> Vec<(&'static str, DataFrame)> {
+        let mut out = Vec::new();
+        let computed: Vec<Box<dyn ops::Computed>> = vec![
+            Box::new(ops::balance::balance(inputs, Need::All, true).unwrap()),
+            Box::new(ops::equity::equity(inputs).unwrap()),
+            Box::new(ops::equity::across(inputs, countyedu::equity::Across::Province).unwrap()),
+            Box::new(ops::equity::urban_rural(inputs, countyedu::equity::Grouping::Three).unwrap()),
+        ];
+        for c in computed {
+            out.extend(c.tables().unwrap().into_iter().map(|(t, f, _)| (t, f)));
+        }
+        out
+    };
+    let whole = tables(&Inputs::new(&wh, &rules, Selection::all()));
+    let inputs = Inputs::new(&wh, &rules, Selection::all());
+    let parts = inputs.by_year(|part| Ok(tables(part))).unwrap();
+    assert!(parts.len() > 1, "the sample has several years");
+    for (i, (name, frame)) in whole.iter().enumerate() {
+        let joined = ops::compute::concat_frames(parts.iter().map(|p| p[i].1.clone()).collect()).unwrap();
+        assert!(frame.height() > 0, "{name} has rows");
+        assert!(frame.equals_missing(&joined), "{name}: one computation\n{frame}\nyear by year\n{joined}");
+    }
 }

@@ -67,19 +67,21 @@ pub fn run(args: Args) -> Result<()> {
         (true, false, false) => Need::Cvs,
     };
     let checks = args.checks || !m.no_store;
-    let (rules, result) = m.run(|inputs| ops::balance::balance(inputs, need, checks))?;
-    let Balance { cv, schools, verdicts, checks, .. } = result;
     let missing = || Error::other("not computed");
-    let shown = if args.checks {
-        checks.ok_or_else(missing)?.lazy()
-    } else if args.verdicts {
-        verdicts.ok_or_else(missing)?.lazy()
-    } else if per_school {
-        schools.ok_or_else(missing)?.lazy()
-    } else {
-        cv.lazy()
+    let keep = |b: &Balance| -> Result<DataFrame> {
+        let shown = if args.checks {
+            &b.checks
+        } else if args.verdicts {
+            &b.verdicts
+        } else if per_school {
+            &b.schools
+        } else {
+            return Ok(b.cv.clone());
+        };
+        shown.clone().ok_or_else(missing)
     };
-    let mut shown = m.filter(shown, !per_school && !args.checks);
+    let (rules, shown) = m.run_by_year(|inputs| ops::balance::balance(inputs, need, checks), keep)?;
+    let mut shown = m.filter(shown.lazy(), !per_school && !args.checks);
     if args.schools {
         shown = balance::school_rows(shown, &rules.balance);
     } else if args.shortfall {

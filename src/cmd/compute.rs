@@ -10,7 +10,7 @@ use crate::output::OutputArgs;
 
 /// Compute and store every metric table in one run.
 ///
-/// What `balance`, `equity` (per county, and --across prefecture and province), `urban-rural` (its default grouping, 城区 / 镇区 / 乡村) and `growth` (with its funding checks) compute and store, in one run over one read of the warehouse: the schools are read once, the level units and the balance CVs derived once (in the warehouse, where the data is) and shared by every table, and everything is stored in one transaction at the end (all tables or none).
+/// What `balance`, `equity` (per county, and --across prefecture and province), `urban-rural` (its default grouping, 城区 / 镇区 / 乡村) and `growth` (with its funding checks) compute and store, in one run over one read of the warehouse: the schools are read once, the level units and the balance CVs derived once (in the warehouse, where the data is) and shared by every table. Each table is stored as soon as it is computed, within one transaction committed at the end: the warehouse holds all the new tables or, after an error or a kill, none of them. The warehouse is open for writing (locked for other processes) for the whole run.
 ///
 /// --county and --year select the county-years of the balance, equity and urban–rural tables (only their stored rows are replaced); equity across counties then is left out, as it measures whole prefectures and provinces. Growth always covers every county and year of the warehouse (a year's change needs the year before), as `countyedu growth` does.
 ///
@@ -46,6 +46,6 @@ pub fn run(args: Args) -> Result<()> {
     let plan = args.out.plan()?;
     let selection = Selection { counties: args.county.clone(), years: args.year.clone() };
     let options = ops::growth::Options { crosswalk: args.crosswalk.as_deref(), ..Default::default() };
-    let everything = super::compute_then_store(&args.db, &rules, selection, false, |inputs| ops::compute::compute(inputs, &options))?;
-    plan.write(&metric::result(everything.summary()?)?)
+    let summary = super::compute_storing(&args.db, &rules, selection, |inputs, sink| ops::compute::compute(inputs, &options, sink))?;
+    plan.write(&metric::result(summary)?)
 }

@@ -70,8 +70,10 @@ pub fn run(args: Args) -> Result<()> {
 
     // Every metric table, as `countyedu compute` stores them, under the national rules.
     let rules = Rules::national();
-    let inputs = Inputs::new(&wh, &rules, Selection::all());
-    ops::compute::compute(&inputs, &ops::growth::Options::default())?.store(&wh, &rules)?;
+    let mut inputs = Inputs::new(&wh, &rules, Selection::all());
+    let mut storing = wh.begin_storing(&rules.stamp())?;
+    ops::compute::compute(&mut inputs, &ops::growth::Options::default(), &mut storing)?;
+    storing.commit()?;
     eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 

@@ -37,11 +37,12 @@ pub fn run(args: Args) -> Result<()> {
     if args.across.is_some() && !m.county.is_empty() {
         return Err(Error::usage("--across measures whole prefectures or provinces: drop --county"));
     }
-    let (_, result) = m.run(|inputs| match args.across {
+    let compute = |inputs: &ops::Inputs| match args.across {
         None => ops::equity::equity(inputs),
         Some(across) => ops::equity::across(inputs, across.into()),
-    })?;
-    metric::print(&plan, m.filter(result.frame.lazy(), true))
+    };
+    let (_, frame) = m.run_by_year(compute, |t| Ok(t.frame.clone()))?;
+    metric::print(&plan, m.filter(frame.lazy(), true))
 }
 
 /// Where counties are grouped for measures across counties.

@@ -6,7 +6,8 @@ use polars::prelude::*;
 use super::{DbArgs, RulesArgs};
 use crate::bridge;
 use crate::error::{Error, Result};
-use crate::ops::{Computed, Inputs, Selection};
+use crate::ops::compute::concat_frames;
+use crate::ops::{Computed, Inputs, Parts, Selection};
 use crate::output::Plan;
 use crate::rules::Rules;
 use crate::warehouse::QueryResult;
@@ -56,6 +57,30 @@ impl MetricArgs {
         let rules = self.rules.load()?;
         let result = super::compute_then_store(&self.db, &rules, self.selection(), self.no_store, compute)?;
         Ok((rules, result))
+    }
+
+    /// As [`MetricArgs::run`], for a computation of each year by itself: when it stores, it is computed and
+    /// stored one year at a time ([`Inputs::by_year`], in one transaction), so memory holds one year's inputs and
+    /// results; the command keeps from each year's result the frame it prints (`keep`).
+    pub fn run_by_year<T: Computed>(&self, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
+        if self.no_store {
+            let (rules, result) = self.run(compute)?;
+            let kept = keep(&result)?;
+            return Ok((rules, kept));
+        }
+        check_counties(&self.county)?;
+        let rules = self.rules.load()?;
+        let kept = super::compute_storing(&self.db, &rules, self.selection(), |inputs, sink| {
+            let mut parts = Parts::new(sink, &inputs.selection);
+            let kept = inputs.by_year(|part| {
+                let result = compute(part)?;
+                let kept = keep(&result)?;
+                parts.table(result)?;
+                Ok(kept)
+            })?;
+            concat_frames(kept)
+        })?;
+        Ok((rules, kept))
     }
 
     /// Applies --level and --standard (when the frame has a `standard` column).

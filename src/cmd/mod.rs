@@ -11,7 +11,7 @@ pub use args::{DbArgs, RulesArgs, WaitArgs};
 pub use crate::output::thousands;
 
 use crate::error::Result;
-use crate::ops::{Computed, Inputs, Selection};
+use crate::ops::{Computed, Inputs, Selection, Sink};
 use crate::rules::Rules;
 use crate::warehouse::Access;
 
@@ -88,6 +88,24 @@ pub fn compute_then_store<T: Computed>(
         spinner.step("storing");
         result.store(&db.open(Access::ReadWrite)?, rules)?;
     }
+    Ok(result)
+}
+
+/// The run of a computation stored as it goes (`compute`, and the metric commands when they store): the warehouse
+/// open for writing, every table `f` puts into the sink stored at once within one transaction, committed when `f`
+/// has returned (an error or a kill leaves the warehouse as it was).
+pub fn compute_storing<T>(db: &DbArgs, rules: &Rules, selection: Selection, f: impl FnOnce(&mut Inputs, &mut dyn Sink) -> Result<T>) -> Result<T> {
+    let spinner = progress::Spinner::new("computing and storing");
+    let wh = db.open(Access::ReadWrite)?;
+    let mut inputs = Inputs::new(&wh, rules, selection);
+    let mut storing = wh.begin_storing(&rules.stamp())?;
+    let result = f(&mut inputs, &mut storing);
+    for note in inputs.take_notes() {
+        spinner.say(&format!("note: {note}"));
+    }
+    let result = result?;
+    spinner.step("committing");
+    storing.commit()?;
     Ok(result)
 }
 

@@ -32,8 +32,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
-    let (_, result) = m.run(|inputs| ops::equity::urban_rural(inputs, args.group.into()))?;
-    metric::print(&plan, m.filter(result.frame.lazy(), true))
+    let (_, frame) = m.run_by_year(|inputs| ops::equity::urban_rural(inputs, args.group.into()), |t| Ok(t.frame.clone()))?;
+    metric::print(&plan, m.filter(frame.lazy(), true))
 }
 
 /// How schools are split for urban–rural variation.

@@ -8,6 +8,7 @@
 pub mod measures;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::balance::{self, STANDARDS};
 use measures::{Decomposition, Measures, decompose};
@@ -81,6 +82,8 @@ where
 /// One computed row: the group it belongs to, the standard and indicator, and what was computed.
 struct Row<T> {
     group: IdxSize,
+    /// The position of its series among those walked.
+    series: u32,
     standard: String,
     indicator: String,
     value: T,
@@ -109,20 +112,20 @@ fn builtin_series(units: &DataFrame) -> PolarsResult<Vec<UnitSeries>> {
 }
 
 /// Walks every series over every group of `units` by `keys`, handing the group's in-scope non-missing values,
-/// sorted ascending with their weights and urban–rural codes, to `f`.
-fn each_group<T>(
+/// sorted ascending with their weights and urban–rural codes, to `f`. The series are walked in parallel.
+fn each_group<T: Send>(
     units: &DataFrame,
     keys: &[&str],
     series: Vec<UnitSeries>,
-    mut f: impl FnMut(&[f64], &[f64], &[i32]) -> Option<T>,
+    f: impl Fn(&[f64], &[f64], &[i32]) -> Option<T> + Sync,
 ) -> PolarsResult<(DataFrame, Vec<Row<T>>)> {
     let (group_keys, ranges) = groups(units, keys)?;
     let students = floats(units, "students")?;
     let codes: Vec<i32> = units.column("urban_rural_code")?.cast(&DataType::Int32)?.i32()?.iter().map(|c| c.unwrap_or(0)).collect();
-    let mut rows = Vec::new();
-    let mut buf: Vec<(f64, f64, i32)> = Vec::new();
-    let (mut x, mut w, mut c) = (Vec::new(), Vec::new(), Vec::new());
-    for one in series {
+    let walk = |(k, one): (usize, &UnitSeries)| {
+        let mut rows = Vec::new();
+        let mut buf: Vec<(f64, f64, i32)> = Vec::new();
+        let (mut x, mut w, mut c) = (Vec::new(), Vec::new(), Vec::new());
         for (g, members) in ranges.iter().enumerate() {
             buf.clear();
             for &i in members {
@@ -143,11 +146,13 @@ fn each_group<T>(
                 c.push(*code);
             }
             if let Some(value) = f(&x, &w, &c) {
-                rows.push(Row { group: g as IdxSize, standard: one.standard.clone(), indicator: one.indicator.clone(), value });
+                rows.push(Row { group: g as IdxSize, series: k as u32, standard: one.standard.clone(), indicator: one.indicator.clone(), value });
             }
         }
-    }
-    Ok((group_keys, rows))
+        rows
+    };
+    let per_series: Vec<Vec<Row<T>>> = series.par_iter().enumerate().map(walk).collect();
+    Ok((group_keys, per_series.into_iter().flatten().collect()))
 }
 
 /// The measure columns of a [`Measures`] list, in output order.
@@ -174,16 +179,21 @@ fn measure_columns(ms: &[&Measures]) -> Vec<Column> {
     ]
 }
 
-/// Joins computed rows to their group keys: keys, standard, indicator, then `columns`.
+/// Joins computed rows to their group keys: keys, standard, indicator, then `columns`; sorted by the keys, then in
+/// the order of the series (whatever the order of the units).
 fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) -> PolarsResult<DataFrame> {
     let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
     let mut out = group_keys.take(&idx)?;
+    let mut order: Vec<PlSmallStr> = out.get_column_names_owned();
     out.with_column(column("standard", rows.iter().map(|r| r.standard.as_str()).collect::<Vec<_>>()))?;
     out.with_column(column("indicator", rows.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>()))?;
     for c in columns {
         out.with_column(c)?;
     }
-    Ok(out)
+    out.with_column(column("series", rows.iter().map(|r| r.series).collect::<Vec<_>>()))?;
+    order.push("series".into());
+    let out = out.sort(order, SortMultipleOptions::default().with_multithreaded(true))?;
+    out.drop("series")
 }
 
 const KEYS: [&str; 3] = balance::GROUP;

@@ -1,69 +1,72 @@
 //! Every metric table in one call: balance (CVs, verdicts, school table, school checks), equity per county and
-//! across counties, urban–rural variation and growth with its checks, over one [`Inputs`], so the schools, the
-//! level units and the CVs are read or derived once and shared.
+//! across counties, urban–rural variation and growth with its checks, each table handed to a [`Sink`] as soon as it
+//! is computed.
+//!
+//! Memory holds one year at a time: every table but growth is a function of one year's schools, so they are
+//! computed year by year ([`Inputs::by_year`]: the year's schools read once, its level units and CVs derived once
+//! and shared), each year's rows put as the next part of each table. Growth, which compares each year with the one
+//! before, comes last, over the CVs of every year.
 
 use polars::prelude::*;
 
-use super::balance::{self, Balance, Need};
-use super::equity::{self, Table};
-use super::growth::{self, Growth};
-use super::{Computed, Inputs};
+use super::balance::{self, Need, Results};
+use super::equity;
+use super::growth;
+use super::{Inputs, Parts, Selection, Sink};
 use crate::equity::{Across, Grouping};
 use crate::error::Result;
-use crate::warehouse::Scope;
 
-/// The results of [`compute`].
-pub struct Everything {
-    pub balance: Balance,
-    /// Equity per county, equity across counties (prefecture and province, when no county was selected) and
-    /// urban–rural variation (城区 / 镇区 / 乡村, the grouping `urban-rural` stores by default).
-    pub tables: Vec<Table>,
-    pub growth: Growth,
-}
-
-/// Computes every metric table over the selection; growth (which needs the year before each year) always covers
-/// every county and year of the warehouse, as `countyedu growth` does.
-pub fn compute(inputs: &Inputs, growth_options: &growth::Options) -> Result<Everything> {
-    let balance = balance::balance(inputs, Need::All, true)?;
-    let mut tables = vec![equity::equity(inputs)?];
-    if inputs.selection.counties.is_empty() {
-        for across in [Across::Prefecture, Across::Province] {
-            tables.push(equity::across(inputs, across)?);
-        }
-    } else {
+/// Computes every metric table over the selection and puts each into `sink` (in parts, one per year: the same
+/// table and scope each time); returns one row per table (`table`, `rows`, `replaces`: the stored rows it
+/// replaces). Growth (which needs the year before each year) always covers every county and year of the
+/// warehouse, as `countyedu growth` does.
+pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut dyn Sink) -> Result<DataFrame> {
+    let mut out = Parts::new(sink, &inputs.selection);
+    let cvs = inputs.by_year(|part| one_year(part, &mut out))?;
+    if !inputs.selection.counties.is_empty() {
         inputs.note("equity across counties (equity_across) is left out: it measures whole prefectures and provinces, not the counties selected".into());
     }
-    tables.push(equity::urban_rural(inputs, Grouping::Three)?);
     let growth = if inputs.selection.counties.is_empty() && inputs.selection.years.is_empty() {
+        inputs.set_cvs(concat_frames(cvs)?);
         growth::growth(inputs, growth_options)?
     } else {
-        growth::growth(&Inputs::new(inputs.wh, inputs.rules, super::Selection::all()), growth_options)?
+        drop(cvs);
+        growth::growth(&Inputs::new(inputs.wh, inputs.rules, Selection::all()), growth_options)?
     };
-    Ok(Everything { balance, tables, growth })
+    out.table(growth)?;
+    out.summary()
 }
 
-impl Computed for Everything {
-    fn tables(&self) -> Result<Vec<(&'static str, DataFrame, Scope)>> {
-        let mut out = self.balance.tables()?;
-        for t in &self.tables {
-            out.extend(t.tables()?);
+/// Every table but growth over one part of the selection; returns the part's CVs.
+fn one_year(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
+    let scope = part.selection.scope();
+    // The school checks are the only table that reads the schools themselves.
+    let checks = balance::school_checks(part.schools()?, part.rules, part.areas()?)?;
+    part.release_schools();
+    out.put("school_checks", checks, scope.clone())?;
+
+    let Results { cv, schools, verdicts } = balance::compute(part, Need::All)?;
+    out.put("balance_cv", cv.clone(), scope.clone())?;
+    out.put("balance_verdicts", verdicts.expect("computed under Need::All"), scope.clone())?;
+    out.put("balance_schools", schools.expect("computed under Need::All"), scope)?;
+
+    out.table(equity::equity(part)?)?;
+    if part.selection.counties.is_empty() {
+        for across in [Across::Prefecture, Across::Province] {
+            out.table(equity::across(part, across)?)?;
         }
-        out.extend(self.growth.tables()?);
-        Ok(out)
     }
+    out.table(equity::urban_rural(part, Grouping::Three)?)?;
+    part.release_units();
+    Ok(cv)
 }
 
-impl Everything {
-    /// One row per table computed: its name and rows (what `countyedu compute` prints).
-    pub fn summary(&self) -> Result<DataFrame> {
-        let tables = self.tables()?;
-        let names: Vec<&str> = tables.iter().map(|(n, _, _)| *n).collect();
-        let rows: Vec<i64> = tables.iter().map(|(_, f, _)| f.height() as i64).collect();
-        let parts: Vec<String> = tables.iter().map(|(_, _, s)| s.describe()).collect();
-        Ok(DataFrame::new_infer_height(vec![
-            Column::new("table".into(), names),
-            Column::new("rows".into(), rows),
-            Column::new("replaces".into(), parts),
-        ])?)
+/// The frames one under the other (none: an empty frame).
+pub fn concat_frames(frames: Vec<DataFrame>) -> Result<DataFrame> {
+    let mut frames = frames.into_iter();
+    let Some(mut all) = frames.next() else { return Ok(DataFrame::empty()) };
+    for f in frames {
+        all.vstack_mut_owned(f)?;
     }
+    Ok(all)
 }

@@ -4,8 +4,9 @@
 //!
 //! Every operation reads through [`Inputs`], which reads each input from the warehouse at most once per call and
 //! collects notes for the user (filters that matched nothing, counties without pupils) instead of printing them.
-//! Storing is separate from computing ([`Computed::store`]): a command computes with the warehouse opened
-//! read-only and stores afterwards in one short write transaction.
+//! Storing is separate from computing: an operation returns its tables ([`Computed::store`] stores them in one
+//! transaction), or puts each into a [`Sink`] as it is computed ([`compute::compute`], and [`Inputs::by_year`] with
+//! [`Parts`]), so that a transaction can take a computation's tables one year at a time.
 
 pub mod balance;
 pub mod compute;
@@ -20,7 +21,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::rules::Rules;
-use crate::warehouse::{Scope, Warehouse};
+use crate::warehouse::{Scope, Storing, Warehouse};
 
 /// The county-years an operation covers: the counties and years asked for (every one when a list is empty).
 #[derive(Clone, Debug, Default)]
@@ -110,6 +111,53 @@ impl<'a> Inputs<'a> {
         cached(&self.areas, || self.wh.county_areas())
     }
 
+    /// The years of the selection that have schools, ascending.
+    pub fn years(&self) -> Result<Vec<i32>> {
+        let years = self.checked()?.column("year")?.i32()?.unique()?.sort(false);
+        Ok(years.into_no_null_iter().collect())
+    }
+
+    /// The same computation over some years of the selection (all of them when `years` is empty): what the
+    /// selection matched was checked here (the notes are this call's), so the part does not check it again.
+    pub fn part(&self, years: Vec<i32>) -> Result<Inputs<'a>> {
+        let years = if years.is_empty() { self.selection.years.clone() } else { years };
+        let part = Inputs::new(self.wh, self.rules, Selection { counties: self.selection.counties.clone(), years });
+        let _ = part.county_years.set(self.checked()?.clone());
+        let _ = part.areas.set(self.areas()?.clone());
+        Ok(part)
+    }
+
+    /// Takes the CVs computed elsewhere (those of the years' parts of this selection, concatenated) as this
+    /// call's.
+    pub fn set_cvs(&mut self, cvs: DataFrame) {
+        self.cvs = OnceCell::from(cvs);
+    }
+
+    /// Runs `f` over each year of the selection in turn (one part of nothing when the selection has no schools,
+    /// so that a store still replaces its rows), each year with inputs of its own ([`Inputs::part`]), so memory
+    /// holds one year's schools, units and results at a time; the parts' notes become this call's.
+    pub fn by_year<T>(&self, mut f: impl FnMut(&mut Inputs<'a>) -> Result<T>) -> Result<Vec<T>> {
+        let years = self.years()?;
+        let parts: Vec<Vec<i32>> = if years.is_empty() { vec![Vec::new()] } else { years.into_iter().map(|y| vec![y]).collect() };
+        let mut out = Vec::with_capacity(parts.len());
+        for years in parts {
+            let mut part = self.part(years)?;
+            out.push(f(&mut part)?);
+            part.take_notes().into_iter().for_each(|n| self.note(n));
+        }
+        Ok(out)
+    }
+
+    /// Drops the schools read (a caller that needs them no more, when memory counts: [`compute::compute`]).
+    pub fn release_schools(&mut self) {
+        self.schools.take();
+    }
+
+    /// Drops the level units derived.
+    pub fn release_units(&mut self) {
+        self.units.take();
+    }
+
     /// Something the user should hear about (printed by the command on stderr).
     pub fn note(&self, note: String) {
         self.notes.borrow_mut().push(note);
@@ -147,6 +195,69 @@ pub fn unmatched(frame: &DataFrame, column: &str, flag: &str, asked: &[String]) 
     let present: std::collections::HashSet<&str> = present.str()?.iter().flatten().collect();
     let missing: Vec<&str> = asked.iter().map(String::as_str).filter(|a| !present.contains(a)).collect();
     Ok((!missing.is_empty()).then(|| format!("{flag} {} matched no data in the warehouse", missing.join(", "))))
+}
+
+/// Where an operation that hands its result tables on as it computes them ([`compute::compute`]) puts each one:
+/// a write transaction of the warehouse ([`Storing`]), for one.
+pub trait Sink {
+    /// Takes one result table and the stored rows it replaces.
+    fn put(&mut self, table: &'static str, frame: DataFrame, scope: Scope) -> Result<()>;
+}
+
+impl Sink for Storing<'_> {
+    fn put(&mut self, table: &'static str, mut frame: DataFrame, scope: Scope) -> Result<()> {
+        Storing::put(self, table, &mut frame, &scope)
+    }
+}
+
+/// A sink for a computation in parts ([`Inputs::by_year`]): each part's scope is widened to the selection's
+/// years, so every part of a table replaces the same stored rows (the first part replaces them, the others add
+/// to it), and the rows of each table are counted.
+pub struct Parts<'s> {
+    sink: &'s mut dyn Sink,
+    tables: Vec<(&'static str, i64, String)>,
+    /// The years of the selection (none: every year).
+    years: Vec<i32>,
+}
+
+impl<'s> Parts<'s> {
+    pub fn new(sink: &'s mut dyn Sink, selection: &Selection) -> Parts<'s> {
+        Parts { sink, tables: Vec::new(), years: selection.years.clone() }
+    }
+
+    /// Every table of a result, which is dropped after (so its frames go once stored).
+    pub fn table(&mut self, result: impl Computed) -> Result<()> {
+        let tables = result.tables()?;
+        drop(result);
+        for (table, frame, scope) in tables {
+            self.put(table, frame, scope)?;
+        }
+        Ok(())
+    }
+
+    /// One row per table put: `table`, `rows` and `replaces` (the stored rows it replaces).
+    pub fn summary(&self) -> Result<DataFrame> {
+        let names: Vec<&str> = self.tables.iter().map(|(n, _, _)| *n).collect();
+        let rows: Vec<i64> = self.tables.iter().map(|(_, r, _)| *r).collect();
+        let parts: Vec<String> = self.tables.iter().map(|(_, _, s)| s.clone()).collect();
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new("table".into(), names),
+            Column::new("rows".into(), rows),
+            Column::new("replaces".into(), parts),
+        ])?)
+    }
+}
+
+impl Sink for Parts<'_> {
+    fn put(&mut self, table: &'static str, frame: DataFrame, scope: Scope) -> Result<()> {
+        let scope = if scope.restricts("year") { scope.with_int("year", &self.years) } else { scope };
+        let described = scope.describe();
+        match self.tables.iter_mut().find(|(t, _, s)| *t == table && *s == described) {
+            Some((_, rows, _)) => *rows += frame.height() as i64,
+            None => self.tables.push((table, frame.height() as i64, described)),
+        }
+        self.sink.put(table, frame, scope)
+    }
 }
 
 /// The result tables of an operation, each with the stored rows it replaces.

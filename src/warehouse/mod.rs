@@ -33,7 +33,7 @@ use crate::error::{Error, Problem, Result};
 
 pub use engine::{read_parquet, write_parquet};
 pub use load::{Load, LogEntry, Removed, RowIssue, TableChange};
-pub use query::Scope;
+pub use query::{Scope, Storing};
 /// A value bound to a query parameter.
 pub use duckdb::types::Value;
 
