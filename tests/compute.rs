@@ -67,7 +67,7 @@ fn compute_with_a_selection_replaces_only_those_rows() {
     wd.fails(2, &["compute", "--county", "14012"]);
 }
 
-/// Computing year by year (how every storing run computes) gives the frames of one computation over every year
+/// Computing in parts of whole years (how every storing run computes) gives the frames of one computation over every year
 /// (how `--no-store` computes): the tables that are a function of each year alone do not depend on the split.
 #[test]
 fn year_by_year_equals_every_year_at_once() {
@@ -93,8 +93,10 @@ fn year_by_year_equals_every_year_at_once() {
     };
     let whole = tables(&Inputs::new(&wh, &rules, Selection::all()));
     let inputs = Inputs::new(&wh, &rules, Selection::all());
-    let parts = inputs.by_year(|part| Ok(tables(part))).unwrap();
+    // Parts of one year each (the sample's years would all fit in one part of the commands' size).
+    let parts = inputs.by_years(1, |part| Ok(tables(part))).unwrap();
     assert!(parts.len() > 1, "the sample has several years");
+    assert_eq!(inputs.by_years(countyedu::ops::PART_SCHOOLS, |part| Ok(part.selection.years.len())).unwrap(), [8]);
     for (i, (name, frame)) in whole.iter().enumerate() {
         let joined = ops::compute::concat_frames(parts.iter().map(|p| p[i].1.clone()).collect()).unwrap();
         assert!(frame.height() > 0, "{name} has rows");

@@ -60,9 +60,9 @@ impl MetricArgs {
     }
 
     /// As [`MetricArgs::run`], for a computation of each year by itself: when it stores, it is computed and
-    /// stored one year at a time ([`Inputs::by_year`], in one transaction), so memory holds one year's inputs and
-    /// results; the command keeps from each year's result the frame it prints (`keep`).
-    pub fn run_by_year<T: Computed>(&self, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
+    /// stored in parts of whole years ([`Inputs::by_years`], in one transaction), so memory holds one part's inputs
+    /// and results; the command keeps from each part's result the frame it prints (`keep`).
+    pub fn run_by_years<T: Computed>(&self, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
         if self.no_store {
             let (rules, result) = self.run(compute)?;
             let kept = keep(&result)?;
@@ -72,7 +72,7 @@ impl MetricArgs {
         let rules = self.rules.load()?;
         let kept = super::compute_storing(&self.db, &rules, self.selection(), |inputs, sink| {
             let mut parts = Parts::new(sink, &inputs.selection);
-            let kept = inputs.by_year(|part| {
+            let kept = inputs.by_years(crate::ops::PART_SCHOOLS, |part| {
                 let result = compute(part)?;
                 let kept = keep(&result)?;
                 parts.table(result)?;

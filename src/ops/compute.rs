@@ -2,10 +2,10 @@
 //! across counties, urban–rural variation and growth with its checks, each table handed to a [`Sink`] as soon as it
 //! is computed.
 //!
-//! Memory holds one year at a time: every table but growth is a function of one year's schools, so they are
-//! computed year by year ([`Inputs::by_year`]: the year's schools read once, its level units and CVs derived once
-//! and shared), each year's rows put as the next part of each table. Growth, which compares each year with the one
-//! before, comes last, over the CVs of every year.
+//! Memory holds one part of the years at a time: every table but growth is a function of each year's schools, so
+//! they are computed in parts of whole years ([`Inputs::by_years`]: a part's schools read once, its level units
+//! and CVs derived once and shared), each part's rows put as the next part of each table. Growth, which compares
+//! each year with the one before, comes last, over the CVs of every year.
 
 use polars::prelude::*;
 
@@ -16,13 +16,13 @@ use super::{Inputs, Parts, Selection, Sink};
 use crate::equity::{Across, Grouping};
 use crate::error::Result;
 
-/// Computes every metric table over the selection and puts each into `sink` (in parts, one per year: the same
+/// Computes every metric table over the selection and puts each into `sink` (in parts of whole years: the same
 /// table and scope each time); returns one row per table (`table`, `rows`, `replaces`: the stored rows it
 /// replaces). Growth (which needs the year before each year) always covers every county and year of the
 /// warehouse, as `countyedu growth` does.
 pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut dyn Sink) -> Result<DataFrame> {
     let mut out = Parts::new(sink, &inputs.selection);
-    let cvs = inputs.by_year(|part| one_year(part, &mut out))?;
+    let cvs = inputs.by_years(super::PART_SCHOOLS, |part| one_part(part, &mut out))?;
     if !inputs.selection.counties.is_empty() {
         inputs.note("equity across counties (equity_across) is left out: it measures whole prefectures and provinces, not the counties selected".into());
     }
@@ -38,7 +38,7 @@ pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut
 }
 
 /// Every table but growth over one part of the selection; returns the part's CVs.
-fn one_year(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
+fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
     let scope = part.selection.scope();
     // The school checks are the only table that reads the schools themselves.
     let checks = balance::school_checks(part.schools()?, part.rules, part.areas()?)?;

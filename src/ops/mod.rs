@@ -5,8 +5,8 @@
 //! Every operation reads through [`Inputs`], which reads each input from the warehouse at most once per call and
 //! collects notes for the user (filters that matched nothing, counties without pupils) instead of printing them.
 //! Storing is separate from computing: an operation returns its tables ([`Computed::store`] stores them in one
-//! transaction), or puts each into a [`Sink`] as it is computed ([`compute::compute`], and [`Inputs::by_year`] with
-//! [`Parts`]), so that a transaction can take a computation's tables one year at a time.
+//! transaction), or puts each into a [`Sink`] as it is computed ([`compute::compute`], and [`Inputs::by_years`] with
+//! [`Parts`]), so that a transaction can take a computation's tables a part of the years at a time.
 
 pub mod balance;
 pub mod compute;
@@ -22,6 +22,11 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::rules::Rules;
 use crate::warehouse::{Scope, Storing, Warehouse};
+
+/// The school-years of a part of a computation by years ([`Inputs::by_years`]): a national year (about 170,000
+/// school-years) is a part by itself; a province's years go together while they fit. Planning the generated
+/// queries and the frames' plans costs the same for a part of a county as of a nation.
+pub const PART_SCHOOLS: i64 = 250_000;
 
 /// The county-years an operation covers: the counties and years asked for (every one when a list is empty).
 #[derive(Clone, Debug, Default)]
@@ -111,10 +116,22 @@ impl<'a> Inputs<'a> {
         cached(&self.areas, || self.wh.county_areas())
     }
 
-    /// The years of the selection that have schools, ascending.
-    pub fn years(&self) -> Result<Vec<i32>> {
-        let years = self.checked()?.column("year")?.i32()?.unique()?.sort(false);
-        Ok(years.into_no_null_iter().collect())
+    /// The years of the selection that have schools, ascending, in parts of at most `max_schools` school-years
+    /// each (a larger year is a part by itself).
+    fn year_parts(&self, max_schools: i64) -> Result<Vec<Vec<i32>>> {
+        let per_year = self.checked()?.clone().lazy().group_by([col("year")]).agg([col("schools").sum()]).sort(["year"], Default::default()).collect()?;
+        let (years, schools) = (per_year.column("year")?.i32()?, per_year.column("schools")?.i64()?);
+        let mut parts: Vec<(Vec<i32>, i64)> = Vec::new();
+        for (year, n) in years.into_no_null_iter().zip(schools.into_no_null_iter()) {
+            match parts.last_mut() {
+                Some((years, size)) if *size + n <= max_schools => {
+                    years.push(year);
+                    *size += n;
+                }
+                _ => parts.push((vec![year], n)),
+            }
+        }
+        Ok(parts.into_iter().map(|(years, _)| years).collect())
     }
 
     /// The same computation over some years of the selection (all of them when `years` is empty): what the
@@ -133,12 +150,16 @@ impl<'a> Inputs<'a> {
         self.cvs = OnceCell::from(cvs);
     }
 
-    /// Runs `f` over each year of the selection in turn (one part of nothing when the selection has no schools,
-    /// so that a store still replaces its rows), each year with inputs of its own ([`Inputs::part`]), so memory
-    /// holds one year's schools, units and results at a time; the parts' notes become this call's.
-    pub fn by_year<T>(&self, mut f: impl FnMut(&mut Inputs<'a>) -> Result<T>) -> Result<Vec<T>> {
-        let years = self.years()?;
-        let parts: Vec<Vec<i32>> = if years.is_empty() { vec![Vec::new()] } else { years.into_iter().map(|y| vec![y]).collect() };
+    /// Runs `f` over the selection in parts of whole years, each of at most `max_schools` school-years (a larger
+    /// year is a part by itself; [`PART_SCHOOLS`] for the commands), each part with inputs of its own
+    /// ([`Inputs::part`]), so memory holds one part's schools, units and results at a time; one part of nothing
+    /// when the selection has no schools (so that a store still replaces its rows). The parts' notes become this
+    /// call's.
+    pub fn by_years<T>(&self, max_schools: i64, mut f: impl FnMut(&mut Inputs<'a>) -> Result<T>) -> Result<Vec<T>> {
+        let mut parts = self.year_parts(max_schools)?;
+        if parts.is_empty() {
+            parts.push(Vec::new());
+        }
         let mut out = Vec::with_capacity(parts.len());
         for years in parts {
             let mut part = self.part(years)?;
@@ -210,7 +231,7 @@ impl Sink for Storing<'_> {
     }
 }
 
-/// A sink for a computation in parts ([`Inputs::by_year`]): each part's scope is widened to the selection's
+/// A sink for a computation in parts ([`Inputs::by_years`]): each part's scope is widened to the selection's
 /// years, so every part of a table replaces the same stored rows (the first part replaces them, the others add
 /// to it), and the rows of each table are counted.
 pub struct Parts<'s> {

@@ -288,6 +288,28 @@ mod tests {
         assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(e @ Error::Sql(_)) if e.hint().is_some_and(|h| h.contains("--write"))));
     }
 
+    /// Storing, loading and exporting limit DuckDB's memory while they run, and give the connection its own limit
+    /// back when they end (a store or a load committed or not).
+    #[test]
+    fn a_store_or_a_load_limits_memory_only_while_it_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let wh = Warehouse::open(&dir.path().join("w.duckdb"), Access::Create).unwrap();
+        let limit = || -> String { wh.conn.query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0)).unwrap() };
+        let before = limit();
+        let storing = wh.begin_storing(&[]).unwrap();
+        assert_eq!(limit(), "244.1 MiB", "256 MB while storing");
+        drop(storing);
+        assert_eq!(limit(), before);
+        wh.begin_storing(&[]).unwrap().commit().unwrap();
+        assert_eq!(limit(), before);
+        let load = wh.begin_load().unwrap();
+        assert_eq!(limit(), "953.6 MiB", "1 GB while loading");
+        drop(load);
+        assert_eq!(limit(), before);
+        wh.write_table_parquet("counties", false, &dir.path().join("export")).unwrap();
+        assert_eq!(limit(), before, "an export sets its limit back");
+    }
+
     #[test]
     fn a_duckdb_file_of_someone_else_is_never_written() {
         let dir = tempfile::tempdir().unwrap();

@@ -363,7 +363,12 @@ impl Warehouse {
         } else {
             format!("COPY {} TO {} (FORMAT parquet, COMPRESSION zstd)", ident(table), lit(&target.join(format!("{table}.parquet")).to_string_lossy()))
         };
-        self.conn.execute_batch(&sql)?;
+        // A partitioned COPY buffers every partition's rows up to DuckDB's memory limit (80 % of the machine):
+        // 1.5 GB for a national `balance_schools`; within 1 GB it takes 10 % longer.
+        self.conn.execute_batch(&format!("SET memory_limit = '{EXPORT_MEMORY_LIMIT}'"))?;
+        let written = self.conn.execute_batch(&sql);
+        self.conn.execute_batch("RESET memory_limit")?;
+        written?;
         Ok(())
     }
 
@@ -452,6 +457,9 @@ impl Drop for Storing<'_> {
         }
     }
 }
+
+/// DuckDB's memory limit while a table is written out as Parquet.
+const EXPORT_MEMORY_LIMIT: &str = "1GB";
 
 /// DuckDB's memory limit while a [`Storing`] transaction is open.
 const STORING_MEMORY_LIMIT: &str = "256MB";
