@@ -84,12 +84,11 @@ struct Row<T> {
     group: IdxSize,
     /// The position of its series among those walked.
     series: u32,
-    standard: String,
-    indicator: String,
     value: T,
 }
 
 /// One value per unit for one indicator, and which units the standard covers.
+#[derive(Clone)]
 pub struct UnitSeries {
     pub standard: String,
     pub indicator: String,
@@ -97,18 +96,49 @@ pub struct UnitSeries {
     pub in_scope: Vec<bool>,
 }
 
-/// The built-in indicators of both standards as unit series.
-fn builtin_series(units: &DataFrame) -> PolarsResult<Vec<UnitSeries>> {
-    let mut out = Vec::new();
-    for (standard, ids) in STANDARDS {
-        let scope = units.clone().lazy().select([balance::scope(standard).alias("in")]).collect()?;
-        let in_scope: Vec<bool> = scope.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
-        for id in ids {
-            let values = units.clone().lazy().select([balance::value(balance::indicator(id)).alias("x")]).collect()?;
-            out.push(UnitSeries { standard: standard.into(), indicator: id.to_string(), values: floats(&values, "x")?, in_scope: in_scope.clone() });
+/// The series a walk goes over: given, or the built-in indicators of both standards over the units, each made
+/// only when it is walked (fifteen at once would hold 0.4 GB at national scale).
+enum Sources<'a> {
+    Given(Vec<UnitSeries>),
+    Builtin(&'a DataFrame, Vec<(&'static str, &'static str)>),
+}
+
+impl Sources<'_> {
+    fn builtin(units: &DataFrame) -> Sources<'_> {
+        Sources::Builtin(units, STANDARDS.iter().flat_map(|(standard, ids)| ids.iter().map(move |id| (*standard, *id))).collect())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Sources::Given(s) => s.len(),
+            Sources::Builtin(_, pairs) => pairs.len(),
         }
     }
-    Ok(out)
+
+    /// The standard and indicator of series `k`.
+    fn name(&self, k: usize) -> (String, String) {
+        match self {
+            Sources::Given(s) => (s[k].standard.clone(), s[k].indicator.clone()),
+            Sources::Builtin(_, pairs) => (pairs[k].0.to_string(), pairs[k].1.to_string()),
+        }
+    }
+
+    fn get(&self, k: usize) -> PolarsResult<std::borrow::Cow<'_, UnitSeries>> {
+        use std::borrow::Cow;
+        match self {
+            Sources::Given(s) => Ok(Cow::Borrowed(&s[k])),
+            Sources::Builtin(units, pairs) => {
+                let (standard, id) = pairs[k];
+                let frame = (*units)
+                    .clone()
+                    .lazy()
+                    .select([balance::scope(standard).alias("in"), balance::value(balance::indicator(id)).alias("x")])
+                    .collect()?;
+                let in_scope = frame.column("in")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
+                Ok(Cow::Owned(UnitSeries { standard: standard.into(), indicator: id.into(), values: floats(&frame, "x")?, in_scope }))
+            }
+        }
+    }
 }
 
 /// Walks every series over every group of `units` by `keys`, handing the group's in-scope non-missing values,
@@ -116,13 +146,14 @@ fn builtin_series(units: &DataFrame) -> PolarsResult<Vec<UnitSeries>> {
 fn each_group<T: Send>(
     units: &DataFrame,
     keys: &[&str],
-    series: Vec<UnitSeries>,
+    series: Sources,
     f: impl Fn(&[f64], &[f64], &[i32]) -> Option<T> + Sync,
-) -> PolarsResult<(DataFrame, Vec<Row<T>>)> {
+) -> PolarsResult<Walked<T>> {
     let (group_keys, ranges) = groups(units, keys)?;
     let students = floats(units, "students")?;
     let codes: Vec<i32> = units.column("urban_rural_code")?.cast(&DataType::Int32)?.i32()?.iter().map(|c| c.unwrap_or(0)).collect();
-    let walk = |(k, one): (usize, &UnitSeries)| {
+    let walk = |k: usize| -> PolarsResult<Vec<Row<T>>> {
+        let one = series.get(k)?;
         let mut rows = Vec::new();
         let mut buf: Vec<(f64, f64, i32)> = Vec::new();
         let (mut x, mut w, mut c) = (Vec::new(), Vec::new(), Vec::new());
@@ -146,13 +177,47 @@ fn each_group<T: Send>(
                 c.push(*code);
             }
             if let Some(value) = f(&x, &w, &c) {
-                rows.push(Row { group: g as IdxSize, series: k as u32, standard: one.standard.clone(), indicator: one.indicator.clone(), value });
+                rows.push(Row { group: g as IdxSize, series: k as u32, value });
             }
         }
-        rows
+        Ok(rows)
     };
-    let per_series: Vec<Vec<Row<T>>> = series.par_iter().enumerate().map(walk).collect();
-    Ok((group_keys, per_series.into_iter().flatten().collect()))
+    let rows = (0..series.len()).into_par_iter().map(walk).collect::<PolarsResult<Vec<Vec<Row<T>>>>>()?;
+    let names = (0..series.len()).map(|k| series.name(k)).collect();
+    Ok(Walked { group_keys, names, rows })
+}
+
+/// What [`each_group`] computed: the groups' keys, each series' standard and indicator, and each series' rows.
+struct Walked<T> {
+    group_keys: DataFrame,
+    names: Vec<(String, String)>,
+    rows: Vec<Vec<Row<T>>>,
+}
+
+impl<T> Walked<T> {
+    /// Every row, series after series (the rows stay where they are).
+    fn rows(&self) -> Vec<&Row<T>> {
+        self.rows.iter().flatten().collect()
+    }
+
+    /// Joins the rows to their group keys: keys, standard, indicator, then `columns` (one value per row of
+    /// [`Walked::rows`]); sorted by the keys, then in the order of the series (whatever the order of the units).
+    fn assemble(&self, columns: Vec<Column>) -> PolarsResult<DataFrame> {
+        let rows = self.rows();
+        let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
+        let mut out = self.group_keys.take(&idx)?;
+        let mut order: Vec<PlSmallStr> = out.get_column_names_owned();
+        let name = |r: &&Row<T>, i: usize| if i == 0 { self.names[r.series as usize].0.as_str() } else { self.names[r.series as usize].1.as_str() };
+        out.with_column(column("standard", rows.iter().map(|r| name(r, 0)).collect::<Vec<_>>()))?;
+        out.with_column(column("indicator", rows.iter().map(|r| name(r, 1)).collect::<Vec<_>>()))?;
+        for c in columns {
+            out.with_column(c)?;
+        }
+        out.with_column(column("series", rows.iter().map(|r| r.series).collect::<Vec<_>>()))?;
+        order.push("series".into());
+        let out = out.sort(order, SortMultipleOptions::default().with_multithreaded(true))?;
+        out.drop("series")
+    }
 }
 
 /// The measure columns of a [`Measures`] list, in output order.
@@ -179,46 +244,33 @@ fn measure_columns(ms: &[&Measures]) -> Vec<Column> {
     ]
 }
 
-/// Joins computed rows to their group keys: keys, standard, indicator, then `columns`; sorted by the keys, then in
-/// the order of the series (whatever the order of the units).
-fn assemble<T>(group_keys: &DataFrame, rows: &[Row<T>], columns: Vec<Column>) -> PolarsResult<DataFrame> {
-    let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
-    let mut out = group_keys.take(&idx)?;
-    let mut order: Vec<PlSmallStr> = out.get_column_names_owned();
-    out.with_column(column("standard", rows.iter().map(|r| r.standard.as_str()).collect::<Vec<_>>()))?;
-    out.with_column(column("indicator", rows.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>()))?;
-    for c in columns {
-        out.with_column(c)?;
-    }
-    out.with_column(column("series", rows.iter().map(|r| r.series).collect::<Vec<_>>()))?;
-    order.push("series".into());
-    let out = out.sort(order, SortMultipleOptions::default().with_multithreaded(true))?;
-    out.drop("series")
-}
-
 const KEYS: [&str; 3] = balance::GROUP;
 
 /// Equity measures per (year, county_code, level, standard, indicator), schools as units weighted by pupils.
 pub fn equity_table(units: &DataFrame) -> PolarsResult<DataFrame> {
-    series_table(units, builtin_series(units)?)
+    series_table_of(units, Sources::builtin(units))
 }
 
 /// Equity measures (the CV among them) of any unit series, e.g. a scheme's school-level derived indicator.
 pub fn series_table(units: &DataFrame, series: Vec<UnitSeries>) -> PolarsResult<DataFrame> {
-    let (keys, rows) = each_group(units, &KEYS, series, |x, w, _| Some(measures::measures(x, w)))?;
-    let ms: Vec<&Measures> = rows.iter().map(|r| &r.value).collect();
-    let mut out = assemble(&keys, &rows, measure_columns(&ms))?;
+    series_table_of(units, Sources::Given(series))
+}
+
+fn series_table_of(units: &DataFrame, series: Sources) -> PolarsResult<DataFrame> {
+    let walked = each_group(units, &KEYS, series, |x, w, _| Some(measures::measures(x, w)))?;
+    let ms: Vec<&Measures> = walked.rows().into_iter().map(|r| &r.value).collect();
+    let mut out = walked.assemble(measure_columns(&ms))?;
     out.rename("n_units", "n_schools".into())?;
     Ok(out)
 }
 
 /// Urban–rural variation per (year, county_code, level, standard, indicator).
 pub fn urban_rural_table(units: &DataFrame, grouping: Grouping) -> PolarsResult<DataFrame> {
-    let (keys, rows) = each_group(units, &KEYS, builtin_series(units)?, |x, w, codes| {
+    let walked = each_group(units, &KEYS, Sources::builtin(units), |x, w, codes| {
         let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
         Some(decompose(x, w, &part, grouping.parts()))
     })?;
-    let ds: Vec<&Decomposition> = rows.iter().map(|r| &r.value).collect();
+    let ds: Vec<&Decomposition> = walked.rows().into_iter().map(|r| &r.value).collect();
     // Column slot of urban, town, rural in the parts.
     let slot = |name: &str| match (grouping, name) {
         (_, "urban") => Some(0),
@@ -227,7 +279,7 @@ pub fn urban_rural_table(units: &DataFrame, grouping: Grouping) -> PolarsResult<
         (Grouping::Two, "rural") => Some(1),
         _ => None,
     };
-    let mut columns = vec![column("grouping", vec![grouping.id(); rows.len()])];
+    let mut columns = vec![column("grouping", vec![grouping.id(); ds.len()])];
     for name in ["urban", "town", "rural"] {
         let part = |d: &Decomposition| slot(name).map(|s| d.parts[s].clone());
         columns.push(column(&format!("schools_{name}"), ds.iter().map(|d| part(d).map(|p| p.n as i64)).collect::<Vec<_>>()));
@@ -252,7 +304,7 @@ pub fn urban_rural_table(units: &DataFrame, grouping: Grouping) -> PolarsResult<
         column("theil_between", ds.iter().map(|d| d.theil_between).collect::<Vec<_>>()),
         column("theil_within", ds.iter().map(|d| d.theil_within).collect::<Vec<_>>()),
     ]);
-    assemble(&keys, &rows, columns)
+    walked.assemble(columns)
 }
 
 /// Where counties are grouped for measures across counties.
