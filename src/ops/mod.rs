@@ -103,11 +103,18 @@ impl<'a> Inputs<'a> {
         })
     }
 
-    /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse.
+    /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse: in parts of
+    /// whole years ([`PART_SCHOOLS`]) when the selection is larger, so that the query holds one part's units
+    /// (national scale: 0.4 GB instead of 1.4 GB).
     pub fn cvs(&self) -> Result<&DataFrame> {
         cached(&self.cvs, || {
-            self.checked()?;
-            self.wh.balance_cvs(&self.rules.balance, &self.selection.scope())
+            let parts = self.year_parts(PART_SCHOOLS)?;
+            if parts.len() <= 1 {
+                return self.wh.balance_cvs(&self.rules.balance, &self.selection.scope());
+            }
+            let scope = self.selection.scope();
+            let scopes: Vec<Scope> = parts.iter().map(|years| scope.clone().with_int("year", years)).collect();
+            compute::concat_frames(self.wh.balance_cvs_parts(&self.rules.balance, &scopes)?)
         })
     }
 

@@ -300,6 +300,26 @@ impl Warehouse {
         self.query_df_with(&balance::sql::cvs(&balance::sql::units("schools", &clause, cfg), cfg), &params)
     }
 
+    /// [`Warehouse::balance_cvs`] of several scopes, one after the other (a selection in parts of whole years):
+    /// scopes of one shape (the same columns and number of values) share one prepared query, planned once.
+    pub fn balance_cvs_parts(&self, cfg: &balance::Config, scopes: &[Scope]) -> Result<Vec<DataFrame>> {
+        let mut out = Vec::with_capacity(scopes.len());
+        let mut prepared: Option<(String, duckdb::Statement<'_>)> = None;
+        for scope in scopes {
+            let (clause, params) = scope.where_clause();
+            let sql = balance::sql::cvs(&balance::sql::units("schools", &clause, cfg), cfg);
+            if prepared.as_ref().is_none_or(|(text, _)| *text != sql) {
+                prepared = Some((sql.clone(), self.conn.prepare(&sql)?));
+            }
+            let stmt = &mut prepared.as_mut().expect("prepared above").1;
+            let arrow = stmt.query_arrow(duckdb::params_from_iter(params))?;
+            let schema = arrow.get_schema();
+            let batches: Vec<RecordBatch> = arrow.collect();
+            out.push(bridge::batches_to_df(&schema, &batches)?);
+        }
+        Ok(out)
+    }
+
     /// Stores computed result tables in one transaction ([`Warehouse::begin_storing`], then
     /// [`Storing::put`] for each table): all of them or none.
     pub fn store_results(&self, tables: &mut [(&str, DataFrame, Scope)], constants: &[(&str, &str)]) -> Result<()> {
