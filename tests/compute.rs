@@ -97,6 +97,10 @@ fn year_by_year_equals_every_year_at_once() {
     let parts = inputs.by_years(1, |part| Ok(tables(part))).unwrap();
     assert!(parts.len() > 1, "the sample has several years");
     assert_eq!(inputs.by_years(countyedu::ops::PART_SCHOOLS, |part| Ok(part.selection.years.len())).unwrap(), [8]);
+    // A part knows its own years only (its CVs are computed in parts of its years, never of the others).
+    for (years, known) in inputs.by_years(1, |part| Ok((part.selection.years.clone(), part.years()?))).unwrap() {
+        assert_eq!(years, known);
+    }
     for (i, (name, frame)) in whole.iter().enumerate() {
         let joined = ops::compute::concat_frames(parts.iter().map(|p| p[i].1.clone()).collect()).unwrap();
         assert!(frame.height() > 0, "{name} has rows");

@@ -123,6 +123,11 @@ impl<'a> Inputs<'a> {
         cached(&self.areas, || self.wh.county_areas())
     }
 
+    /// The years of the selection that have schools, ascending.
+    pub fn years(&self) -> Result<Vec<i32>> {
+        Ok(self.year_parts(1)?.concat())
+    }
+
     /// The years of the selection that have schools, ascending, in parts of at most `max_schools` school-years
     /// each (a larger year is a part by itself).
     fn year_parts(&self, max_schools: i64) -> Result<Vec<Vec<i32>>> {
@@ -142,11 +147,14 @@ impl<'a> Inputs<'a> {
     }
 
     /// The same computation over some years of the selection (all of them when `years` is empty): what the
-    /// selection matched was checked here (the notes are this call's), so the part does not check it again.
+    /// selection matched was checked here (the notes are this call's), so the part does not check it again; the
+    /// part knows the county-years of its own years only.
     pub fn part(&self, years: Vec<i32>) -> Result<Inputs<'a>> {
         let years = if years.is_empty() { self.selection.years.clone() } else { years };
+        let checked = self.checked()?.clone();
+        let checked = if years.is_empty() { checked } else { checked.lazy().filter(col("year").is_in(lit(Series::new("years".into(), years.clone())).implode(false), false)).collect()? };
         let part = Inputs::new(self.wh, self.rules, Selection { counties: self.selection.counties.clone(), years });
-        let _ = part.county_years.set(self.checked()?.clone());
+        let _ = part.county_years.set(checked);
         let _ = part.areas.set(self.areas()?.clone());
         Ok(part)
     }
