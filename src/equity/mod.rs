@@ -207,9 +207,9 @@ impl<T> Walked<T> {
         let idx = IdxCa::from_vec("idx".into(), rows.iter().map(|r| r.group).collect());
         let mut out = self.group_keys.take(&idx)?;
         let mut order: Vec<PlSmallStr> = out.get_column_names_owned();
-        let name = |r: &&Row<T>, i: usize| if i == 0 { self.names[r.series as usize].0.as_str() } else { self.names[r.series as usize].1.as_str() };
-        out.with_column(column("standard", rows.iter().map(|r| name(r, 0)).collect::<Vec<_>>()))?;
-        out.with_column(column("indicator", rows.iter().map(|r| name(r, 1)).collect::<Vec<_>>()))?;
+        let names = |r: &&Row<T>| &self.names[r.series as usize];
+        out.with_column(column("standard", rows.iter().map(|r| names(r).0.as_str()).collect::<Vec<_>>()))?;
+        out.with_column(column("indicator", rows.iter().map(|r| names(r).1.as_str()).collect::<Vec<_>>()))?;
         for c in columns {
             out.with_column(c)?;
         }

@@ -9,7 +9,7 @@
 
 use polars::prelude::*;
 
-use super::balance::{self, Need, Results};
+use super::balance::{self, Need};
 use super::equity;
 use super::growth;
 use super::{Inputs, Parts, Selection, Sink};
@@ -39,16 +39,11 @@ pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut
 
 /// Every table but growth over one part of the selection; returns the part's CVs.
 fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
-    let scope = part.selection.scope();
+    let balance = balance::balance(part, Need::All, true)?;
     // The school checks are the only table that reads the schools themselves.
-    let checks = balance::school_checks(part.schools()?, part.rules, part.areas()?)?;
     part.release_schools();
-    out.put("school_checks", checks, scope.clone())?;
-
-    let Results { cv, schools, verdicts } = balance::compute(part, Need::All)?;
-    out.put("balance_cv", cv.clone(), scope.clone())?;
-    out.put("balance_verdicts", verdicts.expect("computed under Need::All"), scope.clone())?;
-    out.put("balance_schools", schools.expect("computed under Need::All"), scope)?;
+    let cv = balance.cv.clone();
+    out.table(balance)?;
 
     out.table(equity::equity(part)?)?;
     if part.selection.counties.is_empty() {

@@ -108,13 +108,10 @@ impl<'a> Inputs<'a> {
     /// (national scale: 0.4 GB instead of 1.4 GB).
     pub fn cvs(&self) -> Result<&DataFrame> {
         cached(&self.cvs, || {
-            let parts = self.year_parts(PART_SCHOOLS)?;
-            if parts.len() <= 1 {
-                return self.wh.balance_cvs(&self.rules.balance, &self.selection.scope());
-            }
             let scope = self.selection.scope();
-            let scopes: Vec<Scope> = parts.iter().map(|years| scope.clone().with_int("year", years)).collect();
-            compute::concat_frames(self.wh.balance_cvs_parts(&self.rules.balance, &scopes)?)
+            let parts = self.year_parts(PART_SCHOOLS)?;
+            let scopes: Vec<Scope> = if parts.len() <= 1 { vec![scope] } else { parts.iter().map(|years| scope.clone().with_int("year", years)).collect() };
+            compute::concat_frames(self.wh.balance_cvs(&self.rules.balance, &scopes)?)
         })
     }
 

@@ -293,16 +293,10 @@ impl Warehouse {
         self.query_df_with(&balance::sql::units("schools", &clause, cfg), &params)
     }
 
-    /// The indicator CVs of the schools within `scope`: [`balance::sql::cvs`] over [`balance::sql::units`], one
-    /// query in the warehouse.
-    pub fn balance_cvs(&self, cfg: &balance::Config, scope: &Scope) -> Result<DataFrame> {
-        let (clause, params) = scope.where_clause();
-        self.query_df_with(&balance::sql::cvs(&balance::sql::units("schools", &clause, cfg), cfg), &params)
-    }
-
-    /// [`Warehouse::balance_cvs`] of several scopes, one after the other (a selection in parts of whole years):
+    /// The indicator CVs of the schools within each of `scopes` (a selection, or its parts of whole years), one
+    /// after the other: [`balance::sql::cvs`] over [`balance::sql::units`], one query in the warehouse per scope;
     /// scopes of one shape (the same columns and number of values) share one prepared query, planned once.
-    pub fn balance_cvs_parts(&self, cfg: &balance::Config, scopes: &[Scope]) -> Result<Vec<DataFrame>> {
+    pub fn balance_cvs(&self, cfg: &balance::Config, scopes: &[Scope]) -> Result<Vec<DataFrame>> {
         let mut out = Vec::with_capacity(scopes.len());
         let mut prepared: Option<(String, duckdb::Statement<'_>)> = None;
         for scope in scopes {
@@ -417,10 +411,9 @@ pub struct Storing<'w> {
 impl Storing<'_> {
     /// Stores one computed result table: it is created from its declaration ([`crate::results`]) where missing,
     /// the rows within `scope` are replaced by the new rows (added to those of an earlier put of the table and
-    /// scope in this transaction), and values are inserted by column name, cast to the
-    /// declared types. A table stored by another version of countyedu with another layout is recreated when the
-    /// whole table is replaced, and refused (with what to do) otherwise: its columns are never matched by
-    /// position.
+    /// scope in this transaction), and values are inserted by column name, cast to the declared types. A table
+    /// stored by another version of countyedu with another layout is recreated when the whole table is replaced,
+    /// and refused (with what to do) otherwise: its columns are never matched by position.
     pub fn put(&mut self, name: &str, df: &mut DataFrame, scope: &Scope) -> Result<()> {
         let decl = results::result_table(name).ok_or_else(|| Error::other(format!("{name} is not a declared result table")))?;
         let declared = decl.columns();
