@@ -16,8 +16,11 @@ row ingest --db "$W" "$DATA"
 row sql --db "$W" --format csv "SELECT * FROM schools"
 row balance --no-store --db "$W" --format csv
 row balance --db "$W" --format csv
+row balance --checks --no-store --db "$W" --format csv
+row equity --no-store --db "$W" --format csv
 row equity --db "$W" --format csv
 row equity --across province --db "$W" --format csv
+row urban-rural --no-store --db "$W" --format csv
 row urban-rural --db "$W" --format csv
 row growth --db "$W" --format csv
 row compute --db "$W" --format csv

@@ -80,7 +80,7 @@ pub fn run(args: Args) -> Result<()> {
         };
         shown.clone().ok_or_else(missing)
     };
-    let (rules, shown) = m.run_by_years(|inputs| ops::balance::balance(inputs, need, checks), keep)?;
+    let (rules, shown) = m.run_by_years(need != Need::Cvs || checks, |inputs| ops::balance::balance(inputs, need, checks), keep)?;
     let mut shown = m.filter(shown.lazy(), !per_school && !args.checks);
     if args.schools {
         shown = balance::school_rows(shown, &rules.balance);

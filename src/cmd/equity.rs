@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Result<()> {
         None => ops::equity::equity(inputs),
         Some(across) => ops::equity::across(inputs, across.into()),
     };
-    let (_, frame) = m.run_by_years(compute, |t| Ok(t.frame.clone()))?;
+    let (_, frame) = m.run_by_years(true, compute, |t| Ok(t.frame.clone()))?;
     metric::print(&plan, m.filter(frame.lazy(), true))
 }
 

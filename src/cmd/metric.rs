@@ -59,17 +59,25 @@ impl MetricArgs {
         Ok((rules, result))
     }
 
-    /// As [`MetricArgs::run`], for a computation of each year by itself: when it stores, it is computed and
-    /// stored in parts of whole years ([`Inputs::by_years`], in one transaction), so memory holds one part's inputs
-    /// and results; the command keeps from each part's result the frame it prints (`keep`).
-    pub fn run_by_years<T: Computed>(&self, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
-        if self.no_store {
+    /// As [`MetricArgs::run`], for a computation of each year by itself: it is computed in parts of whole years
+    /// ([`Inputs::by_years`]; when it stores, each part is stored as it is computed, in one transaction), so memory
+    /// holds one part's inputs and results; the command keeps from each part's result the frame it prints (`keep`).
+    /// With `reads_schools` false (a computation of CVs only, which [`Inputs::cvs`] already runs by parts in the
+    /// warehouse), a run that only prints computes the selection at once.
+    pub fn run_by_years<T: Computed>(&self, reads_schools: bool, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
+        if self.no_store && !reads_schools {
             let (rules, result) = self.run(compute)?;
             let kept = keep(&result)?;
             return Ok((rules, kept));
         }
         check_counties(&self.county)?;
         let rules = self.rules.load()?;
+        if self.no_store {
+            let kept = super::compute_reading(&self.db, &rules, self.selection(), |inputs| {
+                concat_frames(inputs.by_years(crate::ops::PART_SCHOOLS, |part| keep(&compute(part)?))?)
+            })?;
+            return Ok((rules, kept));
+        }
         let kept = super::compute_storing(&self.db, &rules, self.selection(), |inputs, sink| {
             let mut parts = Parts::new(sink, &inputs.selection);
             let kept = inputs.by_years(crate::ops::PART_SCHOOLS, |part| {

@@ -74,21 +74,24 @@ pub fn compute_then_store<T: Computed>(
     no_store: bool,
     compute: impl FnOnce(&Inputs) -> Result<T>,
 ) -> Result<T> {
-    let spinner = progress::Spinner::new("computing");
-    let result = {
-        let wh = db.open(Access::ReadOnly)?;
-        let inputs = Inputs::new(&wh, rules, selection);
-        let result = compute(&inputs);
-        for note in inputs.take_notes() {
-            spinner.say(&format!("note: {note}"));
-        }
-        result?
-    };
+    let result = compute_reading(db, rules, selection, |inputs| compute(inputs))?;
     if !no_store {
-        spinner.step("storing");
+        let _spinner = progress::Spinner::new("storing");
         result.store(&db.open(Access::ReadWrite)?, rules)?;
     }
     Ok(result)
+}
+
+/// A computation with the warehouse opened read-only; the notes of the computation go to stderr.
+pub fn compute_reading<T>(db: &DbArgs, rules: &Rules, selection: Selection, f: impl FnOnce(&mut Inputs) -> Result<T>) -> Result<T> {
+    let spinner = progress::Spinner::new("computing");
+    let wh = db.open(Access::ReadOnly)?;
+    let mut inputs = Inputs::new(&wh, rules, selection);
+    let result = f(&mut inputs);
+    for note in inputs.take_notes() {
+        spinner.say(&format!("note: {note}"));
+    }
+    result
 }
 
 /// The run of a computation stored as it goes (`compute`, and the metric commands when they store): the warehouse

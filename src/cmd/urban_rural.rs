@@ -32,7 +32,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
-    let (_, frame) = m.run_by_years(|inputs| ops::equity::urban_rural(inputs, args.group.into()), |t| Ok(t.frame.clone()))?;
+    let (_, frame) = m.run_by_years(true, |inputs| ops::equity::urban_rural(inputs, args.group.into()), |t| Ok(t.frame.clone()))?;
     metric::print(&plan, m.filter(frame.lazy(), true))
 }
 
