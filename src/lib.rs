@@ -14,6 +14,8 @@
 //! - [`export`]: every table as Parquet or CSV files, replacing only what an earlier export wrote.
 //! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`results`]: the stored metric tables, declared once, and what each row depends on.
+//! - [`report`]: reports people read: a county's report and a province's league as self-contained HTML with
+//!   charts (plotters, SVG), or Markdown.
 //! - [`rules`]: the national rules and a province's rules folder laid over them.
 //! - [`generate`]: deterministic synthetic data at any scale.
 //! - [`ops`]: operations as library calls (what a command does), over the warehouse and the pure modules.
@@ -34,6 +36,7 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod queries;
+pub mod report;
 pub mod results;
 pub mod rules;
 pub mod warehouse;

@@ -31,3 +31,15 @@ fn the_balance_benchmark_checks_the_engine_against_the_expert_sql_first() {
     assert!(check.contains("CVs of the engine against the expert SQL: 0 differ by more than 1e-9"), "{check}");
     assert!(out.contains("balance --no-store / expert SQL: "), "{out}");
 }
+
+#[test]
+fn the_report_benchmark_times_a_county_report_read_from_the_stored_metrics() {
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out) = script("report.sh", data.path());
+    assert!(ok, "{out}");
+    for row in ["countyedu report --county ", "countyedu report --province "] {
+        let line = out.lines().find(|l| l.starts_with(row)).unwrap_or_else(|| panic!("no {row} row:\n{out}"));
+        let secs: f64 = line.split_whitespace().rev().nth(1).unwrap().parse().unwrap();
+        assert!(secs > 0.0, "{line}");
+    }
+}

@@ -6,7 +6,10 @@ use polars::prelude::*;
 
 use super::{shipped, thousands};
 use crate::error::{Error, Result};
+use super::report::Wanted;
+use crate::equity::Across;
 use crate::evaluate::Scheme;
+use crate::report::Lang;
 use crate::ingest::{self, Options};
 use crate::ops::rank::ranking;
 use crate::ops::{self, Computed, Inputs, Selection};
@@ -16,7 +19,7 @@ use crate::warehouse::{Access, Warehouse};
 
 /// Load the shipped sample data into a fresh warehouse and show what it holds.
 ///
-/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2016–2023) and datasets/gaoping (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints table sizes and an overview per province and year. Query it afterwards with `countyedu sql --db countyedu-demo.duckdb "…"`.
+/// Reads datasets/sample (24 synthetic counties in 3 provinces, 2016–2023) and datasets/gaoping (the figures of 高平市's 2021 self-evaluation report) into a new warehouse file, then prints table sizes and an overview per province and year, computes every metric, evaluates and ranks the counties (out/ranking.csv, out/ranking.xlsx) and writes three reports to out/: a sample county's (report-140121-2023.html), 高平市's 2021 report (report-140581-2021.html) and Shanxi's league (league-140000-2023.html). Query it afterwards with `countyedu sql --db countyedu-demo.duckdb "…"`.
 ///
 /// The demo replaces only a warehouse it created itself (marked in countyedu_meta): any other file at --db (or COUNTYEDU_DB) is refused with exit 2 and left as it is.
 ///
@@ -34,7 +37,7 @@ pub struct Args {
     /// Folders to load [default: datasets/sample and datasets/gaoping].
     #[arg(long, value_name = "DIR")]
     pub data: Vec<PathBuf>,
-    /// Where the ranking files go.
+    /// Where the ranking files and the reports go.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out_dir: PathBuf,
     #[command(flatten)]
@@ -114,6 +117,18 @@ pub fn run(args: Args) -> Result<()> {
         .select([col("county_code"), col("county_name"), col("grade"), col("gap_list").alias("差距清单")]);
     eprintln!("优质均衡 {year} ({}): the counties that reach it, and those that miss it by a single item:", quality_path.display());
     super::metric::print(&out, close)?;
+
+    // Reports people read: a sample county's, 高平市's (its 2021 self-evaluation's figures) and a province's league.
+    let no_rules = super::RulesArgs { rules: None, config: None, standards: None };
+    for (name, wanted) in [
+        ("report-140121-2023.html", Wanted { county: Some("140121".into()), across: None, year, lang: Lang::Zh, scheme: None }),
+        ("report-140581-2021.html", Wanted { county: Some("140581".into()), across: None, year: 2021, lang: Lang::Zh, scheme: None }),
+        ("league-140000-2023.html", Wanted { county: None, across: Some((Across::Province, "140000".into())), year, lang: Lang::Zh, scheme: None }),
+    ] {
+        let path = args.out_dir.join(name);
+        super::report::write(&super::report::build(&wh, &wanted, &no_rules)?, "html", Some(&path))?;
+        eprintln!("wrote {}", path.display());
+    }
     eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
 }

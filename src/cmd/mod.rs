@@ -30,6 +30,7 @@ pub mod metric;
 pub mod progress;
 pub mod query;
 pub mod rank;
+pub mod report;
 pub mod scheme;
 pub mod sql;
 pub mod summary;
@@ -59,6 +60,7 @@ pub enum Command {
     Compute(compute::Args),
     Evaluate(evaluate::Args),
     Rank(rank::Args),
+    Report(report::Args),
     Generate(generate::Args),
     Demo(demo::Args),
     Completions(completions::Args),
@@ -126,6 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compute(args) => compute::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Rank(args) => rank::run(args),
+        Command::Report(args) => report::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Completions(args) => completions::run(args),

@@ -64,21 +64,26 @@ impl EvaluationArgs {
         Ok(Evaluation { scheme, rules, rows, summary })
     }
 
-    /// The rules of an evaluation: those the scheme names, or --rules, or the national ones; a scheme's rules and
-    /// different --rules are refused rather than mixed.
+    /// The rules of the evaluation ([`rules_for`]).
     fn rules_for(&self, scheme: &Scheme) -> Result<Rules> {
-        let flag = self.rules.load()?;
-        let Some(named) = &scheme.rules else { return Ok(flag) };
-        let own = Rules::named_by_scheme(&self.scheme, named, &shipped("config", ""))
-            .map_err(|e| Error::Usage(Problem::new(format!("{}: the rules it names are refused", self.scheme.display())).with_source(e)))?;
-        if self.rules.given() && flag.hash != own.hash {
-            return Err(Error::usage(format!(
-                "{} is written for the rules {named:?} and --rules gives other rules ({}); drop --rules or use a scheme \
-                 written for them",
-                self.scheme.display(),
-                flag.name
-            )));
-        }
-        Ok(own)
+        rules_for(&self.scheme, scheme, &self.rules)
     }
+}
+
+/// The rules of an evaluation under the scheme read from `path`: those the scheme names, or --rules, or the
+/// national ones; a scheme's rules and different --rules are refused rather than mixed.
+pub fn rules_for(path: &std::path::Path, scheme: &Scheme, rules: &RulesArgs) -> Result<Rules> {
+    let flag = rules.load()?;
+    let Some(named) = &scheme.rules else { return Ok(flag) };
+    let own = Rules::named_by_scheme(path, named, &shipped("config", ""))
+        .map_err(|e| Error::Usage(Problem::new(format!("{}: the rules it names are refused", path.display())).with_source(e)))?;
+    if rules.given() && flag.hash != own.hash {
+        return Err(Error::usage(format!(
+            "{} is written for the rules {named:?} and --rules gives other rules ({}); drop --rules or use a scheme \
+             written for them",
+            path.display(),
+            flag.name
+        )));
+    }
+    Ok(own)
 }

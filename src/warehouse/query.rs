@@ -248,6 +248,13 @@ impl Warehouse {
         bridge::batches_to_df(&r.schema, &r.batches)
     }
 
+    /// One of the engine's own queries kept in `queries/` (compiled in, not read from a file at run time), its
+    /// `$name` parameters bound, as a Polars frame.
+    pub fn shipped_query_df(&self, sql: &str, params: &BTreeMap<String, crate::queries::Value>) -> Result<DataFrame> {
+        let r = arrow_result(&self.conn, sql, &bind(params))?;
+        bridge::batches_to_df(&r.schema, &r.batches)
+    }
+
     /// One of the engine's own queries as a Polars frame.
     pub fn query_df(&self, sql: &str) -> Result<DataFrame> {
         self.query_df_with(sql, &[])

@@ -1,0 +1,171 @@
+//! `countyedu report`: a county's report, or a province's or prefecture's league, as one self-contained HTML file
+//! (or Markdown with the charts beside it).
+
+use std::path::{Path, PathBuf};
+
+use super::{DbArgs, RulesArgs, shipped};
+use crate::equity::Across;
+use crate::error::{Error, Result};
+use crate::evaluate::Scheme;
+use crate::report::county::{self, SchemeRun};
+use crate::report::{Lang, doc, league};
+use crate::rules::Rules;
+use crate::warehouse::Access;
+
+/// Write a county's report, or a province's or prefecture's league, for one year.
+///
+/// A county's report (--county) follows a self-evaluation: 基本情况 (schools, pupils and teachers by level and by 城区 / 镇区 / 乡村), 经费投入 (spending and per-student spending over every year held with year-on-year growth; 两个只增不减, 生均公用经费 against its floor, matching funds, teacher pay), 义务教育均衡 (each CV against its limit, the composite CV and its trend, the schools failing the 6-of-7 rule with what they lack, the schools that raise the CVs most, the CVs the county reported), 城乡差距, 学前教育 and the other reported indicators, 评价结果 (score, grade and rank in the province under --scheme; the 优质均衡 verdict and 差距清单) and 存在问题 (every point not met or without data, largest loss first). A league (--province or --prefecture) ranks the counties, shows how each quality CV spreads across them against its limit, the counties failing each standard, the spread across counties, the spending-growth league and the counties with missing data.
+///
+/// Figures are read from the stored metric tables when they hold the county's rows under the rules in force, and computed now otherwise (the warehouse is only read; the footer says what was computed). Missing data is said as 待填报, never left blank. The HTML has its CSS and SVG charts inline, no scripts, fonts or network, and prints on A4.
+///
+/// Examples:
+///   countyedu report --county 140581 --year 2021 -o gaoping-2021.html
+///   countyedu report --county 140121 --year 2023 --lang en -o county.html
+///   countyedu report --province 140000 --year 2023 -o shanxi-2023.html
+///   countyedu report --county 140121 --year 2023 --format md -o report/county.md
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The county (6-digit code).
+    #[arg(long, value_name = "CODE", required_unless_present_any = ["province", "prefecture"], conflicts_with_all = ["province", "prefecture"])]
+    pub county: Option<String>,
+    /// A province's league (its 6-digit code, e.g. 140000).
+    #[arg(long, value_name = "CODE", conflicts_with = "prefecture")]
+    pub province: Option<String>,
+    /// A prefecture's league (its 6-digit code, e.g. 140500).
+    #[arg(long, value_name = "CODE")]
+    pub prefecture: Option<String>,
+    /// The year reported on.
+    #[arg(long)]
+    pub year: i32,
+    /// The evaluation scheme of 评价结果 and the ranking [default: criteria/national.toml].
+    #[arg(long, value_name = "FILE")]
+    pub scheme: Option<PathBuf>,
+    /// The language of the report.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    /// html: one self-contained page; md: Markdown with the charts as SVG files beside it (needs --output).
+    #[arg(long, value_parser = ["html", "md"], default_value = "html")]
+    pub format: String,
+    /// Where to write the report (stdout when not given, HTML only).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+fn code(flag: &str, c: &str) -> Result<()> {
+    if c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::usage(format!("--{flag} {c:?}: expected a 6-digit code")));
+    }
+    Ok(())
+}
+
+/// A scheme and the rules it is evaluated under, or `None` (with why) when it does not cover the year.
+fn scheme(path: &Path, year: i32, rules: &RulesArgs, explicit: bool) -> Result<Option<(PathBuf, Scheme, Rules)>> {
+    let scheme = crate::ops::evaluate::load_scheme(path).map_err(|e| Error::usage(format!("the scheme is refused:\n{e}")))?;
+    if !(scheme.years[0]..=scheme.years[1]).contains(&year) {
+        if explicit {
+            return Err(Error::usage(format!("{} applies to {}–{}, not {year}", path.display(), scheme.years[0], scheme.years[1])));
+        }
+        return Ok(None);
+    }
+    let rules = super::scheme::rules_for(path, &scheme, rules)?;
+    Ok(Some((path.to_path_buf(), scheme, rules)))
+}
+
+fn scheme_run(s: &Option<(PathBuf, Scheme, Rules)>) -> Option<SchemeRun<'_>> {
+    s.as_ref().map(|(p, s, r)| SchemeRun { path: p.as_path(), scheme: s, rules: r })
+}
+
+/// What `report` and `demo` ask for.
+pub struct Wanted {
+    pub county: Option<String>,
+    pub across: Option<(Across, String)>,
+    pub year: i32,
+    pub lang: Lang,
+    pub scheme: Option<PathBuf>,
+}
+
+/// Builds the report asked for, the warehouse opened read-only by the caller.
+pub fn build(wh: &crate::warehouse::Warehouse, w: &Wanted, rules_args: &RulesArgs) -> Result<doc::Document> {
+    let rules = rules_args.load()?;
+    let main = scheme(&w.scheme.clone().unwrap_or_else(|| shipped("criteria", "national.toml")), w.year, rules_args, w.scheme.is_some())?;
+    if let Some(c) = &w.county {
+        let quality_path = shipped("criteria", "quality_balance_2017.toml");
+        let quality = if quality_path.exists() { scheme(&quality_path, w.year, rules_args, false)? } else { None };
+        let req = county::Request { county: c.clone(), year: w.year, lang: w.lang, rules: &rules, scheme: scheme_run(&main), quality: scheme_run(&quality) };
+        return county::report(wh, &req);
+    }
+    let (across, code) = w.across.clone().ok_or_else(|| Error::usage("give --county, --province or --prefecture"))?;
+    league::report(wh, &league::Request { across, code, year: w.year, lang: w.lang, rules: &rules, scheme: scheme_run(&main) })
+}
+
+/// Writes a report: HTML, or Markdown with its charts beside it; through a temporary file renamed into place, so
+/// a failed run leaves no half-written report.
+pub fn write(document: &doc::Document, format: &str, output: Option<&Path>) -> Result<()> {
+    use std::io::Write;
+    match (format, output) {
+        ("md", None) => Err(Error::usage("--format md writes its charts beside the Markdown: give --output FILE.md")),
+        ("md", Some(path)) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir)?;
+            let stem = path.file_stem().map_or("report".into(), |s| s.to_string_lossy().to_string());
+            let (text, charts) = doc::markdown(document, &stem);
+            for (name, svg) in charts {
+                atomic_write(&dir.join(name), svg.as_bytes())?;
+            }
+            atomic_write(path, text.as_bytes())
+        }
+        (_, Some(path)) => {
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            atomic_write(path, doc::html(document).as_bytes())
+        }
+        (_, None) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(doc::html(document).as_bytes())?;
+            Ok(out.flush()?)
+        }
+    }
+}
+
+fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map_or("report".into(), |n| n.to_string_lossy().to_string());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all())).and_then(|_| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(written?)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let across = match (&args.province, &args.prefecture) {
+        (Some(p), _) => Some((Across::Province, p.clone())),
+        (None, Some(p)) => Some((Across::Prefecture, p.clone())),
+        _ => None,
+    };
+    if let Some(c) = &args.county {
+        code("county", c)?;
+    }
+    if let Some((a, c)) = &across {
+        code(a.id(), c)?;
+    }
+    if args.format == "md" && args.output.is_none() {
+        return Err(Error::usage("--format md writes its charts beside the Markdown: give --output FILE.md"));
+    }
+    let wh = args.db.open(Access::ReadOnly)?;
+    let wanted = Wanted { county: args.county.clone(), across, year: args.year, lang: args.lang, scheme: args.scheme.clone() };
+    let document = build(&wh, &wanted, &args.rules)?;
+    write(&document, &args.format, args.output.as_deref())?;
+    if let Some(p) = &args.output {
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! The reports' charts, drawn with plotters' SVG backend: axes labelled with units, limits drawn as dashed lines,
+//! greys and dash patterns that survive greyscale printing. Text is left to the browser (the page's CSS names the
+//! fonts), so no font library is built.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Pure functions of their data: the same data gives the same SVG.
+type Out = std::result::Result<String, String>;
+
+const FONT: &str = "sans-serif";
+const W: u32 = 720;
+/// Bar fills: dark, mid and light grey (told apart in greyscale), with black outlines.
+const GREYS: [RGBColor; 3] = [RGBColor(64, 64, 64), RGBColor(140, 140, 140), RGBColor(205, 205, 205)];
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// The upper end of a value axis: a little above the largest value (or limit), never zero.
+fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
+    let m = values.filter(|v| v.is_finite()).fold(0.0f64, f64::max);
+    if m > 0.0 { m * 1.18 } else { 1.0 }
+}
+
+/// Horizontal bars, one per label (None: no bar, "无数据" written), each with its limit drawn as a dashed
+/// vertical line across its band; the value written at the end of each bar.
+pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Option<f64>], x_desc: &str, limit_name: &str) -> Out {
+    let n = labels.len().max(1) as i32;
+    let top = axis_top(values.iter().flatten().copied().chain(limits.iter().flatten().copied()));
+    let height = 70 + 34 * n as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(60)
+            .x_label_area_size(44)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0f64..top, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .y_labels(labels.len())
+            .y_label_formatter(&|v: &SegmentValue<i32>| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                SegmentValue::Last => String::new(),
+            })
+            .x_label_formatter(&|x: &f64| format!("{x:.2}"))
+            .x_desc(x_desc)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(err)?;
+        for (i, v) in values.iter().enumerate() {
+            let i = i as i32;
+            match v {
+                Some(v) => {
+                    let over = limits.get(i as usize).copied().flatten().is_some_and(|l| *v > l);
+                    let fill = if over { GREYS[0] } else { GREYS[2] };
+                    let mut bar = Rectangle::new([(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))], fill.filled());
+                    bar.set_margin(6, 6, 0, 0);
+                    chart.draw_series(std::iter::once(bar)).map_err(err)?;
+                    let mut outline = Rectangle::new([(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))], BLACK.stroke_width(1));
+                    outline.set_margin(6, 6, 0, 0);
+                    chart.draw_series(std::iter::once(outline)).map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(Text::new(format!(" {v:.3}"), (*v, SegmentValue::CenterOf(i)), (FONT, 14).into_font())))
+                        .map_err(err)?;
+                }
+                None => {
+                    chart
+                        .draw_series(std::iter::once(Text::new("无数据 / no data".to_string(), (0.0, SegmentValue::CenterOf(i)), (FONT, 14).into_font())))
+                        .map_err(err)?;
+                }
+            }
+        }
+        let mut legend_drawn = false;
+        for (i, limit) in limits.iter().enumerate() {
+            let Some(l) = limit else { continue };
+            let i = i as i32;
+            let series = chart
+                .draw_series(DashedLineSeries::new(vec![(*l, SegmentValue::Exact(i)), (*l, SegmentValue::Exact(i + 1))], 5, 3, BLACK.stroke_width(2)))
+                .map_err(err)?;
+            if !legend_drawn {
+                series.label(limit_name.to_string()).legend(|(x, y)| DashedPathElement::new(vec![(x, y - 6), (x, y + 6)], 4, 2, BLACK.stroke_width(2)));
+                legend_drawn = true;
+            }
+        }
+        if legend_drawn {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .label_font((FONT, 14))
+                .draw()
+                .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Lines over years, one per series (solid, dashed, dotted in turn, with markers), and an optional limit as a
+/// dashed horizontal line.
+pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(f64, &str)>) -> Out {
+    let years = series.iter().flat_map(|(_, p)| p.iter().map(|(x, _)| *x));
+    let (x0, x1) = years.fold((i32::MAX, i32::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let (x0, x1) = if x0 > x1 { (0, 1) } else if x0 == x1 { (x0 - 1, x1 + 1) } else { (x0, x1) };
+    let top = axis_top(series.iter().flat_map(|(_, p)| p.iter().map(|(_, y)| *y)).chain(limit.map(|l| l.0)));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(30)
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, 0f64..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_labels((x1 - x0 + 1) as usize)
+            .x_label_formatter(&|y: &i32| y.to_string())
+            .y_label_formatter(&|v: &f64| if top >= 1000.0 { super::fmt::grouped(*v, 0) } else { format!("{v:.2}") })
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_desc("年份 / year")
+            .y_desc(y_desc)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(err)?;
+        for (k, (name, points)) in series.iter().enumerate() {
+            let style = GREYS[k % 2].stroke_width(2);
+            let pts = points.clone();
+            match k % 3 {
+                0 => chart
+                    .draw_series(LineSeries::new(pts.clone(), style).point_size(4))
+                    .map_err(err)?
+                    .label(name.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style)),
+                1 => {
+                    chart.draw_series(pts.iter().map(|p| TriangleMarker::new(*p, 5, style.filled()))).map_err(err)?;
+                    chart
+                        .draw_series(DashedLineSeries::new(pts.clone(), 8, 4, style))
+                        .map_err(err)?
+                        .label(name.clone())
+                        .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 6, 3, style))
+                }
+                _ => {
+                    chart.draw_series(pts.iter().map(|p| Cross::new(*p, 5, style))).map_err(err)?;
+                    chart
+                        .draw_series(DashedLineSeries::new(pts.clone(), 2, 3, style))
+                        .map_err(err)?
+                        .label(name.clone())
+                        .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 2, 3, style))
+                }
+            };
+        }
+        if let Some((l, name)) = limit {
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x0, l), (x1, l)], 10, 5, BLACK.stroke_width(1)))
+                .map_err(err)?
+                .label(name.to_string())
+                .legend(|(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 6, 3, BLACK.stroke_width(1)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font((FONT, 14))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Vertical bars of one value per category (years, groups), the value written above each.
+pub fn columns(labels: &[String], values: &[f64], y_desc: &str, write: &dyn Fn(f64) -> String) -> Out {
+    let n = labels.len().max(1) as i32;
+    let top = axis_top(values.iter().copied());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(90)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(labels.len())
+            .x_label_formatter(&|v: &SegmentValue<i32>| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                SegmentValue::Last => String::new(),
+            })
+            .y_label_formatter(&|v: &f64| write(*v))
+            .y_desc(y_desc)
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(err)?;
+        for (i, v) in values.iter().enumerate() {
+            let i = i as i32;
+            let mut bar = Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], GREYS[1].filled());
+            bar.set_margin(0, 0, 12, 12);
+            chart.draw_series(std::iter::once(bar)).map_err(err)?;
+            let text = Text::new(write(*v), (SegmentValue::CenterOf(i), *v), TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom)));
+            chart.draw_series(std::iter::once(text)).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_chart_draws_its_bars_limits_and_chinese_labels() {
+        let labels = vec!["骨干教师".to_string(), "教学用房".to_string()];
+        let svg = bars_with_limits(&labels, &[Some(0.62), None], &[Some(0.5), Some(0.5)], "差异系数", "限值").unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..50]);
+        assert!(svg.contains("骨干教师") && svg.contains("0.620") && svg.contains("无数据"), "{svg}");
+        assert!(svg.contains("限值"));
+        // The bar over its limit is dark, and there is a dashed limit line (several short polylines).
+        assert!(svg.contains("#404040"));
+        assert!(svg.matches("<polyline").count() >= 4);
+    }
+
+    #[test]
+    fn lines_and_columns_draw_every_point() {
+        let svg = lines(&[("小学".into(), vec![(2019, 0.73), (2020, 0.69)]), ("初中".into(), vec![(2019, 0.67), (2020, 0.51)])], "差异系数", Some((0.5, "限值"))).unwrap();
+        assert!(svg.contains("2019") && svg.contains("2020") && svg.contains("初中"));
+        let svg = columns(&["2020".into(), "2021".into()], &[6.7e8, 7.2e8], "元", &|v| crate::report::fmt::money(v)).unwrap();
+        assert!(svg.contains("7.2 亿元") && svg.matches("<rect").count() >= 3);
+    }
+}

@@ -1,0 +1,947 @@
+//! A county's report for one year, in the order of a self-evaluation: 基本情况, 经费投入, 义务教育均衡, 城乡差距,
+//! 学前教育及其他指标, 评价结果 and 存在问题. Every sentence is generated from the figures it states.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::warehouse::Value;
+use polars::prelude::*;
+
+use super::doc::{Block, Cell, Chart, Document, Section, Table};
+use super::{Got, Lang, charts, f64s, fmt, stored, strs, whole};
+use crate::balance::{self, QUALITY_INDICATORS};
+use crate::error::{Error, Result};
+use crate::evaluate::{Metric, Scheme};
+use crate::ops::balance::Need;
+use crate::ops::{self, Inputs, Selection};
+use crate::queries::Value as QValue;
+use crate::rules::Rules;
+use crate::warehouse::Warehouse;
+
+/// A scheme to evaluate under, with the file it came from and the rules it is evaluated under.
+pub struct SchemeRun<'a> {
+    pub path: &'a Path,
+    pub scheme: &'a Scheme,
+    pub rules: &'a Rules,
+}
+
+/// What a county report is about.
+pub struct Request<'a> {
+    pub county: String,
+    pub year: i32,
+    pub lang: Lang,
+    /// The rules of the metrics (balance, urban–rural, funding checks).
+    pub rules: &'a Rules,
+    /// The scheme of 评价结果 (national.toml by default).
+    pub scheme: Option<SchemeRun<'a>>,
+    /// The 优质均衡 recognition scheme, where it exists.
+    pub quality: Option<SchemeRun<'a>>,
+}
+
+/// The county's name and areas.
+pub struct Area {
+    pub code: String,
+    pub name: String,
+    pub prefecture: String,
+    pub province: String,
+    pub province_code: String,
+}
+
+pub fn area(wh: &Warehouse, code: &str) -> Result<Area> {
+    let df = wh.query_df_with(
+        "SELECT county_code, county_name, prefecture_name, province_name, province_code FROM counties WHERE county_code = ?",
+        &[Value::Text(code.to_string())],
+    )?;
+    if df.height() == 0 {
+        return Err(Error::usage(format!("--county {code}: no such county in the warehouse (its counties table)")));
+    }
+    let s = |c: &str| -> Result<String> { Ok(strs(&df, c)?[0].clone().unwrap_or_default()) };
+    Ok(Area { code: code.to_string(), name: s("county_name")?, prefecture: s("prefecture_name")?, province: s("province_name")?, province_code: s("province_code")? })
+}
+
+const LEVELS: [(&str, &str, &str); 2] = [("primary", "小学", "primary"), ("junior", "初中", "junior")];
+
+fn level_name(lang: Lang, level: &str) -> String {
+    LEVELS.iter().find(|l| l.0 == level).map_or(level.to_string(), |l| lang.t(l.1, l.2).to_string())
+}
+
+/// Short names of the indicators for charts (the full names are in the tables).
+pub fn short_name(id: &str) -> &'static str {
+    match id {
+        "degree_teachers_per_100" => "高学历教师/百生",
+        "backbone_teachers_per_100" => "骨干教师/百生",
+        "pe_art_teachers_per_100" => "体艺教师/百生",
+        "teach_area_per_student" => "生均教学用房",
+        "sports_area_per_student" => "生均体育场馆",
+        "equipment_value_per_student" => "生均仪器设备",
+        "multimedia_rooms_per_100" => "多媒体教室/百生",
+        "computers_per_100" => "计算机/百生",
+        "books_per_student" => "生均图书",
+        "teachers_per_student" => "师生比",
+        "degree_teachers_per_student" => "生均高学历教师",
+        "titled_teachers_per_student" => "生均中级职称教师",
+        _ => "",
+    }
+}
+
+/// Builds the report.
+pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
+    let area = area(wh, &req.county)?;
+    let lang = req.lang;
+    let mut notes = Vec::new();
+    let indicators = wh.query_df_with(
+        "SELECT i.year, i.county_code, i.indicator, i.value, i.unit, i.note, c.name_zh FROM county_indicators i \
+         LEFT JOIN indicator_catalogue c USING (indicator) WHERE i.county_code = ? ORDER BY i.indicator, i.year",
+        &[Value::Text(req.county.clone())],
+    )?;
+    let indicators = Got { df: indicators, stored: Some("county_indicators") };
+    let school_years: Vec<i32> = {
+        let df = wh.query_df_with("SELECT DISTINCT year FROM schools WHERE county_code = ? ORDER BY year", &[Value::Text(req.county.clone())])?;
+        f64s(&df, "year")?.into_iter().flatten().map(|y| y as i32).collect()
+    };
+    let indicator_years: Vec<i32> = {
+        let mut y: Vec<i32> = f64s(&indicators.df, "year")?.into_iter().flatten().map(|y| y as i32).collect();
+        y.sort();
+        y.dedup();
+        y
+    };
+    let span = |ys: &[i32]| match (ys.first(), ys.last()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => lang.missing().to_string(),
+    };
+    let mut sections = vec![
+        basics(wh, req, &area, &school_years)?,
+        funding(wh, req, &area, &indicators, &mut notes)?,
+        balance_section(wh, req, &indicators, &school_years, &mut notes)?,
+        urban_rural(wh, req, &school_years, &mut notes)?,
+        other_indicators(req, &indicators)?,
+    ];
+    sections.extend(evaluation(wh, req, &area, &mut notes)?);
+    let title = match lang {
+        Lang::Zh => format!("{}{} 年履行教育职责自评报告（数据部分）", area.name, req.year),
+        Lang::En => format!("{} ({}): education duties self-evaluation, {} (the figures)", area.name, area.code, req.year),
+    };
+    let subtitle = vec![
+        format!("{} {} · {} {}", area.province, area.prefecture, lang.t("县区代码", "county code"), area.code),
+        format!(
+            "{}: {}；{}: {}",
+            lang.t("学校数据年份", "school data"),
+            span(&school_years),
+            lang.t("县级指标年份", "county indicators"),
+            span(&indicator_years)
+        ),
+        format!("{}: {}", lang.t("规则", "rules"), req.rules.name),
+    ];
+    let mut footer = vec![lang
+        .t(
+            "本报告由 countyedu 依据数据仓库中的数据自动生成；表中数字均来自仓库，文字叙述由数据生成。",
+            "Generated by countyedu from the warehouse alone; every figure comes from it and every sentence is generated from the figures.",
+        )
+        .to_string()];
+    notes.sort();
+    notes.dedup();
+    footer.extend(notes);
+    Ok(Document { lang: lang.code(), title, subtitle, sections, footer })
+}
+
+fn missing_block(lang: Lang, what_zh: &str, what_en: &str) -> Block {
+    Block::Missing(format!("{}：{}", lang.missing(), lang.t(what_zh, what_en)))
+}
+
+/// 基本情况: schools, pupils and teachers of the year by level and by 城区 / 镇区 / 乡村.
+fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> Result<Section> {
+    let lang = req.lang;
+    let mut blocks = Vec::new();
+    let df = super::named(
+        wh,
+        include_str!("../../queries/schools_by_area.sql"),
+        &[("county_code", QValue::Text(req.county.clone())), ("year", QValue::Int(req.year.into()))],
+    )?;
+    if df.height() == 0 {
+        blocks.push(missing_block(
+            lang,
+            &format!("{} 年学校数据未导入（仓库中该县的学校数据年份：{}）", req.year, years_list(school_years)),
+            &format!("no school data for {} (school data held for: {})", req.year, years_list(school_years)),
+        ));
+    } else {
+        let levels = strs(&df, "level")?;
+        let groups = f64s(&df, "area_group")?;
+        let (schools, pupils, teachers) = (f64s(&df, "schools")?, f64s(&df, "pupils")?, f64s(&df, "teachers")?);
+        let mut t = Table {
+            caption: format!("{} {} {}", req.year, area.name, lang.t("义务教育学校基本情况", "compulsory schools")),
+            headers: [lang.t("学段", "level"), lang.t("城乡", "area"), lang.t("学校数（所）", "schools"), lang.t("在校生（人）", "pupils"), lang.t("专任教师（人）", "teachers")]
+                .map(String::from)
+                .to_vec(),
+            rows: Vec::new(),
+        };
+        let mut pupils_total = None;
+        for i in 0..df.height() {
+            let level = match &levels[i] {
+                Some(l) => level_name(lang, l),
+                None => {
+                    pupils_total = pupils[i];
+                    lang.t("义务教育合计", "compulsory, all").to_string()
+                }
+            };
+            let g = match groups[i].map(|g| g as i32) {
+                Some(1) => lang.t("城区", "urban"),
+                Some(2) => lang.t("镇区", "town"),
+                Some(3) => lang.t("乡村", "rural"),
+                Some(_) => lang.t("未分类", "unclassified"),
+                None => lang.t("合计", "all"),
+            };
+            if levels[i].is_none() && groups[i].is_some() {
+                continue;
+            }
+            t.rows.push(vec![
+                Cell::text(level),
+                Cell::text(g),
+                Cell::figure(schools[i], fmt::count, lang.missing()),
+                Cell::figure(pupils[i], fmt::count, lang.missing()),
+                Cell::figure(teachers[i], fmt::count, lang.missing()),
+            ]);
+        }
+        let by_level: Vec<(String, f64, f64)> = (0..df.height())
+            .filter(|&i| levels[i].is_some() && groups[i].is_none())
+            .map(|i| (level_name(lang, levels[i].as_deref().unwrap_or("")), schools[i].unwrap_or(0.0), pupils[i].unwrap_or(0.0)))
+            .collect();
+        let parts: Vec<String> = by_level
+            .iter()
+            .map(|(l, s, p)| match lang {
+                Lang::Zh => format!("{l}{} 所、在校生 {} 人", fmt::count(*s), fmt::count(*p)),
+                Lang::En => format!("{} {l} schools with {} pupils", fmt::count(*s), fmt::count(*p)),
+            })
+            .collect();
+        blocks.push(Block::Paragraph(match lang {
+            Lang::Zh => format!(
+                "{} 年{}义务教育阶段共有{}，合计在校生 {} 人。",
+                req.year,
+                whole(&area.name),
+                parts.join("，"),
+                fmt::count(pupils_total.unwrap_or(0.0))
+            ),
+            Lang::En => format!("In {}, the county has {}; {} pupils in all.", req.year, parts.join(", "), fmt::count(pupils_total.unwrap_or(0.0))),
+        }));
+        blocks.push(Block::Table(t));
+    }
+    Ok(Section { title: lang.t("一、基本情况", "1. The county's schools").to_string(), blocks })
+}
+
+fn years_list(years: &[i32]) -> String {
+    if years.is_empty() { "无".to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、") }
+}
+
+/// The value of one indicator in one year, with its row.
+fn indicator_value(ind: &Got, id: &str, year: i32) -> Result<Option<(f64, Option<String>)>> {
+    let (ids, years, values) = (ind.strs("indicator")?, ind.f64s("year")?, ind.f64s("value")?);
+    Ok((0..ind.df.height())
+        .find(|&i| ids[i].as_deref() == Some(id) && years[i] == Some(year as f64))
+        .and_then(|i| values[i].map(|v| (v, ind.src(i, &["year", "county_code", "indicator"], "value")))))
+}
+
+/// 经费投入: spending and per-student spending over every year held, year-on-year growth, and the funding checks.
+fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Vec<String>) -> Result<Section> {
+    let lang = req.lang;
+    let mut blocks = Vec::new();
+    let series = [("edu_budget_expenditure", "一般公共预算教育支出", "education budget spending"), ("edu_expenditure_per_student", "生均一般公共预算教育支出", "per-student budget spending")];
+    let years: Vec<i32> = {
+        let (ids, ys) = (ind.strs("indicator")?, ind.f64s("year")?);
+        let mut y: Vec<i32> = (0..ind.df.height()).filter(|&i| series.iter().any(|s| ids[i].as_deref() == Some(s.0))).filter_map(|i| ys[i].map(|y| y as i32)).collect();
+        y.sort();
+        y.dedup();
+        y
+    };
+    let growth = stored(wh, "growth", "county_code = ?", &[Value::Text(req.county.clone())], req.rules)?;
+    let growth_src = |year: i32, id: &str| -> Result<Option<String>> {
+        let Some(g) = &growth else { return Ok(None) };
+        let (ids, ys) = (g.strs("indicator")?, g.f64s("year")?);
+        Ok((0..g.df.height()).find(|&i| ids[i].as_deref() == Some(id) && ys[i] == Some(year as f64)).and_then(|i| g.src(i, &["year", "county_code", "indicator"], "pct_change")))
+    };
+    if years.is_empty() {
+        blocks.push(missing_block(lang, "一般公共预算教育支出及生均支出未填报", "education budget spending not reported"));
+    } else {
+        let mut t = Table {
+            caption: lang.t("教育经费投入（历年）", "Education spending by year").to_string(),
+            headers: vec![
+                lang.t("年份", "year").into(),
+                lang.t(series[0].1, series[0].2).into(),
+                lang.t("较上年", "on the year before").into(),
+                lang.t(series[1].1, series[1].2).into(),
+                lang.t("较上年", "on the year before").into(),
+            ],
+            rows: Vec::new(),
+        };
+        for &y in &years {
+            let mut row = vec![Cell::text(y.to_string())];
+            for (id, ..) in series {
+                let v = indicator_value(ind, id, y)?;
+                let write: fn(f64) -> String = if id == "edu_budget_expenditure" { fmt::money } else { fmt::yuan };
+                row.push(Cell::figure(v.as_ref().map(|v| v.0), write, lang.missing()).from(v.as_ref().and_then(|v| v.1.clone())));
+                let prev = indicator_value(ind, id, y - 1)?;
+                let pct = match (&v, &prev) {
+                    (Some(v), Some(p)) if p.0 != 0.0 => Some((v.0 / p.0 - 1.0) * 100.0),
+                    _ => None,
+                };
+                let change = if lang == Lang::Zh { fmt::change } else { fmt::change_en };
+                row.push(Cell::figure(pct, change, "—").from(growth_src(y, id)?));
+            }
+            t.rows.push(row);
+        }
+        // The sentence of the year: 2021 年全市一般公共预算教育支出 7.2 亿元，较上年增长 7.5%。
+        let mut said = Vec::new();
+        for (id, zh, en) in series {
+            let Some((v, _)) = indicator_value(ind, id, req.year)? else { continue };
+            let written = if id == "edu_budget_expenditure" { fmt::money(v) } else { fmt::yuan(v) };
+            let prev = indicator_value(ind, id, req.year - 1)?.filter(|p| p.0 != 0.0);
+            said.push(match (lang, prev) {
+                (Lang::Zh, Some((p, _))) => format!("{zh} {written}，较上年{}", fmt::change((v / p - 1.0) * 100.0)),
+                (Lang::Zh, None) => format!("{zh} {written}（上年未填报，无法计算增长）"),
+                (Lang::En, Some((p, _))) => format!("{en} was {written}, {} on the year before", fmt::change_en((v / p - 1.0) * 100.0)),
+                (Lang::En, None) => format!("{en} was {written} (the year before is not reported)"),
+            });
+        }
+        blocks.push(if said.is_empty() {
+            missing_block(lang, &format!("{} 年教育经费未填报", req.year), &format!("no spending reported for {}", req.year))
+        } else {
+            Block::Paragraph(match lang {
+                Lang::Zh => format!("{} 年{}{}。", req.year, whole(&area.name), said.join("；")),
+                Lang::En => format!("In {}, {}.", req.year, said.join("; ")),
+            })
+        });
+        let (labels, values): (Vec<String>, Vec<f64>) =
+            years.iter().filter_map(|&y| indicator_value(ind, series[0].0, y).ok().flatten().map(|v| (y.to_string(), v.0))).unzip();
+        if !values.is_empty() {
+            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出（元）", "education budget spending (yuan)"), &fmt::money).map_err(Error::other)?;
+            let mut data = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t(series[0].1, series[0].2).into()], rows: Vec::new() };
+            for (l, v) in labels.iter().zip(&values) {
+                let src = indicator_value(ind, series[0].0, l.parse().unwrap_or(0))?.and_then(|v| v.1);
+                data.rows.push(vec![Cell::text(l.clone()), Cell::figure(Some(*v), fmt::money, "").from(src)]);
+            }
+            blocks.push(Block::Chart(Chart { id: "spending".into(), title: lang.t("一般公共预算教育支出", "Education budget spending").into(), svg, data }));
+        }
+        blocks.push(t_block(t));
+    }
+
+    // The funding rule checks of the year: 两个只增不减, 生均公用经费, matching funds, teacher pay.
+    blocks.push(Block::Subheading(lang.t("经费保障检查", "Funding rule checks").into()));
+    let checks = match stored(wh, "growth_checks", "county_code = ? AND year = ?", &[Value::Text(req.county.clone()), Value::Int(req.year)], req.rules)? {
+        Some(g) => g,
+        None => {
+            notes.push(lang.t("经费保障检查为本次计算（仓库未存当前规则下的结果）。", "The funding checks were computed now (none stored under these rules).").into());
+            let values = wh.query_df_with(
+                "SELECT year, county_code, indicator, value FROM county_indicators WHERE county_code = ? AND year IN (?, ?)",
+                &[Value::Text(req.county.clone()), Value::Int(req.year - 1), Value::Int(req.year)],
+            )?;
+            let areas = wh.county_areas()?;
+            let df = crate::growth::checks(&values, &areas, &req.rules.standards, req.rules.funding.per_student_basis)?
+                .lazy()
+                .filter(col("year").eq(lit(req.year)))
+                .collect()?;
+            Got::computed(df)
+        }
+    };
+    let (ids, vals, refs, pcts, passed) = (checks.strs("check")?, checks.f64s("value")?, checks.f64s("reference")?, checks.f64s("pct")?, checks.df.column("passed")?.bool()?.clone());
+    let mut t = Table {
+        caption: format!("{} {}", req.year, lang.t("经费保障检查", "funding rule checks")),
+        headers: [lang.t("检查项", "check"), lang.t("数值", "value"), lang.t("参照", "reference"), lang.t("增长或比值", "change or ratio"), lang.t("结论", "verdict")].map(String::from).to_vec(),
+        rows: Vec::new(),
+    };
+    for i in 0..checks.df.height() {
+        let id = ids[i].clone().unwrap_or_default();
+        let (name_zh, name_en, write): (&str, &str, fn(f64) -> String) = match id.as_str() {
+            "budget_not_decreasing" => ("一般公共预算教育支出只增不减", "education budget spending not decreasing", fmt::money),
+            "per_student_not_decreasing" => ("生均一般公共预算教育支出只增不减", "per-student spending not decreasing", fmt::yuan),
+            "public_funds_primary" => ("小学生均公用经费不低于基准定额", "primary public funds per pupil at least the floor", fmt::yuan),
+            "public_funds_junior" => ("初中生均公用经费不低于基准定额", "junior public funds per pupil at least the floor", fmt::yuan),
+            "public_funds_special" => ("特殊教育生均公用经费不低于基准定额", "special-education public funds at least the floor", fmt::yuan),
+            "matching_funds" => ("县级配套资金足额到位", "county matching funds paid in full", fmt::money),
+            "teacher_pay" => ("教师平均工资不低于公务员", "teachers' pay at least civil servants'", fmt::yuan),
+            _ => (id.as_str(), id.as_str(), fmt::yuan),
+        };
+        let src = |c: &str| checks.src(i, &["year", "county_code", "check"], c);
+        let verdict = match passed.get(i) {
+            Some(true) => lang.t("达到", "met"),
+            Some(false) => lang.t("未达到", "not met"),
+            None => lang.missing(),
+        };
+        t.rows.push(vec![
+            Cell::text(lang.t(name_zh, name_en)),
+            Cell::figure(vals[i], write, lang.missing()).from(src("value")),
+            Cell::figure(refs[i], write, "—").from(src("reference")),
+            if id.ends_with("_not_decreasing") {
+                Cell::figure(pcts[i], if lang == Lang::Zh { fmt::change } else { fmt::change_en }, "—").from(src("pct"))
+            } else {
+                Cell::figure(pcts[i], |p| fmt::pct(p, 1), "—").from(src("pct"))
+            },
+            Cell::text(verdict),
+        ]);
+    }
+    if t.rows.is_empty() {
+        blocks.push(missing_block(lang, "经费保障检查无数据", "no funding checks"));
+    } else {
+        blocks.push(t_block(t));
+    }
+    Ok(Section { title: lang.t("二、经费投入", "2. Funding").to_string(), blocks })
+}
+
+fn t_block(t: Table) -> Block {
+    Block::Table(t)
+}
+
+/// The balance tables of the county over every year held: stored under the rules, or computed now.
+struct BalanceFrames {
+    cv: Got,
+    verdicts: Got,
+    schools: Got,
+}
+
+fn balance_frames(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Result<Option<BalanceFrames>> {
+    let key = [Value::Text(req.county.clone())];
+    let got = (
+        stored(wh, "balance_cv", "county_code = ?", &key, req.rules)?,
+        stored(wh, "balance_verdicts", "county_code = ?", &key, req.rules)?,
+        stored(wh, "balance_schools", "county_code = ? AND year = ?", &[key[0].clone(), Value::Int(req.year)], req.rules)?,
+    );
+    if let (Some(cv), Some(verdicts), Some(schools)) = got {
+        return Ok(Some(BalanceFrames { cv, verdicts, schools }));
+    }
+    let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: Vec::new() });
+    if inputs.years()?.is_empty() {
+        return Ok(None);
+    }
+    let b = ops::balance::balance(&inputs, Need::All, false)?;
+    notes.push(req.lang.t("均衡指标为本次计算（仓库未存当前规则下的结果）。", "The balance figures were computed now (none stored under these rules).").into());
+    let schools = b.schools.unwrap_or_default().lazy().filter(col("year").eq(lit(req.year))).collect()?;
+    Ok(Some(BalanceFrames { cv: Got::computed(b.cv), verdicts: Got::computed(b.verdicts.unwrap_or_default()), schools: Got::computed(schools) }))
+}
+
+/// 义务教育均衡: each CV against its limit, composite CVs, trends, the schools failing the school rule and those
+/// that raise the CVs most; the CVs the county reported where it has no school data.
+fn balance_section(wh: &Warehouse, req: &Request, ind: &Got, school_years: &[i32], notes: &mut Vec<String>) -> Result<Section> {
+    let lang = req.lang;
+    let mut blocks = Vec::new();
+    let frames = if school_years.is_empty() { None } else { balance_frames(wh, req, notes)? };
+    let this_year = frames.as_ref().map(|f| f.cv.df.clone().lazy().filter(col("year").eq(lit(req.year))).collect()).transpose()?;
+    match (&frames, this_year.as_ref().filter(|d| d.height() > 0)) {
+        (Some(f), Some(_)) => {
+            for (level, ..) in LEVELS {
+                levels_block(&mut blocks, req, f, level)?;
+            }
+            trends(&mut blocks, req, &f.verdicts)?;
+        }
+        _ => blocks.push(missing_block(
+            lang,
+            &format!("{} 年无学校数据，无法计算校际差异系数", req.year),
+            &format!("no school data for {}: no inter-school CVs", req.year),
+        )),
+    }
+    reported_cvs(&mut blocks, req, ind)?;
+    Ok(Section { title: lang.t("三、义务教育均衡发展", "3. Balanced compulsory education").to_string(), blocks })
+}
+
+fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level: &str) -> Result<()> {
+    let lang = req.lang;
+    let cv = f.cv.df.clone().lazy().with_row_index("i", None).filter(col("year").eq(lit(req.year)).and(col("level").eq(lit(level)))).collect()?;
+    if cv.height() == 0 {
+        return Ok(());
+    }
+    let lname = level_name(lang, level);
+    blocks.push(Block::Subheading(format!("{lname}")));
+    let idx: Vec<usize> = f64s(&cv, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let (stds, ids, cvs, limits, met, n) = (strs(&cv, "standard")?, strs(&cv, "indicator")?, f64s(&cv, "cv")?, f64s(&cv, "threshold")?, cv.column("met")?.bool()?.clone(), f64s(&cv, "n_schools")?);
+    // The verdicts of the level.
+    let v = f.verdicts.df.clone().lazy().with_row_index("i", None).filter(col("year").eq(lit(req.year)).and(col("level").eq(lit(level)))).collect()?;
+    let (vstd, reasons, composite, vmet) = (strs(&v, "standard")?, strs(&v, "reason")?, f64s(&v, "composite_cv")?, v.column("met")?.bool()?.clone());
+    let vidx: Vec<usize> = f64s(&v, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    for (standard, zh, en) in [("quality", "优质均衡（教督〔2017〕6号）资源配置 7 项指标", "quality balance: the 7 resource indicators"), ("basic", "基本均衡（教督〔2012〕3号）8 项指标", "basic balance: the 8 indicators")] {
+        let rows: Vec<usize> = (0..cv.height()).filter(|&i| stds[i].as_deref() == Some(standard)).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut t = Table {
+            caption: format!("{} {lname} {}", req.year, lang.t(zh, en)),
+            headers: [lang.t("指标", "indicator"), lang.t("学校数", "schools"), lang.t("差异系数", "CV"), lang.t("限值", "limit"), lang.t("结论", "verdict")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        let keys = ["year", "county_code", "level", "standard", "indicator"];
+        let mut labels = Vec::new();
+        let (mut values, mut lims) = (Vec::new(), Vec::new());
+        for &i in &rows {
+            let id = ids[i].clone().unwrap_or_default();
+            let name = balance::INDICATORS.iter().find(|x| x.id == id).map_or(id.clone(), |x| x.name_zh.to_string());
+            let verdict = match (met.get(i), limits[i], cvs[i]) {
+                (Some(true), ..) => lang.t("达标", "within"),
+                (Some(false), ..) => lang.t("超出限值", "over the limit"),
+                (None, None, Some(_)) => "—",
+                (None, ..) => lang.missing(),
+            };
+            t.rows.push(vec![
+                Cell::text(if lang == Lang::Zh { name.clone() } else { id.clone() }),
+                Cell::figure(n[i], fmt::count, "0").from(f.cv.src(idx[i], &keys, "n_schools")),
+                Cell::figure(cvs[i], fmt::ratio, lang.missing()).from(f.cv.src(idx[i], &keys, "cv")),
+                Cell::figure(limits[i], fmt::ratio, "—").from(f.cv.src(idx[i], &keys, "threshold")),
+                Cell::text(verdict),
+            ]);
+            labels.push(if lang == Lang::Zh { short_name(&id).to_string() } else { id.replace("_per_", "/").replace('_', " ") });
+            values.push(cvs[i]);
+            lims.push(limits[i]);
+        }
+        if let Some(j) = (0..v.height()).find(|&j| vstd[j].as_deref() == Some(standard)) {
+            let verdict = match vmet.get(j) {
+                Some(true) => lang.t("达到", "met"),
+                Some(false) => lang.t("未达到", "not met"),
+                None => lang.missing(),
+            };
+            let s = format!("{lname}{}：{verdict}", lang.t(if standard == "basic" { "基本均衡" } else { "优质均衡" }, if standard == "basic" { " basic balance" } else { " quality balance" }));
+            if let (Some(c), "basic") = (composite[j], standard) {
+                t.rows.push(vec![
+                    Cell::text(lang.t("综合差异系数", "composite CV")),
+                    Cell::text(""),
+                    Cell::figure(Some(c), fmt::ratio, "").from(f.verdicts.src(vidx[j], &["year", "county_code", "level", "standard"], "composite_cv")),
+                    Cell::figure(f64s(&v, "cv_threshold")?[j], fmt::ratio, "—").from(f.verdicts.src(vidx[j], &["year", "county_code", "level", "standard"], "cv_threshold")),
+                    Cell::text(verdict),
+                ]);
+            }
+            let (n_ind, n_met, n_sch, n_pass, threshold) =
+                (f64s(&v, "indicators")?[j], f64s(&v, "indicators_met")?[j], f64s(&v, "schools")?[j], f64s(&v, "schools_passing")?[j], f64s(&v, "cv_threshold")?[j]);
+            let mut why = Vec::new();
+            if standard == "basic" {
+                if let (Some(c), Some(t)) = (composite[j], threshold) {
+                    why.push(match lang {
+                        Lang::Zh => format!("综合差异系数 {}，限值 {}", fmt::ratio(c), fmt::ratio(t)),
+                        Lang::En => format!("the composite CV {} against {}", fmt::ratio(c), fmt::ratio(t)),
+                    });
+                }
+            } else {
+                if let (Some(a), Some(b)) = (n_met, n_ind) {
+                    why.push(match lang {
+                        Lang::Zh => format!("{} 项指标中 {} 项差异系数在限值以内", fmt::count(b), fmt::count(a)),
+                        Lang::En => format!("{} of {} CVs within their limits", fmt::count(a), fmt::count(b)),
+                    });
+                }
+                if let (Some(a), Some(b)) = (n_pass, n_sch) {
+                    why.push(match lang {
+                        Lang::Zh => format!("{} 所学校中 {} 所达到学校标准", fmt::count(b), fmt::count(a)),
+                        Lang::En => format!("{} of {} schools pass the school rule", fmt::count(a), fmt::count(b)),
+                    });
+                }
+            }
+            if why.is_empty()
+                && let Some(r) = &reasons[j]
+            {
+                why.push(r.clone());
+            }
+            let s = if why.is_empty() { s } else { format!("{s}（{}）", why.join(lang.t("；", "; "))) };
+            blocks.push(Block::Paragraph(format!("{s}{}", lang.t("。", "."))));
+        }
+        if standard == "quality" {
+            let svg = charts::bars_with_limits(&labels, &values, &lims, lang.t("差异系数（限值为虚线）", "CV (limits dashed)"), lang.t("限值", "limit")).map_err(Error::other)?;
+            blocks.push(Block::Chart(Chart { id: format!("cv-{level}"), title: format!("{lname} {}", lang.t("优质均衡 7 项指标差异系数与限值", "quality CVs against their limits")), svg, data: t.clone() }));
+        } else {
+            blocks.push(Block::Table(t));
+        }
+    }
+    failing_schools(blocks, req, &f.schools, level)?;
+    Ok(())
+}
+
+/// The schools of a level failing the school rule (with what they lack), and those that raise the CVs most.
+fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level: &str) -> Result<()> {
+    let lang = req.lang;
+    let df = schools.df.clone().lazy().with_row_index("i", None).filter(col("level").eq(lit(level))).collect()?;
+    if df.height() == 0 {
+        return Ok(());
+    }
+    let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let (names, pass, met_n, drag) = (strs(&df, "school_name")?, df.column("school_pass")?.bool()?.clone(), f64s(&df, "indicators_met")?, f64s(&df, "cv_drag")?);
+    let keys = ["year", "county_code", "school_id", "level"];
+    let lname = level_name(lang, level);
+    let mut failing: Vec<usize> = (0..df.height()).filter(|&i| pass.get(i) == Some(false)).collect();
+    failing.sort_by(|a, b| met_n[*a].partial_cmp(&met_n[*b]).unwrap_or(std::cmp::Ordering::Equal));
+    if failing.is_empty() {
+        blocks.push(Block::Paragraph(match lang {
+            Lang::Zh => format!("{lname}全部 {} 所学校达到优质均衡学校标准（7 项中至少 6 项达标、其余不低于 85%）。", df.height()),
+            Lang::En => format!("All {} {lname} schools pass the school rule (6 of 7 met, the other at least 85%).", df.height()),
+        }));
+    } else {
+        let mut t = Table {
+            caption: format!("{lname}{}", lang.t("未达到优质均衡学校标准的学校及缺口", ": schools failing the school rule, and what they lack")),
+            headers: [lang.t("学校", "school"), lang.t("达标项数", "standards met"), lang.t("缺口", "shortfalls")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for &i in &failing {
+            let mut gaps = Vec::new();
+            for id in QUALITY_INDICATORS {
+                let m = df.column(&format!("{id}_met"))?.bool()?.get(i);
+                let short = f64s(&df, &format!("{id}_shortfall"))?[i];
+                if m == Some(false)
+                    && let Some(s) = short
+                {
+                    let ind = balance::indicator(id);
+                    gaps.push(format!("{} {} {}", ind.name_zh, fmt::trimmed(s, 2), ind.shortfall_unit));
+                }
+            }
+            t.rows.push(vec![
+                Cell::text(names[i].clone().unwrap_or_default()),
+                Cell::figure(met_n[i], fmt::count, "—").from(schools.src(idx[i], &keys, "indicators_met")),
+                Cell::text(gaps.join("；")),
+            ]);
+        }
+        blocks.push(Block::Paragraph(match lang {
+            Lang::Zh => format!("{lname} {} 所学校中有 {} 所未达到优质均衡学校标准，缺口见下表。", df.height(), failing.len()),
+            Lang::En => format!("{} of {} {lname} schools fail the school rule; what they lack is below.", failing.len(), df.height()),
+        }));
+        blocks.push(Block::Table(t));
+    }
+    let mut by_drag: Vec<usize> = (0..df.height()).filter(|&i| drag[i].is_some()).collect();
+    by_drag.sort_by(|a, b| drag[*b].partial_cmp(&drag[*a]).unwrap_or(std::cmp::Ordering::Equal));
+    by_drag.truncate(5);
+    if !by_drag.is_empty() {
+        let students = f64s(&df, "students")?;
+        let mut t = Table {
+            caption: format!("{lname}{}", lang.t("对差异系数贡献最大的学校", ": the schools that raise the CVs most")),
+            headers: [lang.t("学校", "school"), lang.t("在校生", "pupils"), lang.t("差异贡献", "share of the variance")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for i in by_drag {
+            t.rows.push(vec![
+                Cell::text(names[i].clone().unwrap_or_default()),
+                Cell::figure(students[i], fmt::count, "—").from(schools.src(idx[i], &keys, "students")),
+                Cell::figure(drag[i], fmt::ratio, "—").from(schools.src(idx[i], &keys, "cv_drag")),
+            ]);
+        }
+        blocks.push(Block::Table(t));
+    }
+    Ok(())
+}
+
+/// The basic composite CV of each level over the years held.
+fn trends(blocks: &mut Vec<Block>, req: &Request, verdicts: &Got) -> Result<()> {
+    let lang = req.lang;
+    let v = verdicts.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("basic"))).sort(["year"], Default::default()).collect()?;
+    let (years, levels, comp, lim) = (f64s(&v, "year")?, strs(&v, "level")?, f64s(&v, "composite_cv")?, f64s(&v, "cv_threshold")?);
+    let idx: Vec<usize> = f64s(&v, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let mut series = Vec::new();
+    let mut t = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t("学段", "level").into(), lang.t("综合差异系数", "composite CV").into()], rows: Vec::new() };
+    for (level, ..) in LEVELS {
+        let pts: Vec<(i32, f64)> = (0..v.height()).filter(|&i| levels[i].as_deref() == Some(level)).filter_map(|i| Some((years[i]? as i32, comp[i]?))).collect();
+        for i in (0..v.height()).filter(|&i| levels[i].as_deref() == Some(level) && comp[i].is_some()) {
+            t.rows.push(vec![
+                Cell::text(format!("{}", years[i].unwrap_or(0.0) as i32)),
+                Cell::text(level_name(lang, level)),
+                Cell::figure(comp[i], fmt::ratio, "").from(verdicts.src(idx[i], &["year", "county_code", "level", "standard"], "composite_cv")),
+            ]);
+        }
+        if !pts.is_empty() {
+            series.push((level_name(lang, level), pts));
+        }
+    }
+    if series.iter().map(|s| s.1.len()).sum::<usize>() < 2 {
+        return Ok(());
+    }
+    let limit = lim.iter().flatten().next().copied();
+    let name = lang.t("限值", "limit");
+    let svg = charts::lines(&series, lang.t("综合差异系数", "composite CV"), limit.map(|l| (l, name))).map_err(Error::other)?;
+    blocks.push(Block::Chart(Chart { id: "cv-trend".into(), title: lang.t("基本均衡综合差异系数历年变化", "The basic composite CV over the years").into(), svg, data: t }));
+    Ok(())
+}
+
+/// The CVs the county reported itself (reported_basic_cv_*, reported_quality_cv_*), over the years.
+fn reported_cvs(blocks: &mut Vec<Block>, req: &Request, ind: &Got) -> Result<()> {
+    let lang = req.lang;
+    let (ids, years, values) = (ind.strs("indicator")?, ind.f64s("year")?, ind.f64s("value")?);
+    let rows: Vec<usize> = (0..ind.df.height()).filter(|&i| ids[i].as_deref().is_some_and(|s| s.starts_with("reported_") && s.contains("_cv_"))).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut t = Table {
+        caption: lang.t("县级上报的差异系数", "CVs the county reported").into(),
+        headers: [lang.t("年份", "year"), lang.t("标准", "standard"), lang.t("学段", "level"), lang.t("差异系数", "CV"), lang.t("限值", "limit"), lang.t("结论", "verdict")].map(String::from).to_vec(),
+        rows: Vec::new(),
+    };
+    let mut series: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    for i in rows {
+        let id = ids[i].clone().unwrap_or_default();
+        let standard = if id.contains("basic") { "basic" } else { "quality" };
+        let level = if id.ends_with("primary") { "primary" } else { "junior" };
+        let lvl = if level == "primary" { balance::Level::Primary } else { balance::Level::Junior };
+        let limit = if standard == "basic" { req.rules.balance.basic.composite_cv_max.get(lvl) } else { req.rules.balance.quality.cv_max.get(lvl) };
+        let sname = lang.t(if standard == "basic" { "基本均衡综合" } else { "优质均衡资源配置" }, standard);
+        t.rows.push(vec![
+            Cell::text(format!("{}", years[i].unwrap_or(0.0) as i32)),
+            Cell::text(sname),
+            Cell::text(level_name(lang, level)),
+            Cell::figure(values[i], |v| fmt::trimmed(v, 3), "").from(ind.src(i, &["year", "county_code", "indicator"], "value")),
+            Cell::text(fmt::ratio(limit)),
+            Cell::text(match values[i] {
+                Some(v) if v <= limit => lang.t("达标", "within"),
+                Some(_) => lang.t("超出限值", "over the limit"),
+                None => lang.missing(),
+            }),
+        ]);
+        if let (Some(y), Some(v)) = (years[i], values[i]) {
+            series.entry(format!("{sname} {}", level_name(lang, level))).or_default().push((y as i32, v));
+        }
+    }
+    blocks.push(Block::Subheading(lang.t("县级上报的差异系数", "The CVs the county reported").into()));
+    let series: Vec<(String, Vec<(i32, f64)>)> = series.into_iter().collect();
+    let svg = charts::lines(&series, lang.t("差异系数", "CV"), None).map_err(Error::other)?;
+    blocks.push(Block::Chart(Chart { id: "reported-cv".into(), title: lang.t("县级上报的差异系数历年变化", "Reported CVs over the years").into(), svg, data: t }));
+    Ok(())
+}
+
+/// 城乡差距: urban / town / rural means per quality indicator, ratios and the between-group share.
+fn urban_rural(wh: &Warehouse, req: &Request, school_years: &[i32], notes: &mut Vec<String>) -> Result<Section> {
+    let lang = req.lang;
+    let mut blocks = Vec::new();
+    let title = lang.t("四、城乡差距", "4. Urban and rural schools").to_string();
+    if !school_years.contains(&req.year) {
+        blocks.push(missing_block(lang, &format!("{} 年无学校数据，无法比较城乡学校", req.year), &format!("no school data for {}", req.year)));
+        return Ok(Section { title, blocks });
+    }
+    let got = match stored(wh, "urban_rural", "county_code = ? AND year = ? AND grouping = 'three'", &[Value::Text(req.county.clone()), Value::Int(req.year)], req.rules)? {
+        Some(g) => g,
+        None => {
+            notes.push(lang.t("城乡差距为本次计算（仓库未存当前规则下的结果）。", "The urban–rural figures were computed now.").into());
+            let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
+            Got::computed(ops::equity::urban_rural(&inputs, crate::equity::Grouping::Three)?.frame)
+        }
+    };
+    let df = got.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("quality"))).collect()?;
+    let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let (levels, ids) = (strs(&df, "level")?, strs(&df, "indicator")?);
+    let cols = ["mean_urban", "mean_town", "mean_rural", "rural_urban_ratio", "between_share"];
+    let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(&df, c)).collect::<Result<_>>()?;
+    let keys = ["year", "county_code", "grouping", "level", "standard", "indicator"];
+    let mut lowest: Option<(f64, String)> = None;
+    for (level, ..) in LEVELS {
+        let rows: Vec<usize> = (0..df.height()).filter(|&i| levels[i].as_deref() == Some(level)).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut t = Table {
+            caption: format!("{} {} {}", req.year, level_name(lang, level), lang.t("城乡学校资源配置均值比较（优质均衡 7 项指标）", "urban, town and rural means of the 7 quality indicators")),
+            headers: [lang.t("指标", "indicator"), lang.t("城区", "urban"), lang.t("镇区", "town"), lang.t("乡村", "rural"), lang.t("乡村/城区", "rural/urban"), lang.t("组间差异占比", "between-group share")]
+                .map(String::from)
+                .to_vec(),
+            rows: Vec::new(),
+        };
+        for i in rows {
+            let id = ids[i].clone().unwrap_or_default();
+            let name = balance::INDICATORS.iter().find(|x| x.id == id).map_or(id.clone(), |x| x.name_zh.to_string());
+            let mut row = vec![Cell::text(if lang == Lang::Zh { name.clone() } else { id.clone() })];
+            for (k, c) in cols.iter().enumerate() {
+                let write: fn(f64) -> String = if k >= 3 { fmt::ratio } else { |v| fmt::trimmed(v, 2) };
+                row.push(Cell::figure(values[k][i], write, "—").from(got.src(idx[i], &keys, c)));
+            }
+            if let Some(r) = values[3][i]
+                && lowest.as_ref().is_none_or(|l| r < l.0)
+            {
+                lowest = Some((r, format!("{}{}", level_name(lang, level), name)));
+            }
+            t.rows.push(row);
+        }
+        blocks.push(Block::Table(t));
+    }
+    if let Some((r, what)) = lowest {
+        blocks.insert(
+            0,
+            Block::Paragraph(match lang {
+                Lang::Zh => format!("{} 年乡村学校与城区学校差距最大的是{}，乡村均值为城区的 {}。", req.year, what, fmt::pct(r * 100.0, 1)),
+                Lang::En => format!("In {}, the widest gap is in {what}: the rural mean is {} of the urban one.", req.year, fmt::pct(r * 100.0, 1)),
+            }),
+        );
+    }
+    if blocks.is_empty() {
+        blocks.push(missing_block(lang, "城乡分类不足以比较", "too few groups to compare"));
+    }
+    Ok(Section { title, blocks })
+}
+
+/// 学前教育 and every other indicator the county reported for the year, with the scheme's thresholds where a
+/// point of the scheme judges it.
+fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
+    let lang = req.lang;
+    let shown_elsewhere = ["edu_budget_expenditure", "edu_expenditure_per_student"];
+    let (ids, years, values, units, names) = (ind.strs("indicator")?, ind.f64s("year")?, ind.f64s("value")?, ind.strs("unit")?, ind.strs("name_zh")?);
+    let mut thresholds: HashMap<String, String> = HashMap::new();
+    if let Some(s) = &req.scheme {
+        for p in &s.scheme.points {
+            if let Metric::Indicator(id) | Metric::Reported(id) = &p.metric {
+                thresholds.entry(id.clone()).or_insert_with(|| format!("{}（{}）", p.title_zh, p.id));
+            }
+        }
+    }
+    let mut preschool = Table {
+        caption: format!("{} {}", req.year, lang.t("学前教育", "preschool")),
+        headers: [lang.t("指标", "indicator"), lang.t("数值", "value"), lang.t("评价观测点", "scheme point")].map(String::from).to_vec(),
+        rows: Vec::new(),
+    };
+    let mut other = Table { caption: format!("{} {}", req.year, lang.t("其他上报指标", "other reported indicators")), headers: preschool.headers.clone(), rows: Vec::new() };
+    for i in 0..ind.df.height() {
+        let id = ids[i].clone().unwrap_or_default();
+        if years[i] != Some(req.year as f64) || shown_elsewhere.contains(&id.as_str()) || (id.starts_with("reported_") && id.contains("_cv_")) {
+            continue;
+        }
+        let unit = units[i].clone().unwrap_or_default();
+        let row = vec![
+            Cell::text(if lang == Lang::Zh { names[i].clone().unwrap_or(id.clone()) } else { id.clone() }),
+            Cell::figure(values[i], |v| fmt::in_unit(v, &unit), lang.missing()).from(ind.src(i, &["year", "county_code", "indicator"], "value")),
+            Cell::text(thresholds.get(&id).cloned().unwrap_or_else(|| "—".into())),
+        ];
+        let is_preschool = id.contains("preschool") || id.contains("puhui") || id.contains("kindergarten");
+        if is_preschool { preschool.rows.push(row) } else { other.rows.push(row) }
+    }
+    let mut blocks = Vec::new();
+    if preschool.rows.is_empty() {
+        blocks.push(missing_block(lang, &format!("{} 年学前教育指标（毛入园率、普惠率、公办率）未填报", req.year), &format!("no preschool indicators for {}", req.year)));
+    } else {
+        blocks.push(Block::Table(preschool));
+    }
+    if !other.rows.is_empty() {
+        blocks.push(Block::Table(other));
+    }
+    Ok(Section { title: lang.t("五、学前教育及其他指标", "5. Preschool and other indicators").to_string(), blocks })
+}
+
+/// The evaluation under a scheme: stored (same scheme, version, year and rules) or computed now.
+pub fn evaluation_frames(wh: &Warehouse, run: &SchemeRun, year: i32, notes: &mut Vec<String>, lang: Lang) -> Result<(Got, Got)> {
+    let key = [Value::Text(run.scheme.name.clone()), Value::Text(run.scheme.version.clone()), Value::Int(year)];
+    let w = "scheme = ? AND scheme_version = ? AND year = ?";
+    if let (Some(summary), Some(rows)) = (stored(wh, "evaluation_summary", w, &key, run.rules)?, stored(wh, "evaluation", w, &key, run.rules)?) {
+        return Ok((summary, rows));
+    }
+    notes.push(format!("{} {}", run.scheme.name, lang.t("的评价为本次计算（仓库未存）。", ": evaluated now (not stored).")));
+    let e = ops::evaluate::evaluate(wh, run.scheme, run.path, run.rules, year, false)?;
+    Ok((Got::computed(e.summary), Got::computed(e.rows)))
+}
+
+/// 评价结果 and 存在问题, and the 优质均衡 verdict with its 差距清单.
+fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String>) -> Result<Vec<Section>> {
+    let lang = req.lang;
+    let mut result = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(run) = &req.scheme {
+        let (summary, rows) = evaluation_frames(wh, run, req.year, notes, lang)?;
+        let codes = summary.strs("county_code")?;
+        let provinces = summary.strs("province_code")?;
+        let totals = summary.f64s("total")?;
+        match codes.iter().position(|c| c.as_deref() == Some(area.code.as_str())) {
+            None => result.push(missing_block(lang, &format!("{} 未对该县作出评价（无数据）", run.scheme.name), "the scheme has no verdict on this county")),
+            Some(i) => {
+                let peers: Vec<usize> = (0..summary.df.height()).filter(|&j| provinces[j] == provinces[i]).collect();
+                let rank = 1 + peers.iter().filter(|&&j| totals[j] > totals[i]).count();
+                let keys = ["scheme", "scheme_version", "year", "county_code"];
+                let grade = summary.strs("grade")?[i].clone().unwrap_or_default();
+                let (failed, missing) = (summary.f64s("failed_points")?[i], summary.f64s("missing_points")?[i]);
+                result.push(Block::Paragraph(match lang {
+                    Lang::Zh => format!(
+                        "按《{}》（{} 版）评价，{}{} 年得分 {}（满分 {}），等级为{}，在{} {} 个县（市、区）中排第 {} 位。",
+                        run.scheme.name,
+                        run.scheme.version,
+                        area.name,
+                        req.year,
+                        fmt::trimmed(totals[i].unwrap_or(0.0), 2),
+                        fmt::trimmed(run.scheme.total_points, 2),
+                        grade,
+                        area.province,
+                        peers.len(),
+                        rank
+                    ),
+                    Lang::En => format!(
+                        "Under {} (version {}), {} scores {} of {} in {}: grade {}, rank {} of {} counties in {}.",
+                        run.scheme.name,
+                        run.scheme.version,
+                        area.name,
+                        fmt::trimmed(totals[i].unwrap_or(0.0), 2),
+                        fmt::trimmed(run.scheme.total_points, 2),
+                        req.year,
+                        grade,
+                        rank,
+                        peers.len(),
+                        area.province
+                    ),
+                }));
+                result.push(Block::Table(Table {
+                    caption: lang.t("评价结果", "The verdict").into(),
+                    headers: [lang.t("得分", "score"), lang.t("满分", "out of"), lang.t("等级", "grade"), lang.t("省内排名", "rank in province"), lang.t("未达到观测点", "points failed"), lang.t("待填报观测点", "points without data")]
+                        .map(String::from)
+                        .to_vec(),
+                    rows: vec![vec![
+                        Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "total")),
+                        Cell::figure(summary.f64s("max_points")?[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "max_points")),
+                        Cell::text(grade),
+                        Cell::text(format!("{rank} / {}", peers.len())),
+                        Cell::figure(failed, fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
+                        Cell::figure(missing, fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
+                    ]],
+                }));
+                problems = problem_sentences(&rows, &area.code, lang)?;
+            }
+        }
+    } else {
+        result.push(missing_block(lang, "未指定评价方案（--scheme）", "no scheme given (--scheme)"));
+    }
+    if let Some(run) = &req.quality {
+        let (summary, _) = evaluation_frames(wh, run, req.year, notes, lang)?;
+        let codes = summary.strs("county_code")?;
+        if let Some(i) = codes.iter().position(|c| c.as_deref() == Some(area.code.as_str())) {
+            let grade = summary.strs("grade")?[i].clone().unwrap_or_default();
+            let gaps = summary.strs("gap_list")?[i].clone().unwrap_or_default();
+            result.push(Block::Subheading(lang.t("优质均衡发展县认定准备情况", "Readiness for the 优质均衡 recognition").into()));
+            result.push(Block::Paragraph(match lang {
+                Lang::Zh => format!("按《{}》，{} 年认定结论：{}。", run.scheme.name, req.year, grade),
+                Lang::En => format!("Under {}, the {} verdict is: {}.", run.scheme.name, req.year, grade),
+            }));
+            if !gaps.is_empty() {
+                result.push(Block::Paragraph(format!("{}：{}", lang.t("差距清单", "Gap list"), gaps)));
+            }
+        }
+    }
+    let mut sections = vec![Section { title: lang.t("六、评价结果", "6. The verdict").to_string(), blocks: result }];
+    let blocks = if problems.is_empty() {
+        vec![Block::Paragraph(lang.t("各观测点均已达到。", "Every point is met.").into())]
+    } else {
+        vec![Block::Paragraph(lang.t("以下按失分从多到少列出未达到或待填报的观测点：", "The points not met or without data, largest loss first:").into()), Block::Table(problems_table(problems, lang))]
+    };
+    sections.push(Section { title: lang.t("七、存在问题", "7. Problems").to_string(), blocks });
+    Ok(sections)
+}
+
+/// Every failed, partial or missing point of the county, largest loss first: (point, loss, sentence).
+fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, f64, String)>> {
+    let (codes, status, points, earned, title, title_en, expl, ids) = (
+        rows.strs("county_code")?,
+        rows.strs("status")?,
+        rows.f64s("points")?,
+        rows.f64s("earned")?,
+        rows.strs("point")?,
+        rows.strs("point_en")?,
+        rows.strs("explanation")?,
+        rows.strs("point_id")?,
+    );
+    let mut out = Vec::new();
+    for i in 0..rows.df.height() {
+        if codes[i].as_deref() != Some(code) || status[i].as_deref() == Some("met") {
+            continue;
+        }
+        let loss = points[i].unwrap_or(0.0) - earned[i].unwrap_or(0.0);
+        let name = if lang == Lang::Zh { title[i].clone() } else { title_en[i].clone().or(title[i].clone()) }.unwrap_or_default();
+        let what = match status[i].as_deref() {
+            Some("missing") => format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()),
+            _ => expl[i].clone().unwrap_or_default(),
+        };
+        out.push((format!("{} {name}", ids[i].clone().unwrap_or_default()), loss, what));
+    }
+    out.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+fn problems_table(problems: Vec<(String, f64, String)>, lang: Lang) -> Table {
+    Table {
+        caption: String::new(),
+        headers: [lang.t("观测点", "point"), lang.t("失分", "points lost"), lang.t("情况", "what the figures say")].map(String::from).to_vec(),
+        rows: problems.into_iter().map(|(p, loss, s)| vec![Cell::text(p), Cell::figure(Some(loss), |v| fmt::trimmed(v, 2), ""), Cell::text(s)]).collect(),
+    }
+}

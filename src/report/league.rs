@@ -1,0 +1,281 @@
+//! A province's or prefecture's league for one year: the ranking with grades, how each quality CV spreads across
+//! the counties against its limit, the counties failing each standard, the spread across counties (equity across
+//! counties), the spending-growth league and the counties with missing data.
+
+use crate::warehouse::Value;
+use polars::prelude::*;
+
+use super::county::{SchemeRun, evaluation_frames};
+use super::doc::{Block, Cell, Chart, Document, Section, Table};
+use super::{Got, Lang, charts, f64s, fmt, stored, strs};
+use crate::balance::{self, QUALITY_INDICATORS};
+use crate::equity::Across;
+use crate::error::{Error, Result};
+use crate::ops::{self, Inputs, Selection, balance::Need};
+use crate::queries::Value as QValue;
+use crate::rules::Rules;
+use crate::warehouse::Warehouse;
+
+/// What a league is about.
+pub struct Request<'a> {
+    pub across: Across,
+    /// The province or prefecture code.
+    pub code: String,
+    pub year: i32,
+    pub lang: Lang,
+    pub rules: &'a Rules,
+    pub scheme: Option<SchemeRun<'a>>,
+}
+
+fn list(codes: &[String]) -> String {
+    codes.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
+}
+
+pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
+    let lang = req.lang;
+    let (code_col, name_col) = match req.across {
+        Across::Province => ("province_code", "province_name"),
+        Across::Prefecture => ("prefecture_code", "prefecture_name"),
+    };
+    let counties = wh.query_df_with(
+        &format!("SELECT county_code, county_name, prefecture_name, {name_col} AS area_name FROM counties WHERE {code_col} = ? ORDER BY county_code"),
+        &[Value::Text(req.code.clone())],
+    )?;
+    if counties.height() == 0 {
+        return Err(Error::usage(format!("--{} {}: no county of the warehouse belongs to it", req.across.id(), req.code)));
+    }
+    let codes: Vec<String> = strs(&counties, "county_code")?.into_iter().flatten().collect();
+    let names: Vec<String> = strs(&counties, "county_name")?.into_iter().map(Option::unwrap_or_default).collect();
+    let name_of = |c: &str| codes.iter().position(|x| x == c).map_or(c.to_string(), |i| names[i].clone());
+    let area_name = strs(&counties, "area_name")?[0].clone().unwrap_or_default();
+    let mut notes = Vec::new();
+    let mut sections = Vec::new();
+
+    // 1. Ranking.
+    let mut blocks = Vec::new();
+    if let Some(run) = &req.scheme {
+        let (summary, _) = evaluation_frames(wh, run, req.year, &mut notes, lang)?;
+        let df = summary.df.clone().lazy().with_row_index("i", None).filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false)).sort(["total"], SortMultipleOptions::default().with_order_descending(true)).collect()?;
+        let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+        let (cc, totals, grades, failed, missing) = (strs(&df, "county_code")?, f64s(&df, "total")?, strs(&df, "grade")?, f64s(&df, "failed_points")?, f64s(&df, "missing_points")?);
+        let keys = ["scheme", "scheme_version", "year", "county_code"];
+        let mut t = Table {
+            caption: format!("{} {} {}（{}）", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), run.scheme.name),
+            headers: [lang.t("名次", "rank"), lang.t("县（市、区）", "county"), lang.t("得分", "score"), lang.t("等级", "grade"), lang.t("未达到", "failed"), lang.t("待填报", "no data")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        let mut grade_counts: Vec<(String, f64)> = run.scheme.grades.iter().map(|g| (g.name.clone(), 0.0)).collect();
+        for i in 0..df.height() {
+            let rank = 1 + (0..df.height()).filter(|&j| totals[j] > totals[i]).count();
+            let c = cc[i].clone().unwrap_or_default();
+            let g = grades[i].clone().unwrap_or_default();
+            match grade_counts.iter_mut().find(|x| x.0 == g) {
+                Some(x) => x.1 += 1.0,
+                None => grade_counts.push((g.clone(), 1.0)),
+            }
+            t.rows.push(vec![
+                Cell::text(rank.to_string()),
+                Cell::text(name_of(&c)),
+                Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(idx[i], &keys, "total")),
+                Cell::text(g),
+                Cell::figure(failed[i], fmt::count, "0").from(summary.src(idx[i], &keys, "failed_points")),
+                Cell::figure(missing[i], fmt::count, "0").from(summary.src(idx[i], &keys, "missing_points")),
+            ]);
+        }
+        if t.rows.is_empty() {
+            blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("该年无评价结果", "no verdicts for the year"))));
+        } else {
+            let (labels, values): (Vec<String>, Vec<f64>) = grade_counts.into_iter().unzip();
+            let svg = charts::columns(&labels, &values, lang.t("县数", "counties"), &fmt::count).map_err(Error::other)?;
+            let data = Table {
+                caption: String::new(),
+                headers: vec![lang.t("等级", "grade").into(), lang.t("县数", "counties").into()],
+                rows: labels.iter().zip(&values).map(|(l, v)| vec![Cell::text(l.clone()), Cell::figure(Some(*v), fmt::count, "")]).collect(),
+            };
+            blocks.push(Block::Paragraph(match lang {
+                Lang::Zh => format!("{area_name}共 {} 个县（市、区）参加评价。", df.height()),
+                Lang::En => format!("{} counties of {area_name} are evaluated.", df.height()),
+            }));
+            blocks.push(Block::Chart(Chart { id: "grades".into(), title: lang.t("等级分布", "Grades").into(), svg, data }));
+            blocks.push(Block::Table(t));
+        }
+    } else {
+        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("未指定评价方案", "no scheme given"))));
+    }
+    sections.push(Section { title: lang.t("一、评价排名", "1. Ranking").into(), blocks });
+
+    // 2. CVs across the counties, and the counties failing each standard.
+    let balance = balance_of(wh, req, &codes, &mut notes)?;
+    let mut blocks = Vec::new();
+    match &balance {
+        None => blocks.push(Block::Missing(format!("{}：{} {}", lang.missing(), req.year, lang.t("年无学校数据", "has no school data")))),
+        Some((cv, verdicts)) => {
+            for (level, zh, en) in [("primary", "小学", "primary"), ("junior", "初中", "junior")] {
+                let q = cv.df.clone().lazy().filter(col("level").eq(lit(level)).and(col("standard").eq(lit("quality")))).collect()?;
+                if q.height() == 0 {
+                    continue;
+                }
+                let (ids, cvs, limits) = (strs(&q, "indicator")?, f64s(&q, "cv")?, f64s(&q, "threshold")?);
+                let mut t = Table {
+                    caption: format!("{} {} {}", req.year, lang.t(zh, en), lang.t("优质均衡 7 项指标差异系数在各县的分布", "quality CVs across the counties")),
+                    headers: [lang.t("指标", "indicator"), lang.t("县数", "counties"), lang.t("最小", "min"), lang.t("中位数", "median"), lang.t("最大", "max"), lang.t("限值", "limit"), lang.t("超限县数", "counties over")]
+                        .map(String::from)
+                        .to_vec(),
+                    rows: Vec::new(),
+                };
+                let (mut labels, mut medians, mut lims) = (Vec::new(), Vec::new(), Vec::new());
+                for id in QUALITY_INDICATORS {
+                    let mut v: Vec<f64> = (0..q.height()).filter(|&i| ids[i].as_deref() == Some(*id)).filter_map(|i| cvs[i]).collect();
+                    let limit = (0..q.height()).find(|&i| ids[i].as_deref() == Some(*id)).and_then(|i| limits[i]);
+                    v.sort_by(|a, b| a.total_cmp(b));
+                    let median = (!v.is_empty()).then(|| if v.len() % 2 == 1 { v[v.len() / 2] } else { (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0 });
+                    let over = limit.map(|l| v.iter().filter(|x| **x > l).count() as f64);
+                    let name = balance::indicator(id).name_zh;
+                    t.rows.push(vec![
+                        Cell::text(if lang == Lang::Zh { name.to_string() } else { id.to_string() }),
+                        Cell::figure(Some(v.len() as f64), fmt::count, ""),
+                        Cell::figure(v.first().copied(), fmt::ratio, "—"),
+                        Cell::figure(median, fmt::ratio, "—"),
+                        Cell::figure(v.last().copied(), fmt::ratio, "—"),
+                        Cell::figure(limit, fmt::ratio, "—"),
+                        Cell::figure(over, fmt::count, "—"),
+                    ]);
+                    labels.push(if lang == Lang::Zh { super::county::short_name(id).to_string() } else { id.replace("_per_", "/").replace('_', " ") });
+                    medians.push(median);
+                    lims.push(limit);
+                }
+                let svg = charts::bars_with_limits(&labels, &medians, &lims, lang.t("各县差异系数中位数（限值为虚线）", "median CV of the counties (limits dashed)"), lang.t("限值", "limit")).map_err(Error::other)?;
+                blocks.push(Block::Chart(Chart { id: format!("cv-spread-{level}"), title: format!("{} {}", lang.t(zh, en), lang.t("各县优质均衡差异系数中位数与限值", "median quality CVs against the limits")), svg, data: t }));
+            }
+            // Counties failing each standard.
+            let v = verdicts.df.clone().lazy().filter(col("met").eq(lit(false))).collect()?;
+            let (vc, vl, vs) = (strs(&v, "county_code")?, strs(&v, "level")?, strs(&v, "standard")?);
+            let mut t = Table { caption: lang.t("未达到均衡标准的县", "Counties failing a standard").into(), headers: [lang.t("标准", "standard"), lang.t("学段", "level"), lang.t("县数", "counties"), lang.t("县（市、区）", "counties")].map(String::from).to_vec(), rows: Vec::new() };
+            for (standard, szh) in [("basic", "基本均衡"), ("quality", "优质均衡")] {
+                for (level, lzh) in [("primary", "小学"), ("junior", "初中")] {
+                    let failing: Vec<String> = (0..v.height()).filter(|&i| vs[i].as_deref() == Some(standard) && vl[i].as_deref() == Some(level)).filter_map(|i| vc[i].as_deref().map(&name_of)).collect();
+                    t.rows.push(vec![Cell::text(lang.t(szh, standard)), Cell::text(lang.t(lzh, level)), Cell::figure(Some(failing.len() as f64), fmt::count, ""), Cell::text(failing.join("、"))]);
+                }
+            }
+            blocks.push(Block::Table(t));
+        }
+    }
+    sections.push(Section { title: lang.t("二、义务教育均衡：各县差异系数", "2. Balance: the counties' CVs").into(), blocks });
+
+    // 3. Spread across counties.
+    let mut blocks = Vec::new();
+    let across = match stored(wh, "equity_across", "across = ? AND area_code = ? AND year = ?", &[Value::Text(req.across.id().into()), Value::Text(req.code.clone()), Value::Int(req.year)], req.rules)? {
+        Some(g) => Some(g),
+        None if balance.is_some() => {
+            notes.push(lang.t("县际差异为本次计算（仓库未存）。", "The spread across counties was computed now (not stored).").into());
+            let inputs = Inputs::new(wh, req.rules, Selection { counties: codes.clone(), years: vec![req.year] });
+            let t = ops::equity::across(&inputs, req.across)?;
+            Some(Got::computed(t.frame.lazy().filter(col("area_code").eq(lit(req.code.clone()))).collect()?))
+        }
+        None => None,
+    };
+    if let Some(a) = across {
+        let df = a.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("quality"))).collect()?;
+        let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+        let (levels, ids) = (strs(&df, "level")?, strs(&df, "indicator")?);
+        let cols = ["n_counties", "cv", "gini", "mcloone", "max_min_ratio"];
+        let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(&df, c)).collect::<Result<_>>()?;
+        let keys = ["year", "across", "area_code", "level", "standard", "indicator"];
+        let mut t = Table {
+            caption: format!("{} {}", req.year, lang.t("县际差异（各县均值之间，按学生数加权）", "spread across counties (county means, weighted by pupils)")),
+            headers: [lang.t("学段", "level"), lang.t("指标", "indicator"), lang.t("县数", "counties"), lang.t("差异系数", "CV"), "Gini", "McLoone", lang.t("最大/最小", "max/min")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for i in 0..df.height() {
+            let id = ids[i].clone().unwrap_or_default();
+            let mut row = vec![Cell::text(lang.t(if levels[i].as_deref() == Some("primary") { "小学" } else { "初中" }, levels[i].as_deref().unwrap_or(""))), Cell::text(if lang == Lang::Zh { balance::indicator(&id).name_zh.to_string() } else { id.clone() })];
+            for (k, c) in cols.iter().enumerate() {
+                let write: fn(f64) -> String = if k == 0 { fmt::count } else { fmt::ratio };
+                row.push(Cell::figure(values[k][i], write, "—").from(a.src(idx[i], &keys, c)));
+            }
+            t.rows.push(row);
+        }
+        blocks.push(Block::Table(t));
+    } else {
+        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("无县际差异数据", "no spread across counties"))));
+    }
+    sections.push(Section { title: lang.t("三、县际差异", "3. Spread across counties").into(), blocks });
+
+    // 4. Spending-growth league.
+    let mut blocks = Vec::new();
+    let area_params = [("area_code", QValue::Text(req.code.clone())), ("year", QValue::Int(req.year.into()))];
+    let spend = super::named(wh, include_str!("../../queries/per_student_spending_league.sql"), &area_params)?;
+    let spend = Got { df: spend, stored: Some("county_indicators") };
+    if spend.df.height() == 0 {
+        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("生均一般公共预算教育支出未填报", "per-student spending not reported"))));
+    } else {
+        let (cc, val, prev, pct) = (spend.strs("county_code")?, spend.f64s("value")?, spend.f64s("previous")?, spend.f64s("pct")?);
+        let mut t = Table {
+            caption: format!("{} {}", req.year, lang.t("生均一般公共预算教育支出增长排名", "per-student spending growth league")),
+            headers: [lang.t("名次", "rank"), lang.t("县（市、区）", "county"), lang.t("本年", "this year"), lang.t("上年", "year before"), lang.t("增长", "growth")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for i in 0..spend.df.height() {
+            let c = cc[i].clone().unwrap_or_default();
+            let change = if lang == Lang::Zh { fmt::change } else { fmt::change_en };
+            let mut row = vec![Cell::text(if pct[i].is_some() { (i + 1).to_string() } else { "—".into() }), Cell::text(name_of(&c))];
+            row.push(Cell::figure(val[i], fmt::yuan, "").from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year))));
+            row.push(Cell::figure(prev[i], fmt::yuan, lang.missing()).from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year - 1))));
+            row.push(Cell::figure(pct[i], change, "—"));
+            t.rows.push(row);
+        }
+        let falling: Vec<String> = (0..spend.df.height()).filter(|&i| pct[i].is_some_and(|p| p < 0.0)).filter_map(|i| cc[i].as_deref().map(&name_of)).collect();
+        blocks.push(Block::Paragraph(match (lang, falling.is_empty()) {
+            (Lang::Zh, true) => "各县生均一般公共预算教育支出均未下降。".into(),
+            (Lang::Zh, false) => format!("生均一般公共预算教育支出较上年下降的县：{}。", falling.join("、")),
+            (Lang::En, true) => "No county's per-student spending fell.".into(),
+            (Lang::En, false) => format!("Per-student spending fell in: {}.", falling.join(", ")),
+        }));
+        blocks.push(Block::Table(t));
+    }
+    sections.push(Section { title: lang.t("四、经费增长", "4. Spending growth").into(), blocks });
+
+    // 5. Missing data.
+    let held = super::named(wh, include_str!("../../queries/missing_data.sql"), &area_params)?;
+    let (hc, hs, hi) = (strs(&held, "county_code")?, f64s(&held, "school_rows")?, f64s(&held, "indicator_rows")?);
+    let mut t = Table { caption: format!("{} {}", req.year, lang.t("数据缺失的县", "counties with missing data")), headers: [lang.t("县（市、区）", "county"), lang.t("学校数据", "school rows"), lang.t("县级指标", "county indicators")].map(String::from).to_vec(), rows: Vec::new() };
+    for i in 0..held.height() {
+        let c = hc[i].clone().unwrap_or_default();
+        let says = |n: Option<f64>| if n.unwrap_or(0.0) > 0.0 { Cell::figure(n, fmt::count, "") } else { Cell::text(lang.missing()) };
+        t.rows.push(vec![Cell::text(name_of(&c)), says(hs[i]), says(hi[i])]);
+    }
+    let blocks = if t.rows.is_empty() { vec![Block::Paragraph(lang.t("各县学校数据与县级指标均已填报。", "Every county has school data and county indicators.").into())] } else { vec![Block::Table(t)] };
+    sections.push(Section { title: lang.t("五、数据缺失", "5. Missing data").into(), blocks });
+
+    let title = match lang {
+        Lang::Zh => format!("{area_name}{} 年县级教育评价汇总报告", req.year),
+        Lang::En => format!("{area_name} ({}): the counties' league, {}", req.code, req.year),
+    };
+    notes.sort();
+    notes.dedup();
+    let mut footer = vec![lang.t("本报告由 countyedu 依据数据仓库中的数据自动生成。", "Generated by countyedu from the warehouse alone.").to_string()];
+    footer.extend(notes);
+    Ok(Document {
+        lang: lang.code(),
+        title,
+        subtitle: vec![format!("{} {} · {} {}", lang.t("代码", "code"), req.code, codes.len(), lang.t("个县（市、区）", "counties")), format!("{}: {}", lang.t("规则", "rules"), req.rules.name)],
+        sections,
+        footer,
+    })
+}
+
+/// The quality CVs and verdicts of the counties for the year: stored under the rules, or computed now.
+fn balance_of(wh: &Warehouse, req: &Request, codes: &[String], notes: &mut Vec<String>) -> Result<Option<(Got, Got)>> {
+    let w = format!("year = ? AND county_code IN ({})", list(codes));
+    let y = [Value::Int(req.year)];
+    if let (Some(cv), Some(v)) = (stored(wh, "balance_cv", &w, &y, req.rules)?, stored(wh, "balance_verdicts", &w, &y, req.rules)?) {
+        return Ok(Some((cv, v)));
+    }
+    let inputs = Inputs::new(wh, req.rules, Selection { counties: codes.to_vec(), years: vec![req.year] });
+    if inputs.years()?.is_empty() {
+        return Ok(None);
+    }
+    notes.push(req.lang.t("均衡指标为本次计算（仓库未存当前规则下的结果）。", "The balance figures were computed now.").into());
+    let b = ops::balance::balance(&inputs, Need::All, false)?;
+    Ok(Some((Got::computed(b.cv), Got::computed(b.verdicts.unwrap_or_default()))))
+}
