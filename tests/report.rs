@@ -195,6 +195,23 @@ fn a_province_and_a_prefecture_league() {
     let counties = wd.sql_on(&db, "SELECT county_name FROM counties WHERE prefecture_code = '140100'");
     assert_eq!(table.matches("<tr>").count() - 1, counties.len());
     assert!(counties.iter().all(|c| table.contains(&c[0])));
+    // The spread of the basic composite CV across the prefecture's counties, as DuckDB computes it.
+    let table = html.split("<caption>").find(|t| t.contains("基本均衡综合差异系数在各县的分布")).expect("the composite CV table");
+    let table = text_of(&table[..table.find("</table>").unwrap()]);
+    let expected = wd.sql_on(
+        &db,
+        "SELECT CASE level WHEN 'primary' THEN '小学' ELSE '初中' END, count(*), printf('%.3f', min(composite_cv)), \
+         printf('%.3f', median(composite_cv)), printf('%.3f', max(composite_cv)), printf('%.3f', any_value(cv_threshold)), \
+         count(*) FILTER (WHERE composite_cv > cv_threshold) \
+         FROM balance_verdicts JOIN counties USING (county_code) \
+         WHERE prefecture_code = '140100' AND year = 2023 AND standard = 'basic' AND composite_cv IS NOT NULL \
+         GROUP BY level ORDER BY level DESC",
+    );
+    assert!(!expected.is_empty());
+    for row in expected {
+        let line = row.join("");
+        assert!(table.replace(char::is_whitespace, "").contains(&line), "{line} in {table}");
+    }
     assert!(wd.fails(2, &["report", "--db", &db, "--province", "990000", "--year", "2023"]).contains("990000"));
 }
 

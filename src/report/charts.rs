@@ -186,7 +186,11 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(
 /// Vertical bars of one value per category (years, groups), the value written above each.
 pub fn columns(labels: &[String], values: &[f64], y_desc: &str, write: &dyn Fn(f64) -> String) -> Out {
     let n = labels.len().max(1) as i32;
-    let top = axis_top(values.iter().copied());
+    // Counts get whole-number ticks (one per unit up to 10).
+    let largest = values.iter().copied().fold(0.0f64, f64::max);
+    let counts = values.iter().all(|v| v.fract() == 0.0) && largest <= 10.0;
+    let top = if counts { largest + 1.0 } else { axis_top(values.iter().copied()) };
+    let ticks = if counts { top as usize + 1 } else { 10 };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, 360)).into_drawing_area();
@@ -206,6 +210,7 @@ pub fn columns(labels: &[String], values: &[f64], y_desc: &str, write: &dyn Fn(f
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
+            .y_labels(ticks)
             .y_label_formatter(&|v: &f64| write(*v))
             .y_desc(y_desc)
             .label_style((FONT, 14))

@@ -125,9 +125,10 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let subtitle = vec![
         format!("{} {} · {} {}", area.province, area.prefecture, lang.t("县区代码", "county code"), area.code),
         format!(
-            "{}: {}；{}: {}",
+            "{}: {}{}{}: {}",
             lang.t("学校数据年份", "school data"),
             span(&school_years),
+            lang.t("；", "; "),
             lang.t("县级指标年份", "county indicators"),
             span(&indicator_years)
         ),
@@ -145,8 +146,18 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     Ok(Document { lang: lang.code(), title, subtitle, sections, footer })
 }
 
+/// Totals of money as the language writes them.
+fn money(lang: Lang) -> fn(f64) -> String {
+    if lang == Lang::Zh { fmt::money } else { fmt::money_en }
+}
+
+/// Amounts per student as the language writes them.
+pub fn yuan(lang: Lang) -> fn(f64) -> String {
+    if lang == Lang::Zh { fmt::yuan } else { fmt::yuan_en }
+}
+
 fn missing_block(lang: Lang, what_zh: &str, what_en: &str) -> Block {
-    Block::Missing(format!("{}：{}", lang.missing(), lang.t(what_zh, what_en)))
+    Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t(what_zh, what_en)))
 }
 
 /// 基本情况: schools, pupils and teachers of the year by level and by 城区 / 镇区 / 乡村.
@@ -161,8 +172,8 @@ fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> R
     if df.height() == 0 {
         blocks.push(missing_block(
             lang,
-            &format!("{} 年学校数据未导入（仓库中该县的学校数据年份：{}）", req.year, years_list(school_years)),
-            &format!("no school data for {} (school data held for: {})", req.year, years_list(school_years)),
+            &format!("{} 年学校数据未导入（仓库中该县的学校数据年份：{}）", req.year, years_list(school_years, "无")),
+            &format!("no school data for {} (school data held for: {})", req.year, years_list(school_years, "none")),
         ));
     } else {
         let levels = strs(&df, "level")?;
@@ -228,8 +239,8 @@ fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> R
     Ok(Section { title: lang.t("一、基本情况", "1. The county's schools").to_string(), blocks })
 }
 
-fn years_list(years: &[i32]) -> String {
-    if years.is_empty() { "无".to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、") }
+fn years_list(years: &[i32], none: &str) -> String {
+    if years.is_empty() { none.to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、") }
 }
 
 /// The value of one indicator in one year, with its row.
@@ -276,7 +287,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             let mut row = vec![Cell::text(y.to_string())];
             for (id, ..) in series {
                 let v = indicator_value(ind, id, y)?;
-                let write: fn(f64) -> String = if id == "edu_budget_expenditure" { fmt::money } else { fmt::yuan };
+                let write = if id == "edu_budget_expenditure" { money(lang) } else { yuan(lang) };
                 row.push(Cell::figure(v.as_ref().map(|v| v.0), write, lang.missing()).from(v.as_ref().and_then(|v| v.1.clone())));
                 let prev = indicator_value(ind, id, y - 1)?;
                 let pct = match (&v, &prev) {
@@ -292,7 +303,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
         let mut said = Vec::new();
         for (id, zh, en) in series {
             let Some((v, _)) = indicator_value(ind, id, req.year)? else { continue };
-            let written = if id == "edu_budget_expenditure" { fmt::money(v) } else { fmt::yuan(v) };
+            let written = if id == "edu_budget_expenditure" { money(lang)(v) } else { yuan(lang)(v) };
             let prev = indicator_value(ind, id, req.year - 1)?.filter(|p| p.0 != 0.0);
             said.push(match (lang, prev) {
                 (Lang::Zh, Some((p, _))) => format!("{zh} {written}，较上年{}", fmt::change((v / p - 1.0) * 100.0)),
@@ -312,11 +323,11 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
         let (labels, values): (Vec<String>, Vec<f64>) =
             years.iter().filter_map(|&y| indicator_value(ind, series[0].0, y).ok().flatten().map(|v| (y.to_string(), v.0))).unzip();
         if !values.is_empty() {
-            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出（元）", "education budget spending (yuan)"), &fmt::money).map_err(Error::other)?;
+            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出（元）", "education budget spending (yuan)"), &money(lang)).map_err(Error::other)?;
             let mut data = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t(series[0].1, series[0].2).into()], rows: Vec::new() };
             for (l, v) in labels.iter().zip(&values) {
                 let src = indicator_value(ind, series[0].0, l.parse().unwrap_or(0))?.and_then(|v| v.1);
-                data.rows.push(vec![Cell::text(l.clone()), Cell::figure(Some(*v), fmt::money, "").from(src)]);
+                data.rows.push(vec![Cell::text(l.clone()), Cell::figure(Some(*v), money(lang), "").from(src)]);
             }
             blocks.push(Block::Chart(Chart { id: "spending".into(), title: lang.t("一般公共预算教育支出", "Education budget spending").into(), svg, data }));
         }
@@ -350,14 +361,14 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
     for i in 0..checks.df.height() {
         let id = ids[i].clone().unwrap_or_default();
         let (name_zh, name_en, write): (&str, &str, fn(f64) -> String) = match id.as_str() {
-            "budget_not_decreasing" => ("一般公共预算教育支出只增不减", "education budget spending not decreasing", fmt::money),
-            "per_student_not_decreasing" => ("生均一般公共预算教育支出只增不减", "per-student spending not decreasing", fmt::yuan),
-            "public_funds_primary" => ("小学生均公用经费不低于基准定额", "primary public funds per pupil at least the floor", fmt::yuan),
-            "public_funds_junior" => ("初中生均公用经费不低于基准定额", "junior public funds per pupil at least the floor", fmt::yuan),
-            "public_funds_special" => ("特殊教育生均公用经费不低于基准定额", "special-education public funds at least the floor", fmt::yuan),
-            "matching_funds" => ("县级配套资金足额到位", "county matching funds paid in full", fmt::money),
-            "teacher_pay" => ("教师平均工资不低于公务员", "teachers' pay at least civil servants'", fmt::yuan),
-            _ => (id.as_str(), id.as_str(), fmt::yuan),
+            "budget_not_decreasing" => ("一般公共预算教育支出只增不减", "education budget spending not decreasing", money(lang)),
+            "per_student_not_decreasing" => ("生均一般公共预算教育支出只增不减", "per-student spending not decreasing", yuan(lang)),
+            "public_funds_primary" => ("小学生均公用经费不低于基准定额", "primary public funds per pupil at least the floor", yuan(lang)),
+            "public_funds_junior" => ("初中生均公用经费不低于基准定额", "junior public funds per pupil at least the floor", yuan(lang)),
+            "public_funds_special" => ("特殊教育生均公用经费不低于基准定额", "special-education public funds at least the floor", yuan(lang)),
+            "matching_funds" => ("县级配套资金足额到位", "county matching funds paid in full", money(lang)),
+            "teacher_pay" => ("教师平均工资不低于公务员", "teachers' pay at least civil servants'", yuan(lang)),
+            _ => (id.as_str(), id.as_str(), yuan(lang)),
         };
         let src = |c: &str| checks.src(i, &["year", "county_code", "check"], c);
         let verdict = match passed.get(i) {
@@ -769,7 +780,7 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
     if let Some(s) = &req.scheme {
         for p in &s.scheme.points {
             if let Metric::Indicator(id) | Metric::Reported(id) = &p.metric {
-                thresholds.entry(id.clone()).or_insert_with(|| format!("{}（{}）", p.title_zh, p.id));
+                thresholds.entry(id.clone()).or_insert_with(|| if lang == Lang::Zh { format!("{}（{}）", p.title_zh, p.id) } else { format!("{} ({})", p.title, p.id) });
             }
         }
     }

@@ -43,6 +43,16 @@ pub fn yuan(x: f64) -> String {
     format!("{} 元", grouped(x, 0))
 }
 
+/// [`money`] in English: 720.0 million yuan, 9,500 yuan.
+pub fn money_en(yuan: f64) -> String {
+    if yuan.abs() >= 1e6 { format!("{} million yuan", grouped(yuan / 1e6, 1)) } else { format!("{} yuan", grouped(yuan, 0)) }
+}
+
+/// [`yuan`] in English: 12,175 yuan.
+pub fn yuan_en(x: f64) -> String {
+    format!("{} yuan", grouped(x, 0))
+}
+
 /// A percentage given as a percentage (98.03 → "98.03%"), with the decimals asked for.
 pub fn pct(x: f64, decimals: usize) -> String {
     format!("{}%", grouped(x, decimals))
@@ -112,7 +122,9 @@ pub fn parse(text: &str) -> Option<(f64, f64)> {
         Some(rest) => (-1.0, rest),
         None => (1.0, t),
     };
-    let (number, scale) = if let Some(n) = t.strip_suffix(" 亿元") {
+    let (number, scale) = if let Some(n) = t.strip_suffix(" million yuan") {
+        (n, 1e6)
+    } else if let Some(n) = t.strip_suffix(" 亿元") {
         (n, 1e8)
     } else if let Some(n) = t.strip_suffix(" 万元") {
         (n, 1e4)
@@ -164,6 +176,9 @@ mod tests {
             let (v, half) = parse(&written).unwrap();
             assert!((v - x).abs() <= half + 1e-9, "{written}: {v} ± {half} vs {x}");
         }
+        assert_eq!(money_en(720_000_000.0), "720.0 million yuan");
+        assert_eq!(parse(&money_en(720_000_000.0)), Some((720_000_000.0, 50_000.0)));
+        assert_eq!(yuan_en(12175.0), "12,175 yuan");
         assert_eq!(parse("下降 1.2%"), Some((-1.2, 0.05)));
         assert_eq!(parse("待填报"), None);
     }

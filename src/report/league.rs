@@ -55,7 +55,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let mut blocks = Vec::new();
     if let Some(run) = &req.scheme {
         let (summary, _) = evaluation_frames(wh, run, req.year, &mut notes, lang)?;
-        let df = summary.df.clone().lazy().with_row_index("i", None).filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false)).sort(["total"], SortMultipleOptions::default().with_order_descending(true)).collect()?;
+        let df = summary.df.clone().lazy().with_row_index("i", None).filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false)).sort(["total"], SortMultipleOptions::default().with_order_descending(true).with_nulls_last(true)).collect()?;
         let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
         let (cc, totals, grades, failed, missing) = (strs(&df, "county_code")?, f64s(&df, "total")?, strs(&df, "grade")?, f64s(&df, "failed_points")?, f64s(&df, "missing_points")?);
         let keys = ["scheme", "scheme_version", "year", "county_code"];
@@ -66,15 +66,18 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         };
         let mut grade_counts: Vec<(String, f64)> = run.scheme.grades.iter().map(|g| (g.name.clone(), 0.0)).collect();
         for i in 0..df.height() {
-            let rank = 1 + (0..df.height()).filter(|&j| totals[j] > totals[i]).count();
+            let rank = match totals[i] {
+                Some(t) => (1 + (0..df.height()).filter(|&j| totals[j].is_some_and(|x| x > t)).count()).to_string(),
+                None => "—".to_string(),
+            };
             let c = cc[i].clone().unwrap_or_default();
-            let g = grades[i].clone().unwrap_or_default();
+            let g = grades[i].clone().filter(|g| !g.is_empty()).unwrap_or_else(|| lang.t("无数据", "no data").to_string());
             match grade_counts.iter_mut().find(|x| x.0 == g) {
                 Some(x) => x.1 += 1.0,
                 None => grade_counts.push((g.clone(), 1.0)),
             }
             t.rows.push(vec![
-                Cell::text(rank.to_string()),
+                Cell::text(rank),
                 Cell::text(name_of(&c)),
                 Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(idx[i], &keys, "total")),
                 Cell::text(g),
@@ -83,7 +86,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             ]);
         }
         if t.rows.is_empty() {
-            blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("该年无评价结果", "no verdicts for the year"))));
+            blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("该年无评价结果", "no verdicts for the year"))));
         } else {
             let (labels, values): (Vec<String>, Vec<f64>) = grade_counts.into_iter().unzip();
             let svg = charts::columns(&labels, &values, lang.t("县数", "counties"), &fmt::count).map_err(Error::other)?;
@@ -100,7 +103,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             blocks.push(Block::Table(t));
         }
     } else {
-        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("未指定评价方案", "no scheme given"))));
+        blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("未指定评价方案", "no scheme given"))));
     }
     sections.push(Section { title: lang.t("一、评价排名", "1. Ranking").into(), blocks });
 
@@ -108,7 +111,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let balance = balance_of(wh, req, &codes, &mut notes)?;
     let mut blocks = Vec::new();
     match &balance {
-        None => blocks.push(Block::Missing(format!("{}：{} {}", lang.missing(), req.year, lang.t("年无学校数据", "has no school data")))),
+        None => blocks.push(Block::Missing(format!("{}{}{} {}", lang.missing(), lang.t("：", ": "), req.year, lang.t("年无学校数据", "has no school data")))),
         Some((cv, verdicts)) => {
             for (level, zh, en) in [("primary", "小学", "primary"), ("junior", "初中", "junior")] {
                 let q = cv.df.clone().lazy().filter(col("level").eq(lit(level)).and(col("standard").eq(lit("quality")))).collect()?;
@@ -146,6 +149,38 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                 }
                 let svg = charts::bars_with_limits(&labels, &medians, &lims, lang.t("各县差异系数中位数（限值为虚线）", "median CV of the counties (limits dashed)"), lang.t("限值", "limit")).map_err(Error::other)?;
                 blocks.push(Block::Chart(Chart { id: format!("cv-spread-{level}"), title: format!("{} {}", lang.t(zh, en), lang.t("各县优质均衡差异系数中位数与限值", "median quality CVs against the limits")), svg, data: t }));
+            }
+            // The basic standard: each county's composite CV against its limit.
+            let b = verdicts.df.clone().lazy().filter(col("standard").eq(lit("basic"))).collect()?;
+            let (bl, bc, bt) = (strs(&b, "level")?, f64s(&b, "composite_cv")?, f64s(&b, "cv_threshold")?);
+            let mut t = Table {
+                caption: format!("{} {}", req.year, lang.t("基本均衡综合差异系数在各县的分布", "the basic composite CV across the counties")),
+                headers: [lang.t("学段", "level"), lang.t("县数", "counties"), lang.t("最小", "min"), lang.t("中位数", "median"), lang.t("最大", "max"), lang.t("限值", "limit"), lang.t("超限县数", "counties over")]
+                    .map(String::from)
+                    .to_vec(),
+                rows: Vec::new(),
+            };
+            for (level, zh, en) in [("primary", "小学", "primary"), ("junior", "初中", "junior")] {
+                let rows: Vec<usize> = (0..b.height()).filter(|&i| bl[i].as_deref() == Some(level)).collect();
+                let mut v: Vec<f64> = rows.iter().filter_map(|&i| bc[i]).collect();
+                if v.is_empty() {
+                    continue;
+                }
+                v.sort_by(|a, b| a.total_cmp(b));
+                let median = if v.len() % 2 == 1 { v[v.len() / 2] } else { (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0 };
+                let limit = rows.iter().find_map(|&i| bt[i]);
+                t.rows.push(vec![
+                    Cell::text(lang.t(zh, en)),
+                    Cell::figure(Some(v.len() as f64), fmt::count, ""),
+                    Cell::figure(v.first().copied(), fmt::ratio, "—"),
+                    Cell::figure(Some(median), fmt::ratio, "—"),
+                    Cell::figure(v.last().copied(), fmt::ratio, "—"),
+                    Cell::figure(limit, fmt::ratio, "—"),
+                    Cell::figure(limit.map(|l| v.iter().filter(|x| **x > l).count() as f64), fmt::count, "—"),
+                ]);
+            }
+            if !t.rows.is_empty() {
+                blocks.push(Block::Table(t));
             }
             // Counties failing each standard.
             let v = verdicts.df.clone().lazy().filter(col("met").eq(lit(false))).collect()?;
@@ -197,7 +232,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         }
         blocks.push(Block::Table(t));
     } else {
-        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("无县际差异数据", "no spread across counties"))));
+        blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("无县际差异数据", "no spread across counties"))));
     }
     sections.push(Section { title: lang.t("三、县际差异", "3. Spread across counties").into(), blocks });
 
@@ -207,7 +242,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let spend = super::named(wh, include_str!("../../queries/per_student_spending_league.sql"), &area_params)?;
     let spend = Got { df: spend, stored: Some("county_indicators") };
     if spend.df.height() == 0 {
-        blocks.push(Block::Missing(format!("{}：{}", lang.missing(), lang.t("生均一般公共预算教育支出未填报", "per-student spending not reported"))));
+        blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("生均一般公共预算教育支出未填报", "per-student spending not reported"))));
     } else {
         let (cc, val, prev, pct) = (spend.strs("county_code")?, spend.f64s("value")?, spend.f64s("previous")?, spend.f64s("pct")?);
         let mut t = Table {
@@ -219,8 +254,8 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             let c = cc[i].clone().unwrap_or_default();
             let change = if lang == Lang::Zh { fmt::change } else { fmt::change_en };
             let mut row = vec![Cell::text(if pct[i].is_some() { (i + 1).to_string() } else { "—".into() }), Cell::text(name_of(&c))];
-            row.push(Cell::figure(val[i], fmt::yuan, "").from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year))));
-            row.push(Cell::figure(prev[i], fmt::yuan, lang.missing()).from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year - 1))));
+            row.push(Cell::figure(val[i], super::county::yuan(lang), "").from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year))));
+            row.push(Cell::figure(prev[i], super::county::yuan(lang), lang.missing()).from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year - 1))));
             row.push(Cell::figure(pct[i], change, "—"));
             t.rows.push(row);
         }
