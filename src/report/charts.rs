@@ -18,6 +18,11 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// The legend of a chart's labelled series, in a framed box at `position`.
+fn legend<'a, X: Ranged, Y: Ranged>(chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>, position: SeriesLabelPosition) -> std::result::Result<(), String> {
+    chart.configure_series_labels().position(position).background_style(WHITE.mix(0.9)).border_style(BLACK).label_font((FONT, 14)).draw().map_err(err)
+}
+
 /// The upper end of a value axis: a little above the largest value (or limit), never zero.
 fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
     let m = values.filter(|v| v.is_finite()).fold(0.0f64, f64::max);
@@ -92,14 +97,7 @@ pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Opt
             }
         }
         if legend_drawn {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font((FONT, 14))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         root.present().map_err(err)?;
     }
@@ -170,14 +168,7 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(
                 .label(name.to_string())
                 .legend(|(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 6, 3, BLACK.stroke_width(1)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(err)?;
     }
     Ok(svg)

@@ -60,25 +60,23 @@ pub fn pct(x: f64, decimals: usize) -> String {
 
 /// A change in percent as a sentence writes it: "增长 7.5%", "下降 1.2%", "持平".
 pub fn change(pct_change: f64) -> String {
-    let rounded = (pct_change * 10.0).round() / 10.0;
-    if rounded > 0.0 {
-        format!("增长 {}", pct(pct_change, 1))
-    } else if rounded < 0.0 {
-        format!("下降 {}", pct(-pct_change, 1))
-    } else {
-        "持平".to_string()
-    }
+    change_in(pct_change, ["增长", "下降", "持平"])
 }
 
 /// The English twin of [`change`]: "up 7.5%", "down 1.2%", "unchanged".
 pub fn change_en(pct_change: f64) -> String {
+    change_in(pct_change, ["up", "down", "unchanged"])
+}
+
+/// A change to one decimal with the words for up, down and no change (what rounds to 0.0).
+fn change_in(pct_change: f64, [up, down, same]: [&str; 3]) -> String {
     let rounded = (pct_change * 10.0).round() / 10.0;
     if rounded > 0.0 {
-        format!("up {}", pct(pct_change, 1))
+        format!("{up} {}", pct(pct_change, 1))
     } else if rounded < 0.0 {
-        format!("down {}", pct(-pct_change, 1))
+        format!("{down} {}", pct(-pct_change, 1))
     } else {
-        "unchanged".to_string()
+        same.to_string()
     }
 }
 
