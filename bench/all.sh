@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(python3 -c 'import duckdb; print("Python duckdb", duckdb.__version__)')"
-for b in ingest balance compute equity output commands report; do
+for b in ingest balance compute equity output commands report plan; do
     echo
     echo "## bench/$b.sh"
     "bench/$b.sh"

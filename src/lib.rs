@@ -14,6 +14,7 @@
 //! - [`export`]: every table as Parquet or CSV files, replacing only what an earlier export wrote.
 //! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`results`]: the stored metric tables, declared once, and what each row depends on.
+//! - [`plan`]: the investment planner: the cheapest additions school by school that bring a county to 优质均衡.
 //! - [`report`]: reports people read: a county's report and a province's league as self-contained HTML with
 //!   charts (plotters, SVG), or Markdown.
 //! - [`rules`]: the national rules and a province's rules folder laid over them.
@@ -35,6 +36,7 @@ pub mod ingest;
 pub mod model;
 pub mod ops;
 pub mod output;
+pub mod plan;
 pub mod queries;
 pub mod report;
 pub mod results;

@@ -197,6 +197,18 @@ pub const RESULT_TABLES: &[ResultTable] = &[
         ),
     },
     ResultTable {
+        name: "plan",
+        written_by: "plan",
+        depends: Depends::CountyYear,
+        key: &["year", "county_code", "level", "school_id", "resource"],
+        about: "The investment plan to 优质均衡: per school unit, the whole addition to a `schools` column (`resource`, in that column's unit; a combined school's whole-school column) and its cost under the costs file, with the indicator and the target (school rule, CV) it serves.",
+        columns: concat!(
+            "year INTEGER, county_code VARCHAR, level VARCHAR, school_id VARCHAR, school_name VARCHAR, ",
+            "resource VARCHAR, add DOUBLE, unit VARCHAR, cost DOUBLE, indicator VARCHAR, purpose VARCHAR, ",
+            "rules VARCHAR, rules_hash VARCHAR",
+        ),
+    },
+    ResultTable {
         name: "evaluation",
         written_by: "evaluate",
         depends: Depends::CountyYearAndPrevious,

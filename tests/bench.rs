@@ -43,3 +43,13 @@ fn the_report_benchmark_times_a_county_report_read_from_the_stored_metrics() {
         assert!(secs > 0.0, "{line}");
     }
 }
+
+#[test]
+fn the_plan_benchmark_plans_every_county_of_a_year_and_checks_each_plan() {
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out) = script("plan.sh", data.path());
+    assert!(ok, "{out}");
+    let check = out.lines().find(|l| l.contains("county-levels missing")).unwrap_or_else(|| panic!("no check line:\n{out}"));
+    assert!(check.starts_with("check: "), "{check}");
+    assert!(out.lines().any(|l| l.starts_with("countyedu plan --year ")), "{out}");
+}

@@ -877,6 +877,8 @@ fn issue16_02_every_metric_table_is_unique_on_its_declared_key() {
         &["urban-rural", "--group", "two"],
         &["growth", "--checks"],
         &["growth", "--window"],
+        &["plan", "--year", "2023"],
+        &["plan", "--year", "2022", "--county", "140124", "--level", "junior"],
     ] {
         wd.ok(args);
     }

@@ -27,6 +27,7 @@ pub mod generate;
 pub mod growth;
 pub mod ingest;
 pub mod metric;
+pub mod plan;
 pub mod progress;
 pub mod query;
 pub mod rank;
@@ -60,6 +61,7 @@ pub enum Command {
     Compute(compute::Args),
     Evaluate(evaluate::Args),
     Rank(rank::Args),
+    Plan(plan::Args),
     Report(report::Args),
     Generate(generate::Args),
     Demo(demo::Args),
@@ -128,6 +130,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compute(args) => compute::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Rank(args) => rank::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Report(args) => report::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Demo(args) => demo::run(args),

@@ -13,6 +13,7 @@ pub mod compute;
 pub mod equity;
 pub mod evaluate;
 pub mod growth;
+pub mod plan;
 pub mod rank;
 
 use std::cell::{OnceCell, RefCell};

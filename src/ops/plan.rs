@@ -1,0 +1,364 @@
+//! The investment plan of a county-year as one call: its schools read, the level units and the engine's own
+//! verdict derived from a working copy, [`crate::plan::solve`] for each level that misses 优质均衡, the additions
+//! applied to the copy, and the engine's verdict again, until it says 达到 (or nothing more can be planned).
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use super::{Computed, Inputs};
+use crate::balance::{self, Level, QUALITY_INDICATORS, sql};
+use crate::error::{Error, Result};
+use crate::plan::{self, Costs, K, Targets, Unit};
+use crate::warehouse::{Scope, engine};
+
+/// Each planned resource: the `schools` column it adds to (`{level}_` for teacher counts), its unit, its category.
+pub const RESOURCES: [(&str, &str, &str); K] = [
+    ("{level}_degree_teachers", "人", "teachers"),
+    ("{level}_backbone_teachers", "人", "teachers"),
+    ("{level}_pe_art_teachers", "人", "teachers"),
+    ("teaching_area_m2", "㎡", "building"),
+    ("sports_area_m2", "㎡", "grounds"),
+    ("equipment_value_yuan", "元", "equipment"),
+    ("multimedia_rooms", "间", "rooms"),
+];
+
+/// The level-unit column holding each indicator's resource.
+const UNIT_RESOURCE: [&str; K] = ["degree_teachers", "backbone_teachers", "pe_art_teachers", "teach_area", "sports_area", "equipment_value", "multimedia_rooms"];
+
+/// The rounds of planning and checking with the engine (a combined school's whole-school additions reach both
+/// levels, which a next round takes into account).
+const ROUNDS: usize = 4;
+
+/// A plan and its check.
+pub struct Planned {
+    /// One row per school unit and resource added.
+    pub rows: DataFrame,
+    /// One row per level: before and after, costs by category, the verdicts of the engine.
+    pub summary: DataFrame,
+    scope: Scope,
+}
+
+impl Computed for Planned {
+    fn tables(&self) -> Result<Vec<(&'static str, DataFrame, Scope)>> {
+        Ok(vec![("plan", self.rows.clone(), self.scope.clone())])
+    }
+}
+
+/// The engine's verdicts of a schools frame: the level units, CVs, school table and quality verdicts, computed in
+/// the sandbox by the same SQL and functions as `balance`.
+pub struct Verdicts {
+    pub units: DataFrame,
+    pub cv: DataFrame,
+    pub schools: DataFrame,
+    pub verdicts: DataFrame,
+}
+
+pub fn verdicts(schools: &DataFrame, cfg: &balance::Config) -> Result<Verdicts> {
+    let mut s = schools.clone();
+    let mut units = engine::frames_query(&mut [("schools", &mut s)], &sql::units("schools", "true", cfg))?;
+    let cv = engine::frames_query(&mut [("units", &mut units)], &sql::cvs("units", cfg))?;
+    let school_table = balance::school_table(&units.clone().lazy(), &cv.clone().lazy(), cfg).collect()?;
+    let verdicts = balance::verdict_table(&cv.clone().lazy(), &school_table.clone().lazy(), cfg).filter(col("standard").eq(lit("quality"))).collect()?;
+    Ok(Verdicts { units, cv, schools: school_table, verdicts })
+}
+
+fn f64s(df: &DataFrame, c: &str) -> Result<Vec<Option<f64>>> {
+    Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+}
+
+fn strs(df: &DataFrame, c: &str) -> Result<Vec<String>> {
+    Ok(df.column(c)?.cast(&DataType::String)?.str()?.iter().map(|s| s.unwrap_or_default().to_string()).collect())
+}
+
+/// A frame's rows by county (and level where it has one).
+type ByKey = HashMap<(String, String), DataFrame>;
+
+fn by_county_level(df: &DataFrame) -> Result<ByKey> {
+    let mut out = HashMap::new();
+    for part in df.partition_by(["county_code", "level"], true)? {
+        if part.height() == 0 {
+            continue;
+        }
+        let key = (strs(&part, "county_code")?[0].clone(), strs(&part, "level")?[0].clone());
+        out.insert(key, part);
+    }
+    Ok(out)
+}
+
+/// The verdicts split by county and level.
+struct Split {
+    units: ByKey,
+    cv: ByKey,
+    schools: ByKey,
+    verdicts: ByKey,
+}
+
+fn split(v: &Verdicts) -> Result<Split> {
+    let cv = v.cv.clone().lazy().filter(col("standard").eq(lit("quality"))).collect()?;
+    Ok(Split { units: by_county_level(&v.units)?, cv: by_county_level(&cv)?, schools: by_county_level(&v.schools)?, verdicts: by_county_level(&v.verdicts)? })
+}
+
+/// The quality verdict of a county's level (true: 达到), its schools passing, its CVs over their limits and its
+/// largest CV.
+fn level_state(s: &Split, key: &(String, String)) -> Result<(Option<bool>, usize, usize, Option<f64>)> {
+    let met = match s.verdicts.get(key) {
+        Some(v) => v.column("met")?.bool()?.get(0),
+        None => None,
+    };
+    let passing = match s.schools.get(key) {
+        Some(d) => d.column("school_pass")?.bool()?.iter().filter(|p| *p == Some(true)).count(),
+        None => 0,
+    };
+    let (over, max) = match s.cv.get(key) {
+        Some(c) => (
+            c.column("met")?.bool()?.iter().filter(|m| *m == Some(false)).count(),
+            f64s(c, "cv")?.into_iter().flatten().fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+        ),
+        None => (0, None),
+    };
+    Ok((met, passing, over, max))
+}
+
+/// A school's type and pupils per level (primary, junior, senior), for the shares of its split resources.
+pub type Pupils = HashMap<String, (String, [f64; 3])>;
+
+pub fn pupils(schools: &DataFrame) -> Result<Pupils> {
+    let (sid, stype) = (strs(schools, "school_id")?, strs(schools, "school_type")?);
+    let n: Vec<Vec<f64>> = ["primary_students", "junior_students", "senior_students"].iter().map(|c| Ok(f64s(schools, c)?.into_iter().map(|x| x.unwrap_or(0.0)).collect())).collect::<Result<_>>()?;
+    Ok((0..schools.height()).map(|i| (sid[i].clone(), (stype[i].clone(), [n[0][i], n[1][i], n[2][i]]))).collect())
+}
+
+/// The planner's units of one county's level: the engine's level units in the quality scope, with each split
+/// resource's share computed as the SQL splits it (weight × pupils / Σ weight × pupils).
+pub fn units_of(units: &DataFrame, pupils: &Pupils, level: Level, cfg: &balance::Config) -> Result<Vec<(Unit, String)>> {
+    let u = units.clone().lazy().filter(col("in_quality")).collect()?;
+    let ids = strs(&u, "school_id")?;
+    let names = strs(&u, "school_name")?;
+    let students = f64s(&u, "students")?;
+    let res: Vec<Vec<Option<f64>>> = UNIT_RESOURCE.iter().map(|c| f64s(&u, c)).collect::<Result<_>>()?;
+    let teachers = f64s(&u, "teachers")?;
+    let mut out = Vec::new();
+    for i in 0..u.height() {
+        let share = pupils.get(&ids[i]).map_or(1.0, |(t, n)| {
+            let w = cfg.weights(t);
+            let total = w.primary * n[0] + w.junior * n[1] + w.senior * n[2];
+            let mine = if level == Level::Primary { w.primary * n[0] } else { w.junior * n[1] };
+            if total > 0.0 { mine / total } else { 1.0 }
+        });
+        let mut unit = Unit { school_id: ids[i].clone(), students: students[i].unwrap_or(0.0), resource: [None; K], share: [1.0; K], designable: 0.0 };
+        for k in 0..K {
+            unit.resource[k] = res[k][i];
+            if k >= 3 {
+                unit.share[k] = share;
+            }
+        }
+        unit.designable = (teachers[i].unwrap_or(0.0) - res[1][i].unwrap_or(0.0)).max(0.0);
+        out.push((unit, names[i].clone()));
+    }
+    Ok(out)
+}
+
+pub fn targets(cfg: &balance::Config, level: Level) -> Targets {
+    let mut t = Targets { standard: [0.0; K], per: [1.0; K], min_met: cfg.quality.school_rule.min_met as usize, min_ratio: cfg.quality.school_rule.min_ratio, cv_max: cfg.quality.cv_max.get(level) };
+    for (k, id) in QUALITY_INDICATORS.iter().enumerate() {
+        t.standard[k] = cfg.standard(level, id);
+        t.per[k] = balance::indicator(id).per;
+    }
+    t
+}
+
+/// Adds the additions (`(school_id, column)` → whole units) to the school rows, one pass per column (a count
+/// column stays a count).
+pub fn apply(schools: &mut DataFrame, adds: &HashMap<(String, String), f64>) -> Result<()> {
+    let ids = strs(schools, "school_id")?;
+    let columns: std::collections::BTreeSet<&String> = adds.keys().map(|(_, c)| c).collect();
+    for column in columns {
+        let dtype = schools.column(column)?.dtype().clone();
+        let mut values = f64s(schools, column)?;
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(a) = adds.get(&(id.clone(), column.clone())) {
+                values[i] = Some(values[i].unwrap_or(0.0) + a);
+            }
+        }
+        schools.with_column(Series::new(column.as_str().into(), values).cast(&dtype)?.into_column())?;
+    }
+    Ok(())
+}
+
+/// One planned addition, accumulated over the rounds.
+#[derive(Default)]
+struct Addition {
+    school_name: String,
+    add: f64,
+    cost: f64,
+    for_school: bool,
+    for_cv: bool,
+}
+
+/// Plans every county of the selection (one year; every county of the year when none is named) for `levels`
+/// (both when empty), within `budget` per county when given. The engine's verdicts of all the counties are
+/// computed together once per round.
+pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64>) -> Result<Planned> {
+    let year = match inputs.selection.years.as_slice() {
+        [y] => *y,
+        _ => return Err(Error::usage("a plan is of one year (--year Y)")),
+    };
+    let cfg = &inputs.rules.balance;
+    let mut state = inputs.schools()?.clone();
+    if state.height() == 0 {
+        return Err(Error::usage(format!("{} {year}: no schools in the warehouse to plan for", inputs.selection.counties.join(", "))));
+    }
+    let levels: Vec<Level> = if levels.is_empty() { Level::ALL.to_vec() } else { levels.to_vec() };
+    let price = |k: usize, a: f64, u: &Unit| costs.price(k, a, u);
+    let pupils = pupils(&state)?;
+    let before = split(&verdicts(&state, cfg)?)?;
+    let mut keys: Vec<(String, String)> = before.units.keys().filter(|(_, l)| levels.iter().any(|x| x.id() == l)).cloned().collect();
+    keys.sort();
+    let mut adds: BTreeMap<(String, String, String, usize), Addition> = BTreeMap::new();
+    let mut notes: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut left: HashMap<String, Option<f64>> = HashMap::new();
+    let mut current = split(&verdicts(&state, cfg)?)?;
+    for _round in 0..ROUNDS {
+        let mut round: HashMap<(String, String), f64> = HashMap::new();
+        for key in &keys {
+            if level_state(&current, key)?.0 != Some(false) {
+                continue;
+            }
+            let level = if key.1 == "primary" { Level::Primary } else { Level::Junior };
+            let Some(frame) = current.units.get(key) else { continue };
+            let units = units_of(frame, &pupils, level, cfg)?;
+            let just: Vec<Unit> = units.iter().map(|u| u.0.clone()).collect();
+            let budget_left = left.entry(key.0.clone()).or_insert(budget);
+            let p = plan::solve(&just, &targets(cfg, level), &price, *budget_left);
+            *budget_left = budget_left.map(|l| l - p.cost(&just, &price));
+            for &i in &p.unplannable {
+                notes.entry(key.clone()).or_default().push(format!("{} ({}): a value of the 7 is not reported; no addition can make it pass", units[i].1, units[i].0.school_id));
+            }
+            for (i, (unit, name)) in units.iter().enumerate() {
+                for k in 0..K {
+                    let a = p.adds[i][k];
+                    if a <= 0.0 {
+                        continue;
+                    }
+                    let column = RESOURCES[k].0.replace("{level}", level.id());
+                    *round.entry((unit.school_id.clone(), column)).or_default() += a;
+                    let e = adds.entry((key.0.clone(), key.1.clone(), unit.school_id.clone(), k)).or_default();
+                    e.school_name = name.clone();
+                    // The cost of the whole addition so far (a backbone teacher's price depends on how many).
+                    e.cost += costs.price(k, e.add + a, unit) - costs.price(k, e.add, unit);
+                    e.add += a;
+                    e.for_school |= p.for_school[i][k];
+                    e.for_cv |= p.for_cv[i][k];
+                    if k == 4
+                        && let Some(r) = unit.resource[k]
+                        && e.add * unit.share[k] > costs.grounds.land_flag_ratio * r
+                    {
+                        notes.entry(key.clone()).or_default().push(format!(
+                            "{name} ({}): {} ㎡ more sports ground is more than {}× what it has: land, not money, is the binding limit",
+                            unit.school_id, e.add, costs.grounds.land_flag_ratio
+                        ));
+                    }
+                }
+            }
+        }
+        if round.is_empty() {
+            break;
+        }
+        apply(&mut state, &round)?;
+        current = split(&verdicts(&state, cfg)?)?;
+    }
+
+    // The rows, in the canonical columns' terms.
+    let n = adds.len();
+    let (mut c_county, mut c_level, mut c_id, mut c_name, mut c_res, mut c_add, mut c_unit, mut c_cost, mut c_ind, mut c_for) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for ((county, level, id, k), a) in &adds {
+        c_county.push(county.clone());
+        c_level.push(level.clone());
+        c_id.push(id.clone());
+        c_name.push(a.school_name.clone());
+        c_res.push(RESOURCES[*k].0.replace("{level}", level));
+        c_add.push(a.add);
+        c_unit.push(RESOURCES[*k].1.to_string());
+        c_cost.push(a.cost);
+        c_ind.push(QUALITY_INDICATORS[*k].to_string());
+        c_for.push(
+            match (a.for_school, a.for_cv) {
+                (true, true) => "school rule, CV",
+                (true, false) => "school rule",
+                _ => "CV",
+            }
+            .to_string(),
+        );
+    }
+    let rows = DataFrame::new_infer_height(vec![
+        Column::new("year".into(), vec![year; n]),
+        Column::new("county_code".into(), c_county),
+        Column::new("level".into(), c_level),
+        Column::new("school_id".into(), c_id),
+        Column::new("school_name".into(), c_name),
+        Column::new("resource".into(), c_res),
+        Column::new("add".into(), c_add),
+        Column::new("unit".into(), c_unit),
+        Column::new("cost".into(), c_cost),
+        Column::new("indicator".into(), c_ind),
+        Column::new("purpose".into(), c_for),
+    ])?;
+
+    // The summary: one row per county and level.
+    let word = |m: Option<bool>| match m {
+        Some(true) => "达到",
+        Some(false) => "未达到",
+        None => "待填报",
+    };
+    let cats = ["teachers", "building", "grounds", "equipment", "rooms"];
+    let (mut counties, mut lvls, mut ints, mut floats, mut texts) = (vec![], vec![], vec![vec![]; 5], vec![vec![]; 2], vec![vec![]; 3]);
+    let mut costs_by: Vec<Vec<f64>> = vec![vec![]; 1 + cats.len()];
+    // Each county-level's cost, in all and by category, in one pass over the additions.
+    let mut spent: HashMap<(&str, &str), [f64; 6]> = HashMap::new();
+    for ((c, l, _, k), a) in &adds {
+        let e = spent.entry((c.as_str(), l.as_str())).or_default();
+        e[0] += a.cost;
+        e[1 + cats.iter().position(|x| *x == RESOURCES[*k].2).unwrap_or(0)] += a.cost;
+    }
+    for key in &keys {
+        let (met0, pass0, over0, max0) = level_state(&before, key)?;
+        let (met1, pass1, over1, max1) = level_state(&current, key)?;
+        let schools = before.schools.get(key).map_or(0, |d| d.height());
+        counties.push(key.0.clone());
+        lvls.push(key.1.clone());
+        for (j, v) in [schools, pass0, pass1, over0, over1].into_iter().enumerate() {
+            ints[j].push(v as i64);
+        }
+        floats[0].push(max0);
+        floats[1].push(max1);
+        let mine = spent.get(&(key.0.as_str(), key.1.as_str())).copied().unwrap_or_default();
+        for (j, v) in mine.into_iter().enumerate() {
+            costs_by[j].push(v);
+        }
+        texts[0].push(word(met0).to_string());
+        texts[1].push(word(met1).to_string());
+        texts[2].push(notes.get(key).map(|n| n.join("; ")).unwrap_or_default());
+    }
+    let m = keys.len();
+    let mut columns = vec![Column::new("year".into(), vec![year; m]), Column::new("county_code".into(), counties), Column::new("level".into(), lvls)];
+    for (j, name) in ["schools", "schools_passing_before", "schools_passing_after", "cvs_over_before", "cvs_over_after"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut ints[j])));
+    }
+    for (j, name) in ["max_cv_before", "max_cv_after"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut floats[j])));
+    }
+    for (j, name) in ["cost", "cost_teachers", "cost_building", "cost_grounds", "cost_equipment", "cost_rooms"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut costs_by[j])));
+    }
+    for (j, name) in ["verdict_before", "verdict_after", "note"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut texts[j])));
+    }
+    let summary = DataFrame::new_infer_height(columns)?;
+    let mut scope = inputs.selection.scope();
+    if levels.len() == 1 {
+        scope = scope.text("level", &[levels[0].id().to_string()]);
+    }
+    Ok(Planned { rows, summary, scope })
+}
