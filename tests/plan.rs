@@ -211,3 +211,25 @@ fn the_plan_command_refuses_what_it_cannot_plan() {
     assert!(total <= 1_000_000.0 + 1e-6, "{total}");
     assert!(s.contains("未达到"), "a million does not bring 140124 to 优质均衡: {s}");
 }
+
+#[test]
+fn the_summary_reports_rooms_class_sizes_and_school_sizes_as_further_items() {
+    let wd = Workdir::loaded(&["sample"]);
+    wd.ok(&["balance", "--checks", "--county", "140124", "--year", "2023"]);
+    let expected = wd.sql(
+        "SELECT CAST(sum(greatest(ceil(rooms_required) - music_rooms, 0)) + sum(greatest(ceil(rooms_required) - art_rooms, 0)) AS BIGINT), \
+         count(*) FILTER (WHERE NOT class_size_ok), count(*) FILTER (WHERE NOT school_size_ok) \
+         FROM school_checks WHERE county_code = '140124' AND year = 2023",
+    );
+    let s = wd.ok(&["plan", "--county", "140124", "--year", "2023", "--summary", "--no-store", "--format", "csv"]);
+    let mut rdr = csv::Reader::from_reader(s.as_bytes());
+    let h: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let at = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        let got = [r[at("music_art_rooms_short")].parse::<f64>().unwrap().to_string(), r[at("schools_over_class_size")].to_string(), r[at("schools_over_size")].to_string()];
+        assert_eq!(got.to_vec(), expected[0], "{h:?}");
+    }
+    assert_ne!(expected[0][0], "0", "the sample county lacks rooms");
+}

@@ -144,7 +144,7 @@ fn the_reports_are_self_contained_pages_with_charts() {
         assert_eq!(charts, html.split("<figure class=\"chart\"").skip(1).filter(|f| f.contains("<svg") && f.contains("<table>")).count());
     }
     let county = text_of(&read(&out.join(REPORTS[0])));
-    for section in ["一、基本情况", "二、经费投入", "三、义务教育均衡发展", "四、城乡差距", "五、学前教育及其他指标", "六、评价结果", "七、存在问题", "差距清单"] {
+    for section in ["一、基本情况", "二、经费投入", "三、义务教育均衡发展", "四、城乡差距", "五、学前教育及其他指标", "六、评价结果", "七、存在问题", "差距清单", "八、达到优质均衡的投入测算", "复核结论"] {
         assert!(county.contains(section), "the county report has {section}");
     }
     assert!(county.contains("在山西省 9 个县（市、区）中排第"), "its rank in the province");

@@ -30,6 +30,9 @@ const UNIT_RESOURCE: [&str; K] = ["degree_teachers", "backbone_teachers", "pe_ar
 /// levels, which a next round takes into account).
 const ROUNDS: usize = 4;
 
+/// The most schools planned together (whole provinces): 40,000 schools hold about 0.4 GB of verdict frames.
+const PART_SCHOOLS: usize = 40_000;
+
 /// A plan and its check.
 pub struct Planned {
     /// One row per school unit and resource added.
@@ -205,24 +208,73 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
         _ => return Err(Error::usage("a plan is of one year (--year Y)")),
     };
     let cfg = &inputs.rules.balance;
-    let mut state = inputs.schools()?.clone();
-    if state.height() == 0 {
+    let schools = inputs.schools()?;
+    if schools.height() == 0 {
         return Err(Error::usage(format!("{} {year}: no schools in the warehouse to plan for", inputs.selection.counties.join(", "))));
     }
     let levels: Vec<Level> = if levels.is_empty() { Level::ALL.to_vec() } else { levels.to_vec() };
+    // Whole provinces at a time, up to PART_SCHOOLS schools: memory holds one part's units and verdicts (a
+    // national year at once: 1.8 GB).
+    let provinces = schools
+        .clone()
+        .lazy()
+        .with_column(col("county_code").str().slice(lit(0), lit(2)).alias("_province"))
+        .collect()?
+        .partition_by_stable(["_province"], false)?;
+    let mut parts: Vec<DataFrame> = Vec::new();
+    for p in provinces {
+        match parts.last_mut() {
+            Some(last) if last.height() + p.height() <= PART_SCHOOLS => {
+                last.vstack_mut(&p)?;
+            }
+            _ => parts.push(p),
+        }
+    }
+    let (mut rows, mut summaries) = (Vec::new(), Vec::new());
+    for part in parts {
+        let (r, s) = plan_part(part, year, cfg, costs, &levels, budget)?;
+        rows.push(r);
+        summaries.push(s);
+    }
+    let mut scope = inputs.selection.scope();
+    if levels.len() == 1 {
+        scope = scope.text("level", &[levels[0].id().to_string()]);
+    }
+    // Further items of 优质均衡 that money for the 7 indicators does not settle, per county, where data exists:
+    // music and art rooms (one each per 12 classes), class sizes, school sizes (the school checks of `balance`).
+    let checks = super::balance::school_checks(schools, inputs.rules, inputs.areas()?)?;
+    let short = |have: &str| (col("rooms_required").ceil() - col(have).cast(DataType::Float64)).clip_min(lit(0.0)).fill_null(lit(0.0));
+    let further = checks
+        .lazy()
+        .group_by([col("county_code")])
+        .agg([
+            (short("music_rooms") + short("art_rooms")).sum().alias("music_art_rooms_short"),
+            col("class_size_ok").eq(lit(false)).sum().cast(DataType::Int64).alias("schools_over_class_size"),
+            col("school_size_ok").eq(lit(false)).sum().cast(DataType::Int64).alias("schools_over_size"),
+        ]);
+    let summary = super::compute::concat_frames(summaries)?
+        .lazy()
+        .join(further, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .collect()?;
+    Ok(Planned { rows: super::compute::concat_frames(rows)?, summary, scope })
+}
+
+/// [`plan`] over the schools of one part (whole counties): the additions and the summary.
+fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Costs, levels: &[Level], budget: Option<f64>) -> Result<(DataFrame, DataFrame)> {
     let price = |k: usize, a: f64, u: &Unit| costs.price(k, a, u);
     let pupils = pupils(&state)?;
     let before = split(&verdicts(&state, cfg)?)?;
     let mut keys: Vec<(String, String)> = before.units.keys().filter(|(_, l)| levels.iter().any(|x| x.id() == l)).cloned().collect();
-    keys.sort();
+    keys.sort_by(|a, b| a.0.cmp(&b.0).then((a.1 != "primary").cmp(&(b.1 != "primary"))));
     let mut adds: BTreeMap<(String, String, String, usize), Addition> = BTreeMap::new();
     let mut notes: HashMap<(String, String), Vec<String>> = HashMap::new();
     let mut left: HashMap<String, Option<f64>> = HashMap::new();
-    let mut current = split(&verdicts(&state, cfg)?)?;
+    let mut after: Option<Split> = None;
     for _round in 0..ROUNDS {
+        let current = after.as_ref().unwrap_or(&before);
         let mut round: HashMap<(String, String), f64> = HashMap::new();
         for key in &keys {
-            if level_state(&current, key)?.0 != Some(false) {
+            if level_state(current, key)?.0 != Some(false) {
                 continue;
             }
             let level = if key.1 == "primary" { Level::Primary } else { Level::Junior };
@@ -233,7 +285,7 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
             let p = plan::solve(&just, &targets(cfg, level), &price, *budget_left);
             *budget_left = budget_left.map(|l| l - p.cost(&just, &price));
             for &i in &p.unplannable {
-                notes.entry(key.clone()).or_default().push(format!("{} ({}): a value of the 7 is not reported; no addition can make it pass", units[i].1, units[i].0.school_id));
+                notes.entry(key.clone()).or_default().push(format!("{}（{}）：7 项指标有未填报的数值，增加资源无法使其达标", units[i].1, units[i].0.school_id));
             }
             for (i, (unit, name)) in units.iter().enumerate() {
                 for k in 0..K {
@@ -255,7 +307,7 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
                         && e.add * unit.share[k] > costs.grounds.land_flag_ratio * r
                     {
                         notes.entry(key.clone()).or_default().push(format!(
-                            "{name} ({}): {} ㎡ more sports ground is more than {}× what it has: land, not money, is the binding limit",
+                            "{name}（{}）：需新增体育运动场地 {} ㎡，超过现有面积的 {} 倍，制约因素是用地而非资金",
                             unit.school_id, e.add, costs.grounds.land_flag_ratio
                         ));
                     }
@@ -266,8 +318,9 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
             break;
         }
         apply(&mut state, &round)?;
-        current = split(&verdicts(&state, cfg)?)?;
+        after = Some(split(&verdicts(&state, cfg)?)?);
     }
+    let current = after.as_ref().unwrap_or(&before);
 
     // The rows, in the canonical columns' terms.
     let n = adds.len();
@@ -324,7 +377,7 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
     }
     for key in &keys {
         let (met0, pass0, over0, max0) = level_state(&before, key)?;
-        let (met1, pass1, over1, max1) = level_state(&current, key)?;
+        let (met1, pass1, over1, max1) = level_state(current, key)?;
         let schools = before.schools.get(key).map_or(0, |d| d.height());
         counties.push(key.0.clone());
         lvls.push(key.1.clone());
@@ -339,7 +392,7 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
         }
         texts[0].push(word(met0).to_string());
         texts[1].push(word(met1).to_string());
-        texts[2].push(notes.get(key).map(|n| n.join("; ")).unwrap_or_default());
+        texts[2].push(notes.get(key).map(|n| n.join("；")).unwrap_or_default());
     }
     let m = keys.len();
     let mut columns = vec![Column::new("year".into(), vec![year; m]), Column::new("county_code".into(), counties), Column::new("level".into(), lvls)];
@@ -355,10 +408,5 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
     for (j, name) in ["verdict_before", "verdict_after", "note"].iter().enumerate() {
         columns.push(Column::new((*name).into(), std::mem::take(&mut texts[j])));
     }
-    let summary = DataFrame::new_infer_height(columns)?;
-    let mut scope = inputs.selection.scope();
-    if levels.len() == 1 {
-        scope = scope.text("level", &[levels[0].id().to_string()]);
-    }
-    Ok(Planned { rows, summary, scope })
+    Ok((rows, DataFrame::new_infer_height(columns)?))
 }

@@ -118,6 +118,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         other_indicators(req, &indicators)?,
     ];
     sections.extend(evaluation(wh, req, &area, &mut notes)?);
+    sections.push(investment(wh, req, &school_years)?);
     let title = match lang {
         Lang::Zh => format!("{}{} 年履行教育职责自评报告（数据部分）", area.name, req.year),
         Lang::En => format!("{} ({}): education duties self-evaluation, {} (the figures)", area.name, area.code, req.year),
@@ -955,4 +956,104 @@ fn problems_table(problems: Vec<(String, f64, String)>, lang: Lang) -> Table {
         headers: [lang.t("观测点", "point"), lang.t("失分", "points lost"), lang.t("情况", "what the figures say")].map(String::from).to_vec(),
         rows: problems.into_iter().map(|(p, loss, s)| vec![Cell::text(p), Cell::figure(Some(loss), |v| fmt::trimmed(v, 2), ""), Cell::text(s)]).collect(),
     }
+}
+
+/// 达到优质均衡的投入测算: `countyedu plan` for the county-year (national unit costs), its cost by category, the
+/// schools passing and the largest CV before and after, and the largest additions.
+fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Section> {
+    let lang = req.lang;
+    let title = lang.t("八、达到优质均衡的投入测算", "8. What reaching 优质均衡 would cost").to_string();
+    if !school_years.contains(&req.year) {
+        return Ok(Section { title, blocks: vec![missing_block(lang, &format!("{} 年无学校数据，无法测算", req.year), &format!("no school data for {}", req.year))] });
+    }
+    let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
+    let planned = ops::plan::plan(&inputs, &crate::plan::Costs::national(), &[], None)?;
+    let s = &planned.summary;
+    let mut blocks = vec![Block::Paragraph(
+        lang.t(
+            "按 config/costs.toml 的全国默认单位成本（均为说明了依据的假设）测算使每所学校达到优质均衡学校标准、7 项差异系数均不超过限值所需的最少投入（countyedu plan；规划结果已由本引擎按同一规则复核）。",
+            "The least investment that makes every school pass the school rule and every one of the 7 CVs fall within its limit, at the national default unit costs of config/costs.toml (stated assumptions), by countyedu plan; the engine's own verdict checks the result.",
+        )
+        .into(),
+    )];
+    let mut t = Table {
+        caption: format!("{} {}", req.year, lang.t("投入测算（按学段）", "investment by level")),
+        headers: [
+            lang.t("学段", "level"),
+            lang.t("合计", "total"),
+            lang.t("教师", "teachers"),
+            lang.t("校舍", "building"),
+            lang.t("运动场地", "grounds"),
+            lang.t("设备", "equipment"),
+            lang.t("多媒体教室", "rooms"),
+            lang.t("达标学校（前→后）", "schools passing (before → after)"),
+            lang.t("最大差异系数（前→后）", "largest CV (before → after)"),
+            lang.t("复核结论", "the engine's verdict"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
+    let levels = strs(s, "level")?;
+    let col = |c: &str| f64s(s, c);
+    let (total, teachers, building, grounds, equipment, rooms) = (col("cost")?, col("cost_teachers")?, col("cost_building")?, col("cost_grounds")?, col("cost_equipment")?, col("cost_rooms")?);
+    let (n, p0, p1, m0, m1) = (col("schools")?, col("schools_passing_before")?, col("schools_passing_after")?, col("max_cv_before")?, col("max_cv_after")?);
+    let (v0, v1) = (strs(s, "verdict_before")?, strs(s, "verdict_after")?);
+    for i in 0..s.height() {
+        let level = levels[i].clone().unwrap_or_default();
+        let lname = level_name(lang, &level);
+        let money = money(lang);
+        t.rows.push(vec![
+            Cell::text(lname.clone()),
+            Cell::figure(total[i], money, "0"),
+            Cell::figure(teachers[i], money, "0"),
+            Cell::figure(building[i], money, "0"),
+            Cell::figure(grounds[i], money, "0"),
+            Cell::figure(equipment[i], money, "0"),
+            Cell::figure(rooms[i], money, "0"),
+            Cell::text(format!("{} → {} / {}", fmt::count(p0[i].unwrap_or(0.0)), fmt::count(p1[i].unwrap_or(0.0)), fmt::count(n[i].unwrap_or(0.0)))),
+            Cell::text(format!("{} → {}", m0[i].map_or("—".into(), fmt::ratio), m1[i].map_or("—".into(), fmt::ratio))),
+            Cell::text(v1[i].clone().unwrap_or_default()),
+        ]);
+        let sentence = match (lang, v0[i].as_deref(), total[i].unwrap_or(0.0) > 0.0) {
+            (Lang::Zh, Some("达到"), _) => format!("{lname}已达到优质均衡，无需新增投入。"),
+            (Lang::Zh, _, true) => format!(
+                "{lname}需投入约 {}，{} 所学校中达标学校由 {} 所增至 {} 所，复核结论：{}。",
+                money(total[i].unwrap_or(0.0)),
+                fmt::count(n[i].unwrap_or(0.0)),
+                fmt::count(p0[i].unwrap_or(0.0)),
+                fmt::count(p1[i].unwrap_or(0.0)),
+                v1[i].clone().unwrap_or_default()
+            ),
+            (Lang::Zh, _, false) => format!("{lname}未达到优质均衡，但无法仅靠增加资源达到（见注）。"),
+            (Lang::En, Some("达到"), _) => format!("{lname}: already reaches 优质均衡."),
+            (Lang::En, ..) => format!("{lname}: about {}; the engine's verdict with the plan: {}.", money(total[i].unwrap_or(0.0)), v1[i].clone().unwrap_or_default()),
+        };
+        blocks.push(Block::Paragraph(sentence));
+        if let Some(note) = strs(s, "note")?[i].clone().filter(|n| !n.is_empty()) {
+            blocks.push(Block::Paragraph(format!("{}{note}", lang.t("注：", "Note: "))));
+        }
+    }
+    blocks.push(Block::Table(t));
+    let rows = planned.rows.clone().lazy().sort(["cost"], SortMultipleOptions::default().with_order_descending(true)).limit(15).collect()?;
+    if rows.height() > 0 {
+        let (names, res, adds, units, costs, levels) = (strs(&rows, "school_name")?, strs(&rows, "resource")?, f64s(&rows, "add")?, strs(&rows, "unit")?, f64s(&rows, "cost")?, strs(&rows, "level")?);
+        let mut t = Table {
+            caption: lang.t("投入最大的 15 项", "The 15 largest additions").into(),
+            headers: [lang.t("学校", "school"), lang.t("学段", "level"), lang.t("资源（schools 表的列）", "resource (schools column)"), lang.t("增加", "add"), lang.t("费用", "cost")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for i in 0..rows.height() {
+            let unit = units[i].clone().unwrap_or_default();
+            t.rows.push(vec![
+                Cell::text(names[i].clone().unwrap_or_default()),
+                Cell::text(level_name(lang, levels[i].as_deref().unwrap_or(""))),
+                Cell::text(res[i].clone().unwrap_or_default()),
+                Cell::figure(adds[i], |v| format!("{} {unit}", fmt::count(v)), ""),
+                Cell::figure(costs[i], money(lang), ""),
+            ]);
+        }
+        blocks.push(Block::Table(t));
+    }
+    Ok(Section { title, blocks })
 }
