@@ -230,6 +230,11 @@ fn the_summary_reports_rooms_class_sizes_and_school_sizes_as_further_items() {
     for r in rows {
         let got = [r[at("music_art_rooms_short")].parse::<f64>().unwrap().to_string(), r[at("schools_over_class_size")].to_string(), r[at("schools_over_size")].to_string()];
         assert_eq!(got.to_vec(), expected[0], "{h:?}");
+        // The 7 CVs after, each within the level's limit (0.50 primary, 0.45 junior), as the verdict says.
+        let limit = if &r[at("level")] == "primary" { 0.5 } else { 0.45 };
+        let after: Vec<f64> = r[at("cvs_after")].split(" / ").map(|v| v.parse().unwrap()).collect();
+        assert_eq!(after.len(), 7);
+        assert!(after.iter().all(|c| *c <= limit + 0.0005) && &r[at("verdict_after")] == "达到", "{:?}", r);
     }
     assert_ne!(expected[0][0], "0", "the sample county lacks rooms");
 }

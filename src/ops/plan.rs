@@ -123,6 +123,17 @@ fn level_state(s: &Split, key: &(String, String)) -> Result<(Option<bool>, usize
     Ok((met, passing, over, max))
 }
 
+/// The 7 quality CVs of a county's level, in indicator order, written to three decimals ("—" for none).
+fn cv_list(s: &Split, key: &(String, String)) -> Result<String> {
+    let Some(c) = s.cv.get(key) else { return Ok(String::new()) };
+    let (ids, cvs) = (strs(c, "indicator")?, f64s(c, "cv")?);
+    Ok(QUALITY_INDICATORS
+        .iter()
+        .map(|id| ids.iter().position(|x| x == id).and_then(|i| cvs[i]).map_or("—".to_string(), |v| format!("{v:.3}")))
+        .collect::<Vec<_>>()
+        .join(" / "))
+}
+
 /// A school's type and pupils per level (primary, junior, senior), for the shares of its split resources.
 pub type Pupils = HashMap<String, (String, [f64; 3])>;
 
@@ -368,6 +379,7 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     let cats = ["teachers", "building", "grounds", "equipment", "rooms"];
     let (mut counties, mut lvls, mut ints, mut floats, mut texts) = (vec![], vec![], vec![vec![]; 5], vec![vec![]; 2], vec![vec![]; 3]);
     let mut costs_by: Vec<Vec<f64>> = vec![vec![]; 1 + cats.len()];
+    let mut cv_texts: Vec<Vec<String>> = vec![vec![]; 2];
     // Each county-level's cost, in all and by category, in one pass over the additions.
     let mut spent: HashMap<(&str, &str), [f64; 6]> = HashMap::new();
     for ((c, l, _, k), a) in &adds {
@@ -390,6 +402,8 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
         for (j, v) in mine.into_iter().enumerate() {
             costs_by[j].push(v);
         }
+        cv_texts[0].push(cv_list(&before, key)?);
+        cv_texts[1].push(cv_list(current, key)?);
         texts[0].push(word(met0).to_string());
         texts[1].push(word(met1).to_string());
         texts[2].push(notes.get(key).map(|n| n.join("；")).unwrap_or_default());
@@ -404,6 +418,9 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     }
     for (j, name) in ["cost", "cost_teachers", "cost_building", "cost_grounds", "cost_equipment", "cost_rooms"].iter().enumerate() {
         columns.push(Column::new((*name).into(), std::mem::take(&mut costs_by[j])));
+    }
+    for (j, name) in ["cvs_before", "cvs_after"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut cv_texts[j])));
     }
     for (j, name) in ["verdict_before", "verdict_after", "note"].iter().enumerate() {
         columns.push(Column::new((*name).into(), std::mem::take(&mut texts[j])));
