@@ -15,6 +15,7 @@
 //! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`results`]: the stored metric tables, declared once, and what each row depends on.
 //! - [`plan`]: the investment planner: the cheapest additions school by school that bring a county to 优质均衡.
+//! - [`portable`]: the metric definitions as SQL for Spark SQL and Trino (`countyedu sql-for`, `spark/`).
 //! - [`report`]: reports people read: a county's report and a province's league as self-contained HTML with
 //!   charts (plotters, SVG), or Markdown.
 //! - [`rules`]: the national rules and a province's rules folder laid over them.
@@ -37,6 +38,7 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod plan;
+pub mod portable;
 pub mod queries;
 pub mod report;
 pub mod results;

@@ -116,7 +116,7 @@ fn run(root: &Path, folder: &Path, source: &str, command: &str) -> PathBuf {
 /// A scratch repository: the folders examples read, linked; everything they write stays in the scratch folder.
 fn scratch() -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
-    for folder in ["datasets", "criteria", "config", "queries", "tests"] {
+    for folder in ["datasets", "criteria", "config", "queries", "tests", "spark"] {
         std::os::unix::fs::symlink(repo(folder), root.path().join(folder)).unwrap();
     }
     // Notebooks find their export relative to their own folder, so they are copied, not linked.

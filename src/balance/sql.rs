@@ -149,7 +149,7 @@ pub fn cvs(units: &str, cfg: &Config) -> String {
         let d = format!("((x{k} - mean{k}) / mean{k})");
         pass2.push(format!("{} AS rs{k}", exact_sum(&format!("CASE WHEN mean{k} > 0 THEN students * {d} * {d} END"))));
         long.push(format!(
-            "SELECT {keys}, {} AS standard, {} AS indicator, {k} AS k, n{k} AS n_schools, miss{k} AS n_missing, w{k} AS students, mean{k} AS mean, rs{k} / w{k} AS rv, min{k} AS min, max{k} AS max FROM grouped",
+            "SELECT {keys}, {} AS standard, {} AS indicator, {k} AS k, n{k} AS n_schools, miss{k} AS n_missing, w{k} AS students, mean{k} AS mean, CASE WHEN w{k} > 0 THEN rs{k} / w{k} END AS rv, min{k} AS min, max{k} AS max FROM grouped",
             text(standard),
             text(id)
         ));

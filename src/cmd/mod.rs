@@ -34,6 +34,7 @@ pub mod rank;
 pub mod report;
 pub mod scheme;
 pub mod sql;
+pub mod sql_for;
 pub mod summary;
 pub mod urban_rural;
 
@@ -52,6 +53,7 @@ pub struct Cli {
 pub enum Command {
     Ingest(ingest::Args),
     Sql(sql::Args),
+    SqlFor(sql_for::Args),
     Query(query::Args),
     Export(export::Args),
     Balance(balance::Args),
@@ -121,6 +123,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::SqlFor(args) => sql_for::run(args),
         Command::Query(args) => query::run(args),
         Command::Export(args) => export::run(args),
         Command::Balance(args) => balance::run(args),

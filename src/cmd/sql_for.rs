@@ -1,0 +1,51 @@
+//! `countyedu sql-for`: the metric definitions as SQL for Spark SQL, Trino or DuckDB.
+
+use std::path::PathBuf;
+
+use super::RulesArgs;
+use crate::error::Result;
+use crate::portable::{self, Dialect, Metric};
+
+/// Print a metric's definition as SQL that Spark SQL, Trino and DuckDB all run, generated from the engine's own definitions and the rules in force.
+///
+/// The level units (the combined-school split, the scopes of the standards) and the balance CVs are the very SQL the engine runs in its warehouse, in the subset the three engines share; a province's rules folder (--rules) changes the split ratios, scopes and limits in the text. The SQL reads a table or view named `schools` with the canonical columns, as `countyedu export` writes them (Parquet, hive-partitioned by year). spark/countyedu_job.py runs it on Spark; README's "Past one machine" says how.
+///
+/// Examples:
+///   countyedu sql-for balance-cv --dialect spark
+///   countyedu sql-for units --dialect trino --rules config/provinces/140000
+///   countyedu sql-for balance-cv --dialect spark --out-dir sql
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The metric.
+    #[arg(value_enum)]
+    pub metric: Option<Metric>,
+    /// The engine the SQL is for.
+    #[arg(long, value_enum, default_value = "spark")]
+    pub dialect: Dialect,
+    /// Write every metric's SQL as METRIC.sql into this folder instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let rules = args.rules.load()?;
+    match (&args.out_dir, args.metric) {
+        (Some(dir), _) => {
+            std::fs::create_dir_all(dir)?;
+            for m in [Metric::Units, Metric::BalanceCv] {
+                let path = dir.join(format!("{}.sql", m.id()));
+                std::fs::write(&path, portable::sql(m, args.dialect, &rules))?;
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        (None, Some(m)) => {
+            print!("{}", portable::sql(m, args.dialect, &rules));
+            Ok(())
+        }
+        (None, None) => Err(crate::error::Error::usage("name a metric (units, balance-cv) or give --out-dir DIR for all of them")),
+    }
+}

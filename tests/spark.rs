@@ -1,0 +1,142 @@
+//! Past one machine: the portable metric SQL (`countyedu sql-for`) is what the engine runs, follows a province's
+//! rules, parses as Trino SQL, and Spark (local mode, spark/countyedu_job.py) computes from `countyedu export`'s
+//! Parquet the same CVs as the engine.
+
+mod workdir;
+
+use std::path::Path;
+use std::process::Command;
+
+use workdir::{Workdir, repo};
+
+/// Python with the packages of spark/requirements.txt (CI installs them and sets COUNTYEDU_SPARK_TESTS=1, which
+/// makes their absence a failure); `None` here when they are missing.
+fn python_with(module: &str) -> Option<()> {
+    let ok = Command::new("python3").args(["-c", &format!("import {module}")]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var_os("COUNTYEDU_SPARK_TESTS").is_none(), "COUNTYEDU_SPARK_TESTS is set and python3 cannot import {module}");
+        eprintln!("skipped: python3 has no {module} (pip install -r spark/requirements.txt; COUNTYEDU_SPARK_TESTS=1 requires it)");
+    }
+    ok.then_some(())
+}
+
+fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3 runs");
+    assert!(out.status.success(), "python failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_portable_sql_is_the_sql_the_engine_runs_and_is_shipped_as_generated() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    wd.ok(&["balance"]);
+    // The DuckDB text of balance_cv, run over the warehouse's schools, gives every stored CV.
+    let text = wd.ok(&["sql-for", "balance-cv", "--dialect", "duckdb"]);
+    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    let diff = wd.sql(&format!(
+        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM balance_cv), \
+         count(*) FILTER (WHERE (p.cv IS NULL) <> (b.cv IS NULL) OR abs(p.cv - b.cv) > 1e-12 OR p.n_schools <> b.n_schools \
+           OR p.threshold IS DISTINCT FROM b.threshold OR p.met IS DISTINCT FROM b.met OR p.note IS DISTINCT FROM b.note OR p.rules_hash <> b.rules_hash) \
+         FROM p JOIN balance_cv b USING (year, county_code, level, standard, indicator)"
+    ));
+    assert_eq!(diff[0][0], diff[0][1], "every stored CV has its portable twin: {diff:?}");
+    assert_eq!(diff[0][2], "0", "{diff:?}");
+    // spark/sql/ holds exactly what sql-for writes for the national rules.
+    let out = wd.path("sql");
+    wd.ok(&["sql-for", "--dialect", "spark", "--out-dir", &out.to_string_lossy()]);
+    for f in ["units.sql", "balance_cv.sql"] {
+        let shipped = std::fs::read_to_string(repo(&format!("spark/sql/{f}"))).unwrap();
+        let now = std::fs::read_to_string(out.join(f)).unwrap();
+        let strip = |t: &str| t.lines().filter(|l| !l.starts_with("-- title")).collect::<Vec<_>>().join("\n");
+        assert_eq!(strip(&shipped), strip(&now), "spark/sql/{f} is stale: run `countyedu sql-for --dialect spark --out-dir spark/sql`");
+    }
+    // Nothing of DuckDB's own dialect.
+    for banned in ["GROUP BY ALL", "UNPIVOT", "EXCLUDE", "QUALIFY", "::", " ^ "] {
+        assert!(!text.contains(banned), "the portable SQL uses {banned}");
+    }
+}
+
+#[test]
+fn a_provinces_rules_folder_changes_the_generated_sql() {
+    let wd = Workdir::new();
+    let rules = wd.path("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("balance.toml"), "[quality.cv_max]\nprimary = 0.4\n\n[split.nine_year]\nprimary = 1.0\njunior = 1.3\nsenior = 0.0\n").unwrap();
+    let national = wd.ok(&["sql-for", "balance-cv"]);
+    let province = wd.ok(&["sql-for", "balance-cv", "--rules", &rules.to_string_lossy()]);
+    assert!(national.contains("5e-1") && !province.contains("THEN 5e-1 ELSE"), "the primary limit 0.5 becomes 0.4");
+    assert!(province.contains("4e-1") && province.contains("1.3e0"), "the limit and the nine-year split follow the rules");
+}
+
+#[test]
+fn the_sql_parses_as_trino_spark_and_duckdb_sql() {
+    if python_with("sqlglot").is_none() {
+        return;
+    }
+    let wd = Workdir::new();
+    for dialect in ["trino", "spark", "duckdb"] {
+        let dir = wd.path(dialect);
+        wd.ok(&["sql-for", "--dialect", dialect, "--out-dir", &dir.to_string_lossy()]);
+        let out = python(
+            "import sqlglot, sys, pathlib\nfor f in sorted(pathlib.Path(sys.argv[1]).glob('*.sql')):\n    sqlglot.parse_one(f.read_text(), read=sys.argv[2], error_level=sqlglot.ErrorLevel.RAISE)\n    print(f.name)",
+            &[&dir.to_string_lossy(), dialect],
+        );
+        assert_eq!(out.lines().count(), 2, "{dialect}: {out}");
+    }
+}
+
+#[test]
+fn spark_computes_the_engines_cvs_from_the_export() {
+    if python_with("pyspark").is_none() || python_with("duckdb").is_none() {
+        return;
+    }
+    let java = Command::new("java").arg("-version").output();
+    assert!(java.is_ok_and(|o| o.status.success()), "Java 17 or later is needed for Spark (apt-get install openjdk-17-jre-headless)");
+    let wd = Workdir::new();
+    let db = wd.path("demo.duckdb");
+    wd.ok(&["demo", "--db", &db.to_string_lossy(), "--out-dir", &wd.path("out").to_string_lossy(), "--format", "csv"]);
+    let export = wd.path("export");
+    wd.ok(&["export", "--db", &db.to_string_lossy(), "--to", &export.to_string_lossy()]);
+    let out = wd.path("spark-out");
+    let job = Command::new("python3")
+        .arg(repo("spark/countyedu_job.py"))
+        // Shanxi's rules folder: its SQL generated through the binary (the shipped national SQL is checked above to
+        // be what the generator writes); its balance rules are the national ones, so the CVs are the warehouse's.
+        .args(["--input", &export.to_string_lossy(), "--output", &out.to_string_lossy(), "--rules", &repo("config/provinces/140000").to_string_lossy()])
+        .env("COUNTYEDU_BIN", env!("CARGO_BIN_EXE_countyedu"))
+        .env("COUNTYEDU_SHUFFLE_PARTITIONS", "2")
+        .output()
+        .expect("the job runs");
+    assert!(job.status.success(), "the Spark job failed:\n{}", String::from_utf8_lossy(&job.stderr));
+    compare(&db, &out);
+}
+
+/// Spark's balance_cv against the warehouse's, row by row and column by column (the rules' stamp aside), to 1e-9.
+fn compare(db: &Path, out: &Path) {
+    let report = python(
+        r#"
+import duckdb, sys
+con = duckdb.connect()
+con.execute(f"ATTACH '{sys.argv[1]}' AS w (READ_ONLY)")
+con.execute(f"CREATE VIEW s AS SELECT * FROM read_parquet('{sys.argv[2]}/balance_cv/*/*.parquet', hive_partitioning = true)")
+cols = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = 'w' AND table_name = 'balance_cv' ORDER BY column_index").fetchall()]
+spark_cols = set(r[0] for r in con.execute("DESCRIBE s").fetchall())
+assert set(cols) == spark_cols, (cols, spark_cols)
+keys = ["year", "county_code", "level", "standard", "indicator"]
+assert con.execute("SELECT DISTINCT rules FROM s").fetchall() == [("140000",)], "stamped with the rules it ran under"
+diffs = []
+for c in cols:
+    if c in keys or c in ("rules", "rules_hash"): continue
+    num = con.execute(f"SELECT data_type FROM duckdb_columns() WHERE database_name = 'w' AND table_name = 'balance_cv' AND column_name = '{c}'").fetchone()[0] in ("DOUBLE", "BIGINT")
+    cond = f"(a.{c} IS NULL) <> (b.{c} IS NULL) OR abs(a.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))" if num else f"a.{c} IS DISTINCT FROM b.{c}"
+    diffs.append(f"count(*) FILTER (WHERE {cond})")
+on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
+row = con.execute(f"SELECT count(*), (SELECT count(*) FROM s), (SELECT count(*) FROM w.balance_cv), {', '.join(diffs)} FROM s a JOIN w.balance_cv b ON {on}").fetchone()
+print(row[0], row[1], row[2], sum(row[3:]))
+"#,
+        &[&db.to_string_lossy(), &out.to_string_lossy()],
+    );
+    let n: Vec<i64> = report.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    assert!(n[0] > 1000 && n[0] == n[1] && n[1] == n[2], "every CV matched: {report}");
+    assert_eq!(n[3], 0, "values that differ: {report}");
+}
