@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-METRICS = ["balance_cv"]
+METRICS = ["balance_cv", "urban_rural"]
 
 
 def generated_sql(rules_dir):
@@ -51,6 +51,7 @@ def main():
     spark = (builder.config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.shuffle.partitions", os.environ.get("COUNTYEDU_SHUFFLE_PARTITIONS", "8"))
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
     schools = spark.read.option("basePath", os.path.join(args.input, "schools")).parquet(os.path.join(args.input, "schools"))

@@ -1,6 +1,7 @@
 //! The metric definitions as SQL for engines past one machine (Spark SQL, Trino) as well as DuckDB: the level units
 //! and the balance CVs are the very text the engine runs ([`crate::balance::sql`], generated from the indicator
-//! definitions and the rules in force), written in the subset of SQL the three engines share. `countyedu sql-for`
+//! definitions and the rules in force), and the urban–rural group means are generated from the same definitions,
+//! all written in the subset of SQL the three engines share. `countyedu sql-for`
 //! prints them; `spark/countyedu_job.py` runs them over `countyedu export`'s Parquet.
 //!
 //! The subset: CTEs, `CAST(… AS DOUBLE|BIGINT)`, `CASE`, `coalesce`, `floor`, `sqrt`, `count`/`sum`/`min`/`max`,
@@ -27,13 +28,22 @@ pub enum Metric {
     /// The warehouse's `balance_cv`: one CV per county, year, level, standard and indicator, with its limit, and
     /// the rules it was computed under.
     BalanceCv,
+    /// The group means of the warehouse's `urban_rural` (three groups: 城区 111–112, 镇区 121–123, 乡村 every other
+    /// code): schools, pupils and weighted mean of each group, the rural/urban and town/urban ratios and the gap,
+    /// per county, year, level, standard and indicator. The decompositions (between-group CV and share, Theil)
+    /// stay with the engine.
+    UrbanRural,
 }
+
+/// Every metric, in the order `--out-dir` writes them.
+pub const METRICS: [Metric; 3] = [Metric::Units, Metric::BalanceCv, Metric::UrbanRural];
 
 impl Metric {
     pub fn id(self) -> &'static str {
         match self {
             Metric::Units => "units",
             Metric::BalanceCv => "balance_cv",
+            Metric::UrbanRural => "urban_rural",
         }
     }
 }
@@ -55,6 +65,7 @@ pub fn sql(metric: Metric, dialect: Dialect, rules: &Rules) -> String {
             text(&rules.hash),
             balance::sql::cvs(&units, cfg)
         ),
+        Metric::UrbanRural => urban_rural(&units, rules),
     };
     let engine = match dialect {
         Dialect::Duckdb => "DuckDB",
@@ -67,5 +78,50 @@ pub fn sql(metric: Metric, dialect: Dialect, rules: &Rules) -> String {
         env!("CARGO_PKG_VERSION"),
         rules.name,
         rules.hash
+    )
+}
+
+/// The urban–rural group means over the level units (see [`Metric::UrbanRural`]): each indicator of each standard
+/// over the units in the standard's scope that report it, as the engine's `equity::urban_rural_table` takes them.
+fn urban_rural(units: &str, rules: &Rules) -> String {
+    let group = "CASE WHEN urban_rural_code IN (111, 112) THEN 'urban' WHEN urban_rural_code BETWEEN 121 AND 123 THEN 'town' ELSE 'rural' END";
+    let mut values = vec!["year, county_code, level, students, in_basic, in_quality".to_string(), format!("{group} AS g")];
+    let mut long = Vec::new();
+    let mut k = 0;
+    for (standard, ids) in balance::STANDARDS {
+        for id in ids {
+            values.push(format!("{} AS x{k}", balance::sql::value(balance::indicator(id))));
+            long.push(format!(
+                "SELECT year, county_code, level, {} AS standard, {} AS indicator, g, students AS w, x{k} AS x FROM x WHERE in_{standard} AND x{k} IS NOT NULL",
+                text(standard),
+                text(id)
+            ));
+            k += 1;
+        }
+    }
+    let keys = "year, county_code, level, standard, indicator";
+    let mut agg = Vec::new();
+    for g in ["urban", "town", "rural"] {
+        let w = format!("CASE WHEN g = '{g}' THEN w END");
+        agg.push(format!("count({w}) AS schools_{g}"));
+        agg.push(format!("coalesce(sum({w}), 0.0) AS students_{g}"));
+        agg.push(format!("CASE WHEN sum({w}) > 0 THEN sum(CASE WHEN g = '{g}' THEN w * x END) / sum({w}) END AS mean_{g}"));
+    }
+    format!(
+        "WITH x AS (SELECT {values} FROM ({units}) u),
+long AS ({long}),
+means AS (SELECT {keys}, {agg} FROM long GROUP BY {keys})
+SELECT {keys}, 'three' AS grouping,
+  schools_urban, students_urban, mean_urban, schools_town, students_town, mean_town, schools_rural, students_rural, mean_rural,
+  CASE WHEN mean_urban <> 0 THEN mean_rural / mean_urban END AS rural_urban_ratio,
+  CASE WHEN mean_urban <> 0 THEN mean_town / mean_urban END AS town_urban_ratio,
+  mean_urban - mean_rural AS gap_urban_rural,
+  {name} AS rules, {hash} AS rules_hash
+FROM means",
+        values = values.join(", "),
+        long = long.join("\nUNION ALL "),
+        agg = agg.join(", "),
+        name = text(&rules.name),
+        hash = text(&rules.hash),
     )
 }

@@ -41,10 +41,24 @@ fn the_portable_sql_is_the_sql_the_engine_runs_and_is_shipped_as_generated() {
     ));
     assert_eq!(diff[0][0], diff[0][1], "every stored CV has its portable twin: {diff:?}");
     assert_eq!(diff[0][2], "0", "{diff:?}");
+    // The urban–rural group means, run over the warehouse's schools, are the engine's.
+    wd.ok(&["urban-rural"]);
+    let text = wd.ok(&["sql-for", "urban-rural", "--dialect", "duckdb"]);
+    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    let cols = ["schools_urban", "students_urban", "mean_urban", "schools_town", "students_town", "mean_town", "schools_rural", "students_rural", "mean_rural", "rural_urban_ratio", "town_urban_ratio", "gap_urban_rural"];
+    let mut differs: Vec<String> = cols.iter().map(|c| format!("(p.{c} IS NULL) <> (b.{c} IS NULL) OR abs(p.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))")).collect();
+    differs.push("p.rules_hash <> b.rules_hash".into());
+    let diff = wd.sql(&format!(
+        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM urban_rural WHERE grouping = 'three'), count(*) FILTER (WHERE {}) \
+         FROM p JOIN urban_rural b USING (year, county_code, level, standard, indicator, grouping)",
+        differs.join(" OR ")
+    ));
+    assert_eq!(diff[0][0], diff[0][1], "every stored urban–rural row has its portable twin: {diff:?}");
+    assert_eq!(diff[0][2], "0", "{diff:?}");
     // spark/sql/ holds exactly what sql-for writes for the national rules.
     let out = wd.path("sql");
     wd.ok(&["sql-for", "--dialect", "spark", "--out-dir", &out.to_string_lossy()]);
-    for f in ["units.sql", "balance_cv.sql"] {
+    for f in ["units.sql", "balance_cv.sql", "urban_rural.sql"] {
         let shipped = std::fs::read_to_string(repo(&format!("spark/sql/{f}"))).unwrap();
         let now = std::fs::read_to_string(out.join(f)).unwrap();
         let strip = |t: &str| t.lines().filter(|l| !l.starts_with("-- title")).collect::<Vec<_>>().join("\n");
@@ -81,12 +95,12 @@ fn the_sql_parses_as_trino_spark_and_duckdb_sql() {
             "import sqlglot, sys, pathlib\nfor f in sorted(pathlib.Path(sys.argv[1]).glob('*.sql')):\n    sqlglot.parse_one(f.read_text(), read=sys.argv[2], error_level=sqlglot.ErrorLevel.RAISE)\n    print(f.name)",
             &[&dir.to_string_lossy(), dialect],
         );
-        assert_eq!(out.lines().count(), 2, "{dialect}: {out}");
+        assert_eq!(out.lines().count(), 3, "{dialect}: {out}");
     }
 }
 
 #[test]
-fn spark_computes_the_engines_cvs_from_the_export() {
+fn spark_computes_the_engines_cvs_and_urban_rural_means_from_the_export() {
     if python_with("pyspark").is_none() || python_with("duckdb").is_none() {
         return;
     }
@@ -108,35 +122,41 @@ fn spark_computes_the_engines_cvs_from_the_export() {
         .output()
         .expect("the job runs");
     assert!(job.status.success(), "the Spark job failed:\n{}", String::from_utf8_lossy(&job.stderr));
-    compare(&db, &out);
+    compare(&db, &out, "balance_cv", &["year", "county_code", "level", "standard", "indicator"]);
+    compare(&db, &out, "urban_rural", &["year", "county_code", "level", "standard", "indicator", "grouping"]);
 }
 
-/// Spark's balance_cv against the warehouse's, row by row and column by column (the rules' stamp aside), to 1e-9.
-fn compare(db: &Path, out: &Path) {
+/// A table Spark wrote against the warehouse's, row by row and column by column (every column Spark wrote; the
+/// rules' stamp aside), to 1e-9.
+fn compare(db: &Path, out: &Path, table: &str, keys: &[&str]) {
     let report = python(
         r#"
 import duckdb, sys
 con = duckdb.connect()
 con.execute(f"ATTACH '{sys.argv[1]}' AS w (READ_ONLY)")
-con.execute(f"CREATE VIEW s AS SELECT * FROM read_parquet('{sys.argv[2]}/balance_cv/*/*.parquet', hive_partitioning = true)")
-cols = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = 'w' AND table_name = 'balance_cv' ORDER BY column_index").fetchall()]
-spark_cols = set(r[0] for r in con.execute("DESCRIBE s").fetchall())
-assert set(cols) == spark_cols, (cols, spark_cols)
-keys = ["year", "county_code", "level", "standard", "indicator"]
+table, keys = sys.argv[3], sys.argv[4].split(",")
+con.execute(f"CREATE VIEW s AS SELECT * FROM read_parquet('{sys.argv[2]}/{table}/*/*.parquet', hive_partitioning = true)")
+spark_cols = [r[0] for r in con.execute("DESCRIBE s").fetchall()]
+ware = [r[0] for r in con.execute(f"SELECT column_name FROM duckdb_columns() WHERE database_name = 'w' AND table_name = '{table}' ORDER BY column_index").fetchall()]
+assert set(spark_cols) <= set(ware), (spark_cols, ware)
+if table == "balance_cv":
+    assert set(spark_cols) == set(ware), "balance_cv has every column of the warehouse's"
+cols = spark_cols
 assert con.execute("SELECT DISTINCT rules FROM s").fetchall() == [("140000",)], "stamped with the rules it ran under"
 diffs = []
 for c in cols:
     if c in keys or c in ("rules", "rules_hash"): continue
-    num = con.execute(f"SELECT data_type FROM duckdb_columns() WHERE database_name = 'w' AND table_name = 'balance_cv' AND column_name = '{c}'").fetchone()[0] in ("DOUBLE", "BIGINT")
+    num = con.execute(f"SELECT data_type FROM duckdb_columns() WHERE database_name = 'w' AND table_name = '{table}' AND column_name = '{c}'").fetchone()[0] in ("DOUBLE", "BIGINT")
     cond = f"(a.{c} IS NULL) <> (b.{c} IS NULL) OR abs(a.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))" if num else f"a.{c} IS DISTINCT FROM b.{c}"
     diffs.append(f"count(*) FILTER (WHERE {cond})")
 on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-row = con.execute(f"SELECT count(*), (SELECT count(*) FROM s), (SELECT count(*) FROM w.balance_cv), {', '.join(diffs)} FROM s a JOIN w.balance_cv b ON {on}").fetchone()
+where = " WHERE grouping = 'three'" if table == "urban_rural" else ""
+row = con.execute(f"SELECT count(*), (SELECT count(*) FROM s), (SELECT count(*) FROM w.{table}{where}), {', '.join(diffs)} FROM s a JOIN w.{table} b ON {on}").fetchone()
 print(row[0], row[1], row[2], sum(row[3:]))
 "#,
-        &[&db.to_string_lossy(), &out.to_string_lossy()],
+        &[&db.to_string_lossy(), &out.to_string_lossy(), table, &keys.join(",")],
     );
     let n: Vec<i64> = report.split_whitespace().map(|x| x.parse().unwrap()).collect();
-    assert!(n[0] > 1000 && n[0] == n[1] && n[1] == n[2], "every CV matched: {report}");
-    assert_eq!(n[3], 0, "values that differ: {report}");
+    assert!(n[0] > 1000 && n[0] == n[1] && n[1] == n[2], "{table}: every row matched: {report}");
+    assert_eq!(n[3], 0, "{table}: values that differ: {report}");
 }
