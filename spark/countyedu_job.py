@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-METRICS = ["balance_cv", "urban_rural"]
+METRICS = ["balance_cv", "urban_rural", "growth"]
 
 
 def generated_sql(rules_dir):
@@ -54,8 +54,9 @@ def main():
              .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
-    schools = spark.read.option("basePath", os.path.join(args.input, "schools")).parquet(os.path.join(args.input, "schools"))
-    schools.createOrReplaceTempView("schools")
+    for table in ["schools", "county_indicators", "counties"]:
+        path = os.path.join(args.input, table)
+        spark.read.option("basePath", path).parquet(path).createOrReplaceTempView(table)
     for metric in METRICS:
         text = open(os.path.join(sql_dir, metric + ".sql"), encoding="utf-8").read()
         query = "\n".join(line for line in text.splitlines() if not line.startswith("--"))

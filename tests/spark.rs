@@ -55,10 +55,25 @@ fn the_portable_sql_is_the_sql_the_engine_runs_and_is_shipped_as_generated() {
     ));
     assert_eq!(diff[0][0], diff[0][1], "every stored urban–rural row has its portable twin: {diff:?}");
     assert_eq!(diff[0][2], "0", "{diff:?}");
+    // Growth of the reported indicators, run over the warehouse's county indicators, is the engine's.
+    wd.ok(&["growth"]);
+    let text = wd.ok(&["sql-for", "growth", "--dialect", "duckdb"]);
+    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    let cols = ["value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province"];
+    let mut differs: Vec<String> = cols.iter().map(|c| format!("(p.{c} IS NULL) <> (b.{c} IS NULL) OR abs(p.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))")).collect();
+    differs.push("p.rules_hash <> b.rules_hash".into());
+    let diff = wd.sql(&format!(
+        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM growth WHERE indicator IN (SELECT indicator FROM county_indicators) \
+           AND indicator <> 'edu_expenditure_per_student'), (SELECT count(*) FROM p), count(*) FILTER (WHERE {}) \
+         FROM p JOIN growth b USING (year, county_code, indicator)",
+        differs.join(" OR ")
+    ));
+    assert!(diff[0][0] == diff[0][1] && diff[0][1] == diff[0][2], "every stored growth row of a reported indicator has its portable twin: {diff:?}");
+    assert_eq!(diff[0][3], "0", "{diff:?}");
     // spark/sql/ holds exactly what sql-for writes for the national rules.
     let out = wd.path("sql");
     wd.ok(&["sql-for", "--dialect", "spark", "--out-dir", &out.to_string_lossy()]);
-    for f in ["units.sql", "balance_cv.sql", "urban_rural.sql"] {
+    for f in ["units.sql", "balance_cv.sql", "urban_rural.sql", "growth.sql"] {
         let shipped = std::fs::read_to_string(repo(&format!("spark/sql/{f}"))).unwrap();
         let now = std::fs::read_to_string(out.join(f)).unwrap();
         let strip = |t: &str| t.lines().filter(|l| !l.starts_with("-- title")).collect::<Vec<_>>().join("\n");
@@ -95,12 +110,12 @@ fn the_sql_parses_as_trino_spark_and_duckdb_sql() {
             "import sqlglot, sys, pathlib\nfor f in sorted(pathlib.Path(sys.argv[1]).glob('*.sql')):\n    sqlglot.parse_one(f.read_text(), read=sys.argv[2], error_level=sqlglot.ErrorLevel.RAISE)\n    print(f.name)",
             &[&dir.to_string_lossy(), dialect],
         );
-        assert_eq!(out.lines().count(), 3, "{dialect}: {out}");
+        assert_eq!(out.lines().count(), 4, "{dialect}: {out}");
     }
 }
 
 #[test]
-fn spark_computes_the_engines_cvs_and_urban_rural_means_from_the_export() {
+fn spark_computes_the_engines_cvs_urban_rural_means_and_growth_from_the_export() {
     if python_with("pyspark").is_none() || python_with("duckdb").is_none() {
         return;
     }
@@ -124,6 +139,7 @@ fn spark_computes_the_engines_cvs_and_urban_rural_means_from_the_export() {
     assert!(job.status.success(), "the Spark job failed:\n{}", String::from_utf8_lossy(&job.stderr));
     compare(&db, &out, "balance_cv", &["year", "county_code", "level", "standard", "indicator"]);
     compare(&db, &out, "urban_rural", &["year", "county_code", "level", "standard", "indicator", "grouping"]);
+    compare(&db, &out, "growth", &["year", "county_code", "indicator"]);
 }
 
 /// A table Spark wrote against the warehouse's, row by row and column by column (every column Spark wrote; the
@@ -150,7 +166,8 @@ for c in cols:
     cond = f"(a.{c} IS NULL) <> (b.{c} IS NULL) OR abs(a.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))" if num else f"a.{c} IS DISTINCT FROM b.{c}"
     diffs.append(f"count(*) FILTER (WHERE {cond})")
 on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-where = " WHERE grouping = 'three'" if table == "urban_rural" else ""
+where = {"urban_rural": " WHERE grouping = 'three'",
+         "growth": " WHERE indicator IN (SELECT indicator FROM w.county_indicators) AND indicator <> 'edu_expenditure_per_student'"}.get(table, "")
 row = con.execute(f"SELECT count(*), (SELECT count(*) FROM s), (SELECT count(*) FROM w.{table}{where}), {', '.join(diffs)} FROM s a JOIN w.{table} b ON {on}").fetchone()
 print(row[0], row[1], row[2], sum(row[3:]))
 "#,

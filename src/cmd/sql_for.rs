@@ -8,7 +8,7 @@ use crate::portable::{self, Dialect, Metric};
 
 /// Print a metric's definition as SQL that Spark SQL, Trino and DuckDB all run, generated from the engine's own definitions and the rules in force.
 ///
-/// The level units (the combined-school split, the scopes of the standards) and the balance CVs are the very SQL the engine runs in its warehouse, in the subset the three engines share; the urban–rural group means (schools, pupils and weighted mean of 城区, 镇区 and 乡村, their ratios and gap) are generated from the same indicator definitions. A province's rules folder (--rules) changes the split ratios, scopes and limits in the text. The SQL reads a table or view named `schools` with the canonical columns, as `countyedu export` writes them (Parquet, hive-partitioned by year). spark/countyedu_job.py runs it on Spark; README's "Past one machine" says how.
+/// The level units (the combined-school split, the scopes of the standards) and the balance CVs are the very SQL the engine runs in its warehouse, in the subset the three engines share; the urban–rural group means (schools, pupils and weighted mean of 城区, 镇区 and 乡村, their ratios and gap) are generated from the same indicator definitions, and year-on-year growth of the reported county indicators (change, percent, ranks within prefecture and province) reads `county_indicators` and `counties`. A province's rules folder (--rules) changes the split ratios, scopes and limits in the text. The SQL reads a table or view named `schools` with the canonical columns, as `countyedu export` writes them (Parquet, hive-partitioned by year). spark/countyedu_job.py runs it on Spark; README's "Past one machine" says how.
 ///
 /// Examples:
 ///   countyedu sql-for balance-cv --dialect spark
@@ -46,6 +46,6 @@ pub fn run(args: Args) -> Result<()> {
             print!("{}", portable::sql(m, args.dialect, &rules));
             Ok(())
         }
-        (None, None) => Err(crate::error::Error::usage("name a metric (units, balance-cv, urban-rural) or give --out-dir DIR for all of them")),
+        (None, None) => Err(crate::error::Error::usage("name a metric (units, balance-cv, urban-rural, growth) or give --out-dir DIR for all of them")),
     }
 }
