@@ -8,7 +8,8 @@ and writes each metric table as Parquet partitioned by year, in the layout `coun
 
 --sql DIR: the SQL files (`countyedu sql-for --dialect spark --out-dir DIR`); by default the national rules' SQL
 shipped in spark/sql/. --rules DIR: a province's rules folder, turned into SQL by running `countyedu sql-for`
-(COUNTYEDU_BIN, or `countyedu` on PATH). Local mode runs when no master is configured.
+(COUNTYEDU_BIN, or `countyedu` on PATH). Run as a plain script it uses Spark's local mode (local[*], or
+COUNTYEDU_SPARK_MASTER); under spark-submit, the master spark-submit was given.
 """
 
 import argparse
@@ -46,8 +47,9 @@ def main():
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("countyedu")
-    if "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_MASTER"):
-        builder = builder.master(os.environ.get("COUNTYEDU_SPARK_MASTER", "local[*]"))
+    # Under spark-submit the master is the cluster's; run as a plain script, PySpark's default is local[*].
+    if os.environ.get("COUNTYEDU_SPARK_MASTER"):
+        builder = builder.master(os.environ["COUNTYEDU_SPARK_MASTER"])
     spark = (builder.config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.shuffle.partitions", os.environ.get("COUNTYEDU_SHUFFLE_PARTITIONS", "8"))
              .config("spark.ui.enabled", "false")
