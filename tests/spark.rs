@@ -30,46 +30,39 @@ fn python(script: &str, args: &[&str]) -> String {
 fn the_portable_sql_is_the_sql_the_engine_runs_and_is_shipped_as_generated() {
     let wd = Workdir::loaded(&["sample", "gaoping"]);
     wd.ok(&["balance"]);
-    // The DuckDB text of balance_cv, run over the warehouse's schools, gives every stored CV.
-    let text = wd.ok(&["sql-for", "balance-cv", "--dialect", "duckdb"]);
-    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
-    let diff = wd.sql(&format!(
-        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM balance_cv), \
-         count(*) FILTER (WHERE (p.cv IS NULL) <> (b.cv IS NULL) OR abs(p.cv - b.cv) > 1e-12 OR p.n_schools <> b.n_schools \
-           OR p.threshold IS DISTINCT FROM b.threshold OR p.met IS DISTINCT FROM b.met OR p.note IS DISTINCT FROM b.note OR p.rules_hash <> b.rules_hash) \
-         FROM p JOIN balance_cv b USING (year, county_code, level, standard, indicator)"
-    ));
-    assert_eq!(diff[0][0], diff[0][1], "every stored CV has its portable twin: {diff:?}");
-    assert_eq!(diff[0][2], "0", "{diff:?}");
-    // The urban–rural group means, run over the warehouse's schools, are the engine's.
+    // Each metric's DuckDB text, run over the warehouse, gives the engine's stored rows.
     wd.ok(&["urban-rural"]);
-    let text = wd.ok(&["sql-for", "urban-rural", "--dialect", "duckdb"]);
-    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
-    let cols = ["schools_urban", "students_urban", "mean_urban", "schools_town", "students_town", "mean_town", "schools_rural", "students_rural", "mean_rural", "rural_urban_ratio", "town_urban_ratio", "gap_urban_rural"];
-    let mut differs: Vec<String> = cols.iter().map(|c| format!("(p.{c} IS NULL) <> (b.{c} IS NULL) OR abs(p.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))")).collect();
-    differs.push("p.rules_hash <> b.rules_hash".into());
-    let diff = wd.sql(&format!(
-        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM urban_rural WHERE grouping = 'three'), count(*) FILTER (WHERE {}) \
-         FROM p JOIN urban_rural b USING (year, county_code, level, standard, indicator, grouping)",
-        differs.join(" OR ")
-    ));
-    assert_eq!(diff[0][0], diff[0][1], "every stored urban–rural row has its portable twin: {diff:?}");
-    assert_eq!(diff[0][2], "0", "{diff:?}");
-    // Growth of the reported indicators, run over the warehouse's county indicators, is the engine's.
     wd.ok(&["growth"]);
-    let text = wd.ok(&["sql-for", "growth", "--dialect", "duckdb"]);
-    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
-    let cols = ["value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province"];
-    let mut differs: Vec<String> = cols.iter().map(|c| format!("(p.{c} IS NULL) <> (b.{c} IS NULL) OR abs(p.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))")).collect();
-    differs.push("p.rules_hash <> b.rules_hash".into());
-    let diff = wd.sql(&format!(
-        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM growth WHERE indicator IN (SELECT indicator FROM county_indicators) \
-           AND indicator <> 'edu_expenditure_per_student'), (SELECT count(*) FROM p), count(*) FILTER (WHERE {}) \
-         FROM p JOIN growth b USING (year, county_code, indicator)",
-        differs.join(" OR ")
-    ));
-    assert!(diff[0][0] == diff[0][1] && diff[0][1] == diff[0][2], "every stored growth row of a reported indicator has its portable twin: {diff:?}");
-    assert_eq!(diff[0][3], "0", "{diff:?}");
+    let texts = [
+        portable_matches(
+            &wd,
+            "balance-cv",
+            "balance_cv",
+            &["year", "county_code", "level", "standard", "indicator"],
+            &["n_schools", "n_missing", "students", "mean", "sd", "cv", "min", "max", "threshold"],
+            &["met", "note", "rules_hash"],
+            "true",
+        ),
+        portable_matches(
+            &wd,
+            "urban-rural",
+            "urban_rural",
+            &["year", "county_code", "level", "standard", "indicator", "grouping"],
+            &["schools_urban", "students_urban", "mean_urban", "schools_town", "students_town", "mean_town", "schools_rural", "students_rural", "mean_rural", "rural_urban_ratio", "town_urban_ratio", "gap_urban_rural"],
+            &["rules_hash"],
+            "grouping = 'three'",
+        ),
+        portable_matches(
+            &wd,
+            "growth",
+            "growth",
+            &["year", "county_code", "indicator"],
+            &["value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province"],
+            &["rules_hash"],
+            "indicator IN (SELECT indicator FROM county_indicators) AND indicator <> 'edu_expenditure_per_student'",
+        ),
+        wd.ok(&["sql-for", "units", "--dialect", "duckdb"]),
+    ];
     // spark/sql/ holds exactly what sql-for writes for the national rules.
     let out = wd.path("sql");
     wd.ok(&["sql-for", "--dialect", "spark", "--out-dir", &out.to_string_lossy()]);
@@ -80,9 +73,28 @@ fn the_portable_sql_is_the_sql_the_engine_runs_and_is_shipped_as_generated() {
         assert_eq!(strip(&shipped), strip(&now), "spark/sql/{f} is stale: run `countyedu sql-for --dialect spark --out-dir spark/sql`");
     }
     // Nothing of DuckDB's own dialect.
-    for banned in ["GROUP BY ALL", "UNPIVOT", "EXCLUDE", "QUALIFY", "::", " ^ "] {
+    for (text, banned) in texts.iter().flat_map(|t| ["GROUP BY ALL", "UNPIVOT", "EXCLUDE", "QUALIFY", "::", " ^ "].map(|b| (t, b))) {
         assert!(!text.contains(banned), "the portable SQL uses {banned}");
     }
+}
+
+/// Runs `countyedu sql-for METRIC --dialect duckdb` over the warehouse and compares its rows with the stored
+/// `table` (its rows where `stored_where`): the same rows on `keys`, `numbers` within 1e-9 (relative above 1),
+/// `others` equal. Returns the SQL.
+fn portable_matches(wd: &Workdir, metric: &str, table: &str, keys: &[&str], numbers: &[&str], others: &[&str], stored_where: &str) -> String {
+    let text = wd.ok(&["sql-for", metric, "--dialect", "duckdb"]);
+    let body: String = text.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
+    let mut differs: Vec<String> = numbers.iter().map(|c| format!("(p.{c} IS NULL) <> (b.{c} IS NULL) OR abs(p.{c} - b.{c}) > 1e-9 * greatest(1, abs(b.{c}))")).collect();
+    differs.extend(others.iter().map(|c| format!("p.{c} IS DISTINCT FROM b.{c}")));
+    let diff = wd.sql(&format!(
+        "WITH p AS ({body}) SELECT count(*), (SELECT count(*) FROM {table} WHERE {stored_where}), (SELECT count(*) FROM p), \
+         count(*) FILTER (WHERE {}) FROM p JOIN {table} b USING ({})",
+        differs.join(" OR "),
+        keys.join(", ")
+    ));
+    assert!(diff[0][0] == diff[0][1] && diff[0][1] == diff[0][2] && diff[0][0] != "0", "{metric}: every stored row has its portable twin: {diff:?}");
+    assert_eq!(diff[0][3], "0", "{metric}: rows that differ: {diff:?}");
+    text
 }
 
 #[test]
