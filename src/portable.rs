@@ -10,6 +10,7 @@
 //! `QUALIFY` or `::` casts.
 
 use crate::balance;
+use crate::balance::sql::text;
 use crate::rules::Rules;
 
 /// Where the SQL will run.
@@ -52,10 +53,6 @@ impl Metric {
             Metric::Growth => "growth",
         }
     }
-}
-
-fn text(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// The SQL of `metric` under `rules`, over a table or view named `schools` with the canonical columns (as

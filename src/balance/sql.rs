@@ -21,7 +21,7 @@ fn num(x: f64) -> String {
 }
 
 /// A text as a SQL literal.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 

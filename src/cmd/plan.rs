@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use polars::prelude::*;
 
 use super::metric;
-use super::{DbArgs, RulesArgs, shipped};
+use super::{DbArgs, RulesArgs};
 use crate::balance::Level;
 use crate::error::{Error, Result};
 use crate::ops::{Inputs, Selection, plan::Planned};
@@ -72,8 +72,7 @@ pub fn run(args: Args) -> Result<()> {
             let text = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?;
             Costs::from_toml(&text).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?
         }
-        None => Costs::from_toml(&std::fs::read_to_string(shipped("config", "costs.toml")).unwrap_or_else(|_| crate::plan::costs::NATIONAL_TOML.to_string()))
-            .map_err(|e| Error::usage(format!("config/costs.toml: {e}")))?,
+        None => Costs::national(),
     };
     let levels: Vec<Level> = match args.level.as_deref() {
         Some("primary") => vec![Level::Primary],

@@ -10,6 +10,7 @@ use crate::evaluate::Scheme;
 use crate::report::county::{self, SchemeRun};
 use crate::report::{Lang, doc, league};
 use crate::rules::Rules;
+use crate::output::write_whole;
 use crate::warehouse::Access;
 
 /// Write a county's report, or a province's or prefecture's league, for one year.
@@ -106,43 +107,22 @@ pub fn build(wh: &crate::warehouse::Warehouse, w: &Wanted, rules_args: &RulesArg
 /// Writes a report: HTML, or Markdown with its charts beside it; through a temporary file renamed into place, so
 /// a failed run leaves no half-written report.
 pub fn write(document: &doc::Document, format: &str, output: Option<&Path>) -> Result<()> {
-    use std::io::Write;
+    if let Some(dir) = output.and_then(Path::parent).filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     match (format, output) {
         ("md", None) => Err(Error::usage("--format md writes its charts beside the Markdown: give --output FILE.md")),
         ("md", Some(path)) => {
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir)?;
             let stem = path.file_stem().map_or("report".into(), |s| s.to_string_lossy().to_string());
             let (text, charts) = doc::markdown(document, &stem);
             for (name, svg) in charts {
-                atomic_write(&dir.join(name), svg.as_bytes())?;
+                write_whole(Some(&dir.join(name)), svg.as_bytes())?;
             }
-            atomic_write(path, text.as_bytes())
+            write_whole(Some(path), text.as_bytes())
         }
-        (_, Some(path)) => {
-            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            atomic_write(path, doc::html(document).as_bytes())
-        }
-        (_, None) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(doc::html(document).as_bytes())?;
-            Ok(out.flush()?)
-        }
+        (_, path) => write_whole(path, doc::html(document).as_bytes()),
     }
-}
-
-fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map_or("report".into(), |n| n.to_string_lossy().to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all())).and_then(|_| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(written?)
 }
 
 pub fn run(args: Args) -> Result<()> {

@@ -13,6 +13,7 @@ use crate::evaluate::{self, County, Figures, Metric, Scheme, SchemeError, distan
 use crate::growth;
 use crate::model;
 use crate::ops::balance::{Need, Results, compute, school_checks};
+use crate::ops::strings;
 use crate::rules::Rules;
 use crate::warehouse::{self, Scope, Value, Warehouse};
 
@@ -116,10 +117,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    Ok(df.column(name)?.str()?.iter().map(|s| s.unwrap_or_default().to_string()).collect())
 }
 
 fn counties(df: &DataFrame, with_data: &HashSet<String>) -> Result<Vec<County>> {

@@ -304,3 +304,13 @@ pub trait Computed {
         wh.store_results(&mut self.tables()?, &rules.stamp())
     }
 }
+
+/// A column as numbers (cast to f64), NULL as `None`.
+pub fn f64s(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
+    Ok(df.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+}
+
+/// A column as text (cast), NULL as "".
+pub fn strings(df: &DataFrame, column: &str) -> Result<Vec<String>> {
+    Ok(df.column(column)?.cast(&DataType::String)?.str()?.iter().map(|s| s.unwrap_or_default().to_string()).collect())
+}

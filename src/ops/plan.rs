@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use super::{Computed, Inputs};
+use super::{Computed, Inputs, f64s, strings as strs};
 use crate::balance::{self, Level, QUALITY_INDICATORS, sql};
 use crate::error::{Error, Result};
 use crate::plan::{self, Costs, K, Targets, Unit};
@@ -64,14 +64,6 @@ pub fn verdicts(schools: &DataFrame, cfg: &balance::Config) -> Result<Verdicts> 
     let school_table = balance::school_table(&units.clone().lazy(), &cv.clone().lazy(), cfg).collect()?;
     let verdicts = balance::verdict_table(&cv.clone().lazy(), &school_table.clone().lazy(), cfg).filter(col("standard").eq(lit("quality"))).collect()?;
     Ok(Verdicts { units, cv, schools: school_table, verdicts })
-}
-
-fn f64s(df: &DataFrame, c: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.iter().collect())
-}
-
-fn strs(df: &DataFrame, c: &str) -> Result<Vec<String>> {
-    Ok(df.column(c)?.cast(&DataType::String)?.str()?.iter().map(|s| s.unwrap_or_default().to_string()).collect())
 }
 
 /// A frame's rows by county (and level where it has one).

@@ -245,6 +245,14 @@ fn check_destination(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` whole to `path` (a temporary file beside it, renamed over it when complete) or to stdout: what
+/// is not text a [`Plan`] formats (a report's page, a chart's SVG) goes out the same way.
+pub fn write_whole(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    let mut d = Destination::new(path)?;
+    d.write_all(bytes)?;
+    d.finish()
+}
+
 /// Where bytes go: a temporary file beside the output, renamed over it when complete, or stdout, the first
 /// [`HOLD`] bytes held back.
 enum Destination {

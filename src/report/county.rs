@@ -152,6 +152,11 @@ fn money(lang: Lang) -> fn(f64) -> String {
     if lang == Lang::Zh { fmt::money } else { fmt::money_en }
 }
 
+/// A change in percent as the language writes it ("增长 7.5%", "up 7.5%").
+pub fn change(lang: Lang) -> fn(f64) -> String {
+    if lang == Lang::Zh { fmt::change } else { fmt::change_en }
+}
+
 /// Amounts per student as the language writes them.
 pub fn yuan(lang: Lang) -> fn(f64) -> String {
     if lang == Lang::Zh { fmt::yuan } else { fmt::yuan_en }
@@ -295,8 +300,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
                     (Some(v), Some(p)) if p.0 != 0.0 => Some((v.0 / p.0 - 1.0) * 100.0),
                     _ => None,
                 };
-                let change = if lang == Lang::Zh { fmt::change } else { fmt::change_en };
-                row.push(Cell::figure(pct, change, "—").from(growth_src(y, id)?));
+                row.push(Cell::figure(pct, change(lang), "—").from(growth_src(y, id)?));
             }
             t.rows.push(row);
         }
@@ -382,7 +386,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             Cell::figure(vals[i], write, lang.missing()).from(src("value")),
             Cell::figure(refs[i], write, "—").from(src("reference")),
             if id.ends_with("_not_decreasing") {
-                Cell::figure(pcts[i], if lang == Lang::Zh { fmt::change } else { fmt::change_en }, "—").from(src("pct"))
+                Cell::figure(pcts[i], change(lang), "—").from(src("pct"))
             } else {
                 Cell::figure(pcts[i], |p| fmt::pct(p, 1), "—").from(src("pct"))
             },
@@ -454,18 +458,19 @@ fn balance_section(wh: &Warehouse, req: &Request, ind: &Got, school_years: &[i32
 
 fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level: &str) -> Result<()> {
     let lang = req.lang;
-    let cv = f.cv.df.clone().lazy().with_row_index("i", None).filter(col("year").eq(lit(req.year)).and(col("level").eq(lit(level)))).collect()?;
+    let this = |d: LazyFrame| d.filter(col("year").eq(lit(req.year)).and(col("level").eq(lit(level))));
+    let cvg = f.cv.select(this)?;
+    let cv = &cvg.df;
     if cv.height() == 0 {
         return Ok(());
     }
     let lname = level_name(lang, level);
     blocks.push(Block::Subheading(format!("{lname}")));
-    let idx: Vec<usize> = f64s(&cv, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
-    let (stds, ids, cvs, limits, met, n) = (strs(&cv, "standard")?, strs(&cv, "indicator")?, f64s(&cv, "cv")?, f64s(&cv, "threshold")?, cv.column("met")?.bool()?.clone(), f64s(&cv, "n_schools")?);
+    let (stds, ids, cvs, limits, met, n) = (strs(cv, "standard")?, strs(cv, "indicator")?, f64s(cv, "cv")?, f64s(cv, "threshold")?, cv.column("met")?.bool()?.clone(), f64s(cv, "n_schools")?);
     // The verdicts of the level.
-    let v = f.verdicts.df.clone().lazy().with_row_index("i", None).filter(col("year").eq(lit(req.year)).and(col("level").eq(lit(level)))).collect()?;
-    let (vstd, reasons, composite, vmet) = (strs(&v, "standard")?, strs(&v, "reason")?, f64s(&v, "composite_cv")?, v.column("met")?.bool()?.clone());
-    let vidx: Vec<usize> = f64s(&v, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let vg = f.verdicts.select(this)?;
+    let v = &vg.df;
+    let (vstd, reasons, composite, vmet) = (strs(v, "standard")?, strs(v, "reason")?, f64s(v, "composite_cv")?, v.column("met")?.bool()?.clone());
     for (standard, zh, en) in [("quality", "优质均衡（教督〔2017〕6号）资源配置 7 项指标", "quality balance: the 7 resource indicators"), ("basic", "基本均衡（教督〔2012〕3号）8 项指标", "basic balance: the 8 indicators")] {
         let rows: Vec<usize> = (0..cv.height()).filter(|&i| stds[i].as_deref() == Some(standard)).collect();
         if rows.is_empty() {
@@ -490,9 +495,9 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
             };
             t.rows.push(vec![
                 Cell::text(if lang == Lang::Zh { name.clone() } else { id.clone() }),
-                Cell::figure(n[i], fmt::count, "0").from(f.cv.src(idx[i], &keys, "n_schools")),
-                Cell::figure(cvs[i], fmt::ratio, lang.missing()).from(f.cv.src(idx[i], &keys, "cv")),
-                Cell::figure(limits[i], fmt::ratio, "—").from(f.cv.src(idx[i], &keys, "threshold")),
+                Cell::figure(n[i], fmt::count, "0").from(cvg.src(i, &keys, "n_schools")),
+                Cell::figure(cvs[i], fmt::ratio, lang.missing()).from(cvg.src(i, &keys, "cv")),
+                Cell::figure(limits[i], fmt::ratio, "—").from(cvg.src(i, &keys, "threshold")),
                 Cell::text(verdict),
             ]);
             labels.push(if lang == Lang::Zh { short_name(&id).to_string() } else { id.replace("_per_", "/").replace('_', " ") });
@@ -510,8 +515,8 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
                 t.rows.push(vec![
                     Cell::text(lang.t("综合差异系数", "composite CV")),
                     Cell::text(""),
-                    Cell::figure(Some(c), fmt::ratio, "").from(f.verdicts.src(vidx[j], &["year", "county_code", "level", "standard"], "composite_cv")),
-                    Cell::figure(f64s(&v, "cv_threshold")?[j], fmt::ratio, "—").from(f.verdicts.src(vidx[j], &["year", "county_code", "level", "standard"], "cv_threshold")),
+                    Cell::figure(Some(c), fmt::ratio, "").from(vg.src(j, &["year", "county_code", "level", "standard"], "composite_cv")),
+                    Cell::figure(f64s(v, "cv_threshold")?[j], fmt::ratio, "—").from(vg.src(j, &["year", "county_code", "level", "standard"], "cv_threshold")),
                     Cell::text(verdict),
                 ]);
             }
@@ -561,11 +566,11 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
 /// The schools of a level failing the school rule (with what they lack), and those that raise the CVs most.
 fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level: &str) -> Result<()> {
     let lang = req.lang;
-    let df = schools.df.clone().lazy().with_row_index("i", None).filter(col("level").eq(lit(level))).collect()?;
+    let schools = schools.select(|d| d.filter(col("level").eq(lit(level))))?;
+    let df = &schools.df;
     if df.height() == 0 {
         return Ok(());
     }
-    let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
     let (names, pass, met_n, drag) = (strs(&df, "school_name")?, df.column("school_pass")?.bool()?.clone(), f64s(&df, "indicators_met")?, f64s(&df, "cv_drag")?);
     let keys = ["year", "county_code", "school_id", "level"];
     let lname = level_name(lang, level);
@@ -596,7 +601,7 @@ fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level:
             }
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_default()),
-                Cell::figure(met_n[i], fmt::count, "—").from(schools.src(idx[i], &keys, "indicators_met")),
+                Cell::figure(met_n[i], fmt::count, "—").from(schools.src(i, &keys, "indicators_met")),
                 Cell::text(gaps.join("；")),
             ]);
         }
@@ -619,8 +624,8 @@ fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level:
         for i in by_drag {
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_default()),
-                Cell::figure(students[i], fmt::count, "—").from(schools.src(idx[i], &keys, "students")),
-                Cell::figure(drag[i], fmt::ratio, "—").from(schools.src(idx[i], &keys, "cv_drag")),
+                Cell::figure(students[i], fmt::count, "—").from(schools.src(i, &keys, "students")),
+                Cell::figure(drag[i], fmt::ratio, "—").from(schools.src(i, &keys, "cv_drag")),
             ]);
         }
         blocks.push(Block::Table(t));
@@ -631,9 +636,9 @@ fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level:
 /// The basic composite CV of each level over the years held.
 fn trends(blocks: &mut Vec<Block>, req: &Request, verdicts: &Got) -> Result<()> {
     let lang = req.lang;
-    let v = verdicts.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("basic"))).sort(["year"], Default::default()).collect()?;
-    let (years, levels, comp, lim) = (f64s(&v, "year")?, strs(&v, "level")?, f64s(&v, "composite_cv")?, f64s(&v, "cv_threshold")?);
-    let idx: Vec<usize> = f64s(&v, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
+    let verdicts = verdicts.select(|d| d.filter(col("standard").eq(lit("basic"))).sort(["year"], Default::default()))?;
+    let v = &verdicts.df;
+    let (years, levels, comp, lim) = (f64s(v, "year")?, strs(v, "level")?, f64s(v, "composite_cv")?, f64s(v, "cv_threshold")?);
     let mut series = Vec::new();
     let mut t = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t("学段", "level").into(), lang.t("综合差异系数", "composite CV").into()], rows: Vec::new() };
     for (level, ..) in LEVELS {
@@ -642,7 +647,7 @@ fn trends(blocks: &mut Vec<Block>, req: &Request, verdicts: &Got) -> Result<()> 
             t.rows.push(vec![
                 Cell::text(format!("{}", years[i].unwrap_or(0.0) as i32)),
                 Cell::text(level_name(lang, level)),
-                Cell::figure(comp[i], fmt::ratio, "").from(verdicts.src(idx[i], &["year", "county_code", "level", "standard"], "composite_cv")),
+                Cell::figure(comp[i], fmt::ratio, "").from(verdicts.src(i, &["year", "county_code", "level", "standard"], "composite_cv")),
             ]);
         }
         if !pts.is_empty() {
@@ -720,11 +725,11 @@ fn urban_rural(wh: &Warehouse, req: &Request, school_years: &[i32], notes: &mut 
             Got::computed(ops::equity::urban_rural(&inputs, crate::equity::Grouping::Three)?.frame)
         }
     };
-    let df = got.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("quality"))).collect()?;
-    let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
-    let (levels, ids) = (strs(&df, "level")?, strs(&df, "indicator")?);
+    let got = got.select(|d| d.filter(col("standard").eq(lit("quality"))))?;
+    let df = &got.df;
+    let (levels, ids) = (strs(df, "level")?, strs(df, "indicator")?);
     let cols = ["mean_urban", "mean_town", "mean_rural", "rural_urban_ratio", "between_share"];
-    let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(&df, c)).collect::<Result<_>>()?;
+    let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(df, c)).collect::<Result<_>>()?;
     let keys = ["year", "county_code", "grouping", "level", "standard", "indicator"];
     let mut lowest: Option<(f64, String)> = None;
     for (level, ..) in LEVELS {
@@ -745,7 +750,7 @@ fn urban_rural(wh: &Warehouse, req: &Request, school_years: &[i32], notes: &mut 
             let mut row = vec![Cell::text(if lang == Lang::Zh { name.clone() } else { id.clone() })];
             for (k, c) in cols.iter().enumerate() {
                 let write: fn(f64) -> String = if k >= 3 { fmt::ratio } else { |v| fmt::trimmed(v, 2) };
-                row.push(Cell::figure(values[k][i], write, "—").from(got.src(idx[i], &keys, c)));
+                row.push(Cell::figure(values[k][i], write, "—").from(got.src(i, &keys, c)));
             }
             if let Some(r) = values[3][i]
                 && lowest.as_ref().is_none_or(|l| r < l.0)

@@ -28,7 +28,7 @@ pub struct Request<'a> {
 }
 
 fn list(codes: &[String]) -> String {
-    codes.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
+    codes.iter().map(|c| crate::balance::sql::text(c)).collect::<Vec<_>>().join(", ")
 }
 
 pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
@@ -55,9 +55,12 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let mut blocks = Vec::new();
     if let Some(run) = &req.scheme {
         let (summary, _) = evaluation_frames(wh, run, req.year, &mut notes, lang)?;
-        let df = summary.df.clone().lazy().with_row_index("i", None).filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false)).sort(["total"], SortMultipleOptions::default().with_order_descending(true).with_nulls_last(true)).collect()?;
-        let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
-        let (cc, totals, grades, failed, missing) = (strs(&df, "county_code")?, f64s(&df, "total")?, strs(&df, "grade")?, f64s(&df, "failed_points")?, f64s(&df, "missing_points")?);
+        let summary = summary.select(|d| {
+            d.filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false))
+                .sort(["total"], SortMultipleOptions::default().with_order_descending(true).with_nulls_last(true))
+        })?;
+        let df = &summary.df;
+        let (cc, totals, grades, failed, missing) = (strs(df, "county_code")?, f64s(df, "total")?, strs(df, "grade")?, f64s(df, "failed_points")?, f64s(df, "missing_points")?);
         let keys = ["scheme", "scheme_version", "year", "county_code"];
         let mut t = Table {
             caption: format!("{} {} {}（{}）", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), run.scheme.name),
@@ -79,10 +82,10 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             t.rows.push(vec![
                 Cell::text(rank),
                 Cell::text(name_of(&c)),
-                Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(idx[i], &keys, "total")),
+                Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "total")),
                 Cell::text(g),
-                Cell::figure(failed[i], fmt::count, "0").from(summary.src(idx[i], &keys, "failed_points")),
-                Cell::figure(missing[i], fmt::count, "0").from(summary.src(idx[i], &keys, "missing_points")),
+                Cell::figure(failed[i], fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
+                Cell::figure(missing[i], fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
             ]);
         }
         if t.rows.is_empty() {
@@ -210,11 +213,11 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         None => None,
     };
     if let Some(a) = across {
-        let df = a.df.clone().lazy().with_row_index("i", None).filter(col("standard").eq(lit("quality"))).collect()?;
-        let idx: Vec<usize> = f64s(&df, "i")?.into_iter().map(|i| i.unwrap_or(0.0) as usize).collect();
-        let (levels, ids) = (strs(&df, "level")?, strs(&df, "indicator")?);
+        let a = a.select(|d| d.filter(col("standard").eq(lit("quality"))))?;
+        let df = &a.df;
+        let (levels, ids) = (strs(df, "level")?, strs(df, "indicator")?);
         let cols = ["n_counties", "cv", "gini", "mcloone", "max_min_ratio"];
-        let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(&df, c)).collect::<Result<_>>()?;
+        let values: Vec<Vec<Option<f64>>> = cols.iter().map(|c| f64s(df, c)).collect::<Result<_>>()?;
         let keys = ["year", "across", "area_code", "level", "standard", "indicator"];
         let mut t = Table {
             caption: format!("{} {}", req.year, lang.t("县际差异（各县均值之间，按学生数加权）", "spread across counties (county means, weighted by pupils)")),
@@ -226,7 +229,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             let mut row = vec![Cell::text(lang.t(if levels[i].as_deref() == Some("primary") { "小学" } else { "初中" }, levels[i].as_deref().unwrap_or(""))), Cell::text(if lang == Lang::Zh { balance::indicator(&id).name_zh.to_string() } else { id.clone() })];
             for (k, c) in cols.iter().enumerate() {
                 let write: fn(f64) -> String = if k == 0 { fmt::count } else { fmt::ratio };
-                row.push(Cell::figure(values[k][i], write, "—").from(a.src(idx[i], &keys, c)));
+                row.push(Cell::figure(values[k][i], write, "—").from(a.src(i, &keys, c)));
             }
             t.rows.push(row);
         }
@@ -252,11 +255,10 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         };
         for i in 0..spend.df.height() {
             let c = cc[i].clone().unwrap_or_default();
-            let change = if lang == Lang::Zh { fmt::change } else { fmt::change_en };
             let mut row = vec![Cell::text(if pct[i].is_some() { (i + 1).to_string() } else { "—".into() }), Cell::text(name_of(&c))];
             row.push(Cell::figure(val[i], super::county::yuan(lang), "").from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year))));
             row.push(Cell::figure(prev[i], super::county::yuan(lang), lang.missing()).from(Some(format!("county_indicators?year={}&county_code={c}&indicator=edu_expenditure_per_student#value", req.year - 1))));
-            row.push(Cell::figure(pct[i], change, "—"));
+            row.push(Cell::figure(pct[i], super::county::change(lang), "—"));
             t.rows.push(row);
         }
         let falling: Vec<String> = (0..spend.df.height()).filter(|&i| pct[i].is_some_and(|p| p < 0.0)).filter_map(|i| cc[i].as_deref().map(&name_of)).collect();

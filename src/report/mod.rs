@@ -69,6 +69,11 @@ impl Got {
         Some(format!("{table}?{}#{column}", parts.join("&")))
     }
 
+    /// The rows `f` keeps (filtered, sorted) from the same source: a cell's source is read from its own row's keys.
+    pub fn select(&self, f: impl FnOnce(LazyFrame) -> LazyFrame) -> Result<Got> {
+        Ok(Got { df: f(self.df.clone().lazy()).collect()?, stored: self.stored })
+    }
+
     pub fn f64s(&self, column: &str) -> Result<Vec<Option<f64>>> {
         f64s(&self.df, column)
     }
@@ -110,9 +115,7 @@ pub fn decode(s: &str) -> String {
     out
 }
 
-pub fn f64s(df: &DataFrame, column: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect())
-}
+pub use crate::ops::f64s;
 
 pub fn strs(df: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
     Ok(df.column(column)?.cast(&DataType::String)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
