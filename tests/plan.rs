@@ -203,6 +203,11 @@ fn the_plan_command_refuses_what_it_cannot_plan() {
     std::fs::write(&bad, "[teachers]\nannual_pay_yuan = 1\n").unwrap();
     assert!(wd.fails(2, &["plan", "--county", "140121", "--year", "2023", "--costs", &bad.to_string_lossy()]).contains("costs.toml"));
     assert!(wd.fails(2, &["plan", "--county", "140121", "--year", "2031"]).contains("no schools"));
+    // Without --costs, the national costs the binary carries: the plan of the shipped file.
+    let plain = wd.ok(&["plan", "--county", "140124", "--year", "2023", "--no-store", "--format", "csv"]);
+    let shipped = wd.ok(&["plan", "--county", "140124", "--year", "2023", "--no-store", "--format", "csv", "--costs", &workdir::repo("config/costs.toml").to_string_lossy()]);
+    assert_eq!(plain, shipped);
+    assert!(plain.lines().count() > 10);
     // A budget: never spent beyond, and the summary says what remains.
     let s = wd.ok(&["plan", "--county", "140124", "--year", "2023", "--summary", "--budget", "1000000", "--no-store", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(s.as_bytes());
