@@ -184,6 +184,11 @@ pub fn derive_per_student(values: &DataFrame) -> PolarsResult<(DataFrame, DataFr
     Ok((series, both))
 }
 
+/// A left join that keeps the left frame's row order.
+fn left_in_order() -> JoinArgs {
+    JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) }
+}
+
 fn rank_within(area: &str) -> Expr {
     col("pct_change")
         .rank(RankOptions { method: RankMethod::Min, descending: true }, None)
@@ -229,8 +234,8 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
             same_as(1).not().alias("first_of_series"),
             same_as(-1).not().alias("last_of_series"),
         ])
-        .join(flags, keys.clone(), keys, JoinArgs::new(JoinType::Left))
-        .join(area, [col("county_code")], [col("county_code")], JoinArgs::new(JoinType::Left))
+        .join(flags, keys.clone(), keys, left_in_order())
+        .join(area, [col("county_code")], [col("county_code")], left_in_order())
         .with_columns([
             (col("value") - col("previous_value")).alias("change"),
             when(col("previous_value").neq(lit(0.0)))
@@ -262,8 +267,7 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
         .select(
             ["year", "county_code", "indicator", "value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province", "note"]
                 .map(col),
-        )
-        .sort(["county_code", "indicator", "year"], SortMultipleOptions::default()))
+        ))
 }
 
 /// Compound annual growth from `from` to `to` for every series with a value in both years, with ranks.
@@ -363,8 +367,10 @@ fn by_county_year(values: &DataFrame) -> PolarsResult<HashMap<(String, i32), Fig
     let codes = values.column("county_code")?.str()?;
     let ids = values.column("indicator")?.str()?;
     let vals = values.column("value")?.f64()?;
-    for i in 0..values.height() {
-        if let (Some(y), Some(c), Some(id), Some(v)) = (years.get(i), codes.get(i), ids.get(i), vals.get(i)) {
+    // Iterators, not `get(i)`: a frame read from the warehouse has a chunk per batch, and `get` finds its chunk
+    // from the first one each time.
+    for (((y, c), id), v) in years.iter().zip(codes.iter()).zip(ids.iter()).zip(vals.iter()) {
+        if let (Some(y), Some(c), Some(id), Some(v)) = (y, c, id, v) {
             figures.entry((c.to_string(), y)).or_default().values.insert(id.to_string(), v);
         }
     }

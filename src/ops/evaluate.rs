@@ -459,9 +459,9 @@ fn indicator_columns(indicators: &DataFrame, counties: &DataFrame, year: i32) ->
     let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; codes.len()]; ids.len()];
     let column_of: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let (county, id, value) = (indicators.column("county_code")?.str()?, indicators.column("indicator")?.str()?, indicators.column("value")?.f64()?);
-    for i in 0..indicators.height() {
-        if let (Some(c), Some(k)) = (county.get(i).and_then(|c| row_of.get(c)), id.get(i).and_then(|k| column_of.get(k))) {
-            values[*k][*c] = value.get(i);
+    for ((c, k), v) in county.iter().zip(id.iter()).zip(value.iter()) {
+        if let (Some(c), Some(k)) = (c.and_then(|c| row_of.get(c)), k.and_then(|k| column_of.get(k))) {
+            values[*k][*c] = v;
         }
     }
     let n = codes.len();
