@@ -107,7 +107,7 @@ pub fn compute_storing<T>(db: &DbArgs, rules: &Rules, selection: Selection, f: i
     let spinner = progress::Spinner::new("computing and storing");
     let wh = db.open(Access::ReadWrite)?;
     let mut inputs = Inputs::new(&wh, rules, selection);
-    let mut storing = wh.begin_storing(&rules.stamp())?;
+    let mut storing = wh.store_in_background(&rules.stamp())?;
     let result = f(&mut inputs, &mut storing);
     for note in inputs.take_notes() {
         spinner.say(&format!("note: {note}"));

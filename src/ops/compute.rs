@@ -4,8 +4,10 @@
 //!
 //! Memory holds one part of the years at a time: every table but growth is a function of each year's schools, so
 //! they are computed in parts of whole years ([`Inputs::by_years`]: a part's schools read once, its level units
-//! and CVs derived once and shared), each part's rows put as the next part of each table. Growth, which compares
-//! each year with the one before, comes last, over the CVs of every year.
+//! derived once and shared), each part's rows put as the next part of each table. Growth, which compares each
+//! year with the one before, comes first, over the CVs of every year (computed once, in parts, in the warehouse,
+//! and handed to the parts): a sink that stores in the background ([`crate::warehouse::Background`]) then writes
+//! growth's two million rows while the parts are computed, instead of after them.
 
 use polars::prelude::*;
 
@@ -22,27 +24,33 @@ use crate::error::Result;
 /// warehouse, as `countyedu growth` does.
 pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut dyn Sink) -> Result<DataFrame> {
     let mut out = Parts::new(sink, &inputs.selection);
-    let cvs = inputs.by_years(super::PART_SCHOOLS, |part| one_part(part, &mut out))?;
+    let everything = inputs.selection.counties.is_empty() && inputs.selection.years.is_empty();
+    // The CVs of every year: growth's, and (selecting everything) the parts' too.
+    let cvs = if everything {
+        let cvs = inputs.cvs()?.clone();
+        out.table(growth::growth(inputs, growth_options)?)?;
+        Some(cvs)
+    } else {
+        out.table(growth::growth(&Inputs::new(inputs.wh, inputs.rules, Selection::all()), growth_options)?)?;
+        None
+    };
+    inputs.by_years(super::PART_SCHOOLS, |part| {
+        if let Some(cvs) = &cvs {
+            part.set_cvs(cvs.clone().lazy().filter(col("year").is_in(lit(Series::new("years".into(), part.selection.years.clone())).implode(false), false)).collect()?);
+        }
+        one_part(part, &mut out)
+    })?;
     if !inputs.selection.counties.is_empty() {
         inputs.note("equity across counties (equity_across) is left out: it measures whole prefectures and provinces, not the counties selected".into());
     }
-    let growth = if inputs.selection.counties.is_empty() && inputs.selection.years.is_empty() {
-        inputs.set_cvs(concat_frames(cvs)?);
-        growth::growth(inputs, growth_options)?
-    } else {
-        drop(cvs);
-        growth::growth(&Inputs::new(inputs.wh, inputs.rules, Selection::all()), growth_options)?
-    };
-    out.table(growth)?;
     out.summary()
 }
 
-/// Every table but growth over one part of the selection; returns the part's CVs.
-fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
+/// Every table but growth over one part of the selection.
+fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<()> {
     let balance = balance::balance(part, Need::All, true)?;
     // The school checks are the only table that reads the schools themselves.
     part.release_schools();
-    let cv = balance.cv.clone();
     out.table(balance)?;
 
     out.table(equity::equity(part)?)?;
@@ -53,7 +61,7 @@ fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<DataFrame> {
     }
     out.table(equity::urban_rural(part, Grouping::Three)?)?;
     part.release_units();
-    Ok(cv)
+    Ok(())
 }
 
 /// The frames one under the other (none: an empty frame).

@@ -22,7 +22,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::rules::Rules;
-use crate::warehouse::{Scope, Storing, Warehouse};
+use crate::warehouse::{Background, Scope, Storing, Warehouse};
 
 /// The school-years of a part of a computation by years ([`Inputs::by_years`]): a national year (about 170,000
 /// school-years) is a part by itself; a province's years go together while they fit. Planning the generated
@@ -241,6 +241,12 @@ pub trait Sink {
 impl Sink for Storing<'_> {
     fn put(&mut self, table: &'static str, mut frame: DataFrame, scope: Scope) -> Result<()> {
         Storing::put(self, table, &mut frame, &scope)
+    }
+}
+
+impl Sink for Background {
+    fn put(&mut self, table: &'static str, frame: DataFrame, scope: Scope) -> Result<()> {
+        Background::put(self, table, frame, scope)
     }
 }
 

@@ -33,7 +33,7 @@ use crate::error::{Error, Problem, Result};
 
 pub use engine::{read_parquet, write_parquet};
 pub use load::{Load, LogEntry, Removed, RowIssue, TableChange};
-pub use query::{Scope, Storing};
+pub use query::{Background, Scope, Storing};
 /// A value bound to a query parameter.
 pub use duckdb::types::Value;
 
@@ -308,6 +308,51 @@ mod tests {
         assert_eq!(limit(), before);
         wh.write_table_parquet("counties", false, &dir.path().join("export")).unwrap();
         assert_eq!(limit(), before, "an export sets its limit back");
+    }
+
+    /// Storing in the background is one transaction like [`Storing`]: its rows are stored once committed, and none
+    /// are when it is dropped uncommitted or a put failed (the failure reported by a later put or the commit).
+    #[test]
+    fn a_background_store_is_all_or_nothing() {
+        use polars::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let wh = Warehouse::open(&dir.path().join("w.duckdb"), Access::Create).unwrap();
+        let stamp = [("rules", "national"), ("rules_hash", "0")];
+        let checks = |year: i32| {
+            df!("year" => [year], "county_code" => ["140121"], "check" => ["teacher_pay"], "basis" => [None::<&str>],
+                "value" => [1.0], "reference" => [2.0], "pct" => [50.0], "passed" => [false], "detail" => ["x"])
+            .unwrap()
+        };
+        let rows = || -> i64 {
+            let names = query::table_names(&wh.conn).unwrap();
+            if !names.iter().any(|n| n == "growth_checks") {
+                return 0;
+            }
+            wh.conn.query_row("SELECT count(*) FROM growth_checks", [], |r| r.get(0)).unwrap()
+        };
+        let mut store = wh.store_in_background(&stamp).unwrap();
+        store.put("growth_checks", checks(2022), Scope::all()).unwrap();
+        store.put("growth_checks", checks(2023), Scope::all()).unwrap();
+        drop(store);
+        assert_eq!(rows(), 0, "dropped uncommitted: nothing stored");
+
+        let mut store = wh.store_in_background(&stamp).unwrap();
+        store.put("growth_checks", checks(2022), Scope::all()).unwrap();
+        store.put("growth_checks", checks(2023), Scope::all()).unwrap();
+        store.commit().unwrap();
+        assert_eq!(rows(), 2);
+
+        // A frame without the declared columns fails in the writer; the store replacing every row is undone.
+        let mut store = wh.store_in_background(&stamp).unwrap();
+        store.put("growth_checks", checks(2024), Scope::all()).unwrap();
+        let failed = store.put("growth_checks", df!("year" => [2024]).unwrap(), Scope::all()).and_then(|()| {
+            // The queue may have taken the bad frame before the writer reached it: the commit says so then.
+            store.put("growth_checks", checks(2025), Scope::all())
+        });
+        let outcome = failed.and_then(|()| store.commit());
+        let message = outcome.expect_err("a bad frame fails the store").to_string();
+        assert!(message.contains("growth_checks has the columns"), "{message}");
+        assert_eq!(rows(), 2, "the failed store left the rows as they were");
     }
 
     #[test]

@@ -404,6 +404,94 @@ impl Warehouse {
     }
 }
 
+/// How many computed tables [`Background`] lets wait for its writer before a put waits: about one part of
+/// [`crate::ops::compute`] (its eight tables), so memory holds at most the part being written and the next.
+const BACKGROUND_QUEUE: usize = 8;
+
+/// A table handed to the writer of [`Background`], or the word to commit.
+enum Message {
+    Put(&'static str, DataFrame, Scope),
+    Commit,
+}
+
+/// A [`Storing`] transaction run by a thread of its own, on a second connection to the same warehouse
+/// ([`Warehouse::store_in_background`]): [`Background::put`] hands a table over and returns, so that the next
+/// part is computed while the last one is written (on two cores, each side mostly uses one). The same one
+/// transaction as [`Storing`]: committed by [`Background::commit`]; rolled back when dropped uncommitted, or
+/// when a put fails (whose error the next put or the commit returns).
+pub struct Background {
+    queue: Option<std::sync::mpsc::SyncSender<Message>>,
+    writer: Option<std::thread::JoinHandle<Result<()>>>,
+}
+
+impl Warehouse {
+    /// Opens a [`Background`] storing transaction, as [`Warehouse::begin_storing`] does on this connection.
+    pub fn store_in_background(&self, constants: &[(&str, &str)]) -> Result<Background> {
+        let writer = Warehouse { conn: self.conn.try_clone()?, path: self.path.clone() };
+        let constants: Vec<(String, String)> = constants.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect();
+        let (queue, tables) = std::sync::mpsc::sync_channel::<Message>(BACKGROUND_QUEUE);
+        let (begun, began) = std::sync::mpsc::channel::<Result<()>>();
+        let thread = std::thread::Builder::new().name("countyedu-store".into()).spawn(move || -> Result<()> {
+            let constants: Vec<(&str, &str)> = constants.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
+            let mut storing = match writer.begin_storing(&constants) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = begun.send(Err(Error::other(e.to_string())));
+                    return Err(e);
+                }
+            };
+            let _ = begun.send(Ok(()));
+            for message in tables {
+                match message {
+                    Message::Put(table, mut frame, scope) => storing.put(table, &mut frame, &scope)?,
+                    Message::Commit => return storing.commit(),
+                }
+            }
+            // The queue closed without the word to commit: dropping `storing` rolls back.
+            Ok(())
+        })?;
+        let background = Background { queue: Some(queue), writer: Some(thread) };
+        began.recv().map_err(|_| Error::other("the storing thread stopped before it began"))??;
+        Ok(background)
+    }
+}
+
+impl Background {
+    /// Hands one computed table to the writer (waiting while the queue is full).
+    pub fn put(&mut self, table: &'static str, frame: DataFrame, scope: Scope) -> Result<()> {
+        let queue = self.queue.as_ref().ok_or_else(|| Error::other("storing has ended"))?;
+        if queue.send(Message::Put(table, frame, scope)).is_err() {
+            // The writer stopped: a put failed; its error is the one to report.
+            return Err(self.finish().err().unwrap_or_else(|| Error::other("the storing thread stopped")));
+        }
+        Ok(())
+    }
+
+    /// Waits until every table handed over is stored, then commits them all.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(queue) = &self.queue {
+            // A failed send means the writer already stopped with an error, which `finish` returns.
+            let _ = queue.send(Message::Commit);
+        }
+        self.finish()
+    }
+
+    /// Closes the queue and waits for the writer: its outcome (a rollback unless the word to commit was sent).
+    fn finish(&mut self) -> Result<()> {
+        self.queue = None;
+        match self.writer.take() {
+            Some(writer) => writer.join().map_err(|_| Error::other("the storing thread panicked"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
 /// A write transaction storing metric tables ([`Warehouse::begin_storing`]); rolled back when dropped
 /// uncommitted.
 pub struct Storing<'w> {
