@@ -140,39 +140,54 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     let mut staged: Vec<Staged> = Vec::new();
     let mut summaries = Vec::new();
     let mut log = Vec::new();
-    for input in &files {
-        let path = &input.path;
-        let outcome = read::read(path, opts)?;
-        warnings.extend(outcome.warnings);
-        problems.problems.extend(outcome.problems);
-        let mut rows_read = 0;
-        for raw in outcome.frames {
-            // A text file found in a folder that is not a table (说明.txt) is a note, not data.
-            if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
-                warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
-                continue;
-            }
-            let rows = raw.df.height();
-            rows_read += rows;
-            match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
-                Err(mut found) => {
-                    problems.problems.append(&mut found.problems);
-                    problems.more += found.more;
-                }
-                Ok(mut v) => {
-                    warnings.append(&mut v.warnings);
-                    problems.problems.append(&mut v.problems.problems);
-                    problems.more += v.problems.more;
-                    load.append(v.table, staged.len() as i32, &mut v.df)?;
-                    let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
-                    log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
-                    summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
-                    staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
+    // The next file is read (decoded and split into cells) on a thread of its own while this one is validated
+    // and staged, which take about as long; it waits, read, until this one is done, so memory holds two files.
+    let (read_tx, outcomes) = std::sync::mpsc::sync_channel(0);
+    std::thread::scope(|scope| -> Result<()> {
+        let files = &files;
+        scope.spawn(move || {
+            for input in files {
+                // The loop below has stopped at an error when nobody receives: stop reading.
+                if read_tx.send(read::read(&input.path, opts)).is_err() {
+                    break;
                 }
             }
+        });
+        for (input, outcome) in files.iter().zip(outcomes) {
+            let path = &input.path;
+            let outcome = outcome?;
+            warnings.extend(outcome.warnings);
+            problems.problems.extend(outcome.problems);
+            let mut rows_read = 0;
+            for raw in outcome.frames {
+                // A text file found in a folder that is not a table (说明.txt) is a note, not data.
+                if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
+                    warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
+                    continue;
+                }
+                let rows = raw.df.height();
+                rows_read += rows;
+                match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
+                    Err(mut found) => {
+                        problems.problems.append(&mut found.problems);
+                        problems.more += found.more;
+                    }
+                    Ok(mut v) => {
+                        warnings.append(&mut v.warnings);
+                        problems.problems.append(&mut v.problems.problems);
+                        problems.more += v.problems.more;
+                        load.append(v.table, staged.len() as i32, &mut v.df)?;
+                        let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
+                        log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
+                        summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
+                        staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
+                    }
+                }
+            }
+            progress.file_done(path, rows_read);
         }
-        progress.file_done(path, rows_read);
-    }
+        Ok(())
+    })?;
     // The whole-load checks run over every row that parsed, whatever else was found, so that one run lists
     // every kind of problem.
     let (issues, unlisted) = load.problems(opts.max_problems)?;
