@@ -30,6 +30,11 @@ fn the_balance_benchmark_checks_the_engine_against_the_expert_sql_first() {
     let check = out.lines().find(|l| l.starts_with("check: ")).unwrap_or_else(|| panic!("no check line:\n{out}"));
     assert!(check.contains("CVs of the engine against the expert SQL: 0 differ by more than 1e-9"), "{check}");
     assert!(out.contains("balance --no-store / expert SQL: "), "{out}");
+    // What storing costs DuckDB itself, timed over the rows `balance` stored.
+    let floor = out.lines().find(|l| l.starts_with("DuckDB's own INSERT of the ")).unwrap_or_else(|| panic!("no storing line:\n{out}"));
+    let secs: f64 = floor.split_whitespace().last().unwrap().parse().unwrap();
+    assert!(secs > 0.0 && !floor.contains("of the 0 rows"), "{floor}");
+    assert!(out.contains("storing alone in DuckDB / expert SQL: "), "{out}");
 }
 
 #[test]
