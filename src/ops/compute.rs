@@ -6,7 +6,7 @@
 //! they are computed in parts of whole years ([`Inputs::by_years`]: a part's schools read once, its level units
 //! derived once and shared), each part's rows put as the next part of each table. Growth, which compares each
 //! year with the one before, comes first, over the CVs of every year (computed once, in parts, in the warehouse,
-//! and handed to the parts): a sink that stores in the background ([`crate::warehouse::Background`]) then writes
+//! and taken by the parts): a sink that stores in the background ([`crate::warehouse::Background`]) then writes
 //! growth's two million rows while the parts are computed, instead of after them.
 
 use polars::prelude::*;
@@ -24,22 +24,13 @@ use crate::error::Result;
 /// warehouse, as `countyedu growth` does.
 pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut dyn Sink) -> Result<DataFrame> {
     let mut out = Parts::new(sink, &inputs.selection);
-    let everything = inputs.selection.counties.is_empty() && inputs.selection.years.is_empty();
-    // The CVs of every year: growth's, and (selecting everything) the parts' too.
-    let cvs = if everything {
-        let cvs = inputs.cvs()?.clone();
+    // Selecting everything, growth's CVs are those of the selection, which the parts then take ([`Inputs::part`]).
+    if inputs.selection.counties.is_empty() && inputs.selection.years.is_empty() {
         out.table(growth::growth(inputs, growth_options)?)?;
-        Some(cvs)
     } else {
         out.table(growth::growth(&Inputs::new(inputs.wh, inputs.rules, Selection::all()), growth_options)?)?;
-        None
-    };
-    inputs.by_years(super::PART_SCHOOLS, |part| {
-        if let Some(cvs) = &cvs {
-            part.set_cvs(cvs.clone().lazy().filter(col("year").is_in(lit(Series::new("years".into(), part.selection.years.clone())).implode(false), false)).collect()?);
-        }
-        one_part(part, &mut out)
-    })?;
+    }
+    inputs.by_years(super::PART_SCHOOLS, |part| one_part(part, &mut out))?;
     if !inputs.selection.counties.is_empty() {
         inputs.note("equity across counties (equity_across) is left out: it measures whole prefectures and provinces, not the counties selected".into());
     }

@@ -146,14 +146,23 @@ impl<'a> Inputs<'a> {
 
     /// The same computation over some years of the selection (all of them when `years` is empty): what the
     /// selection matched was checked here (the notes are this call's), so the part does not check it again; the
-    /// part knows the county-years of its own years only.
+    /// part knows the county-years of its own years only, and their CVs when these inputs have computed them.
     pub fn part(&self, years: Vec<i32>) -> Result<Inputs<'a>> {
         let years = if years.is_empty() { self.selection.years.clone() } else { years };
-        let checked = self.checked()?.clone();
-        let checked = if years.is_empty() { checked } else { checked.lazy().filter(col("year").is_in(lit(Series::new("years".into(), years.clone())).implode(false), false)).collect()? };
-        let part = Inputs::new(self.wh, self.rules, Selection { counties: self.selection.counties.clone(), years });
+        let of_years = |frame: &DataFrame| -> Result<DataFrame> {
+            if years.is_empty() {
+                return Ok(frame.clone());
+            }
+            Ok(frame.clone().lazy().filter(col("year").is_in(lit(Series::new("years".into(), years.clone())).implode(false), false)).collect()?)
+        };
+        let checked = of_years(self.checked()?)?;
+        let cvs = self.cvs.get().map(of_years).transpose()?;
+        let mut part = Inputs::new(self.wh, self.rules, Selection { counties: self.selection.counties.clone(), years });
         let _ = part.county_years.set(checked);
         let _ = part.areas.set(self.areas()?.clone());
+        if let Some(cvs) = cvs {
+            part.set_cvs(cvs);
+        }
         Ok(part)
     }
 

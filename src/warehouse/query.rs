@@ -430,17 +430,12 @@ impl Warehouse {
         let writer = Warehouse { conn: self.conn.try_clone()?, path: self.path.clone() };
         let constants: Vec<(String, String)> = constants.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect();
         let (queue, tables) = std::sync::mpsc::sync_channel::<Message>(BACKGROUND_QUEUE);
-        let (begun, began) = std::sync::mpsc::channel::<Result<()>>();
+        let (begun, began) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new().name("countyedu-store".into()).spawn(move || -> Result<()> {
             let constants: Vec<(&str, &str)> = constants.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
-            let mut storing = match writer.begin_storing(&constants) {
-                Ok(s) => s,
-                Err(e) => {
-                    let _ = begun.send(Err(Error::other(e.to_string())));
-                    return Err(e);
-                }
-            };
-            let _ = begun.send(Ok(()));
+            // A failure to begin ends the thread with its error, unsaid: `began` then hears nothing.
+            let mut storing = writer.begin_storing(&constants)?;
+            let _ = begun.send(());
             for message in tables {
                 match message {
                     Message::Put(table, mut frame, scope) => storing.put(table, &mut frame, &scope)?,
@@ -450,8 +445,10 @@ impl Warehouse {
             // The queue closed without the word to commit: dropping `storing` rolls back.
             Ok(())
         })?;
-        let background = Background { queue: Some(queue), writer: Some(thread) };
-        began.recv().map_err(|_| Error::other("the storing thread stopped before it began"))??;
+        let mut background = Background { queue: Some(queue), writer: Some(thread) };
+        if began.recv().is_err() {
+            return Err(background.failure("the storing thread stopped before it began"));
+        }
         Ok(background)
     }
 }
@@ -462,7 +459,7 @@ impl Background {
         let queue = self.queue.as_ref().ok_or_else(|| Error::other("storing has ended"))?;
         if queue.send(Message::Put(table, frame, scope)).is_err() {
             // The writer stopped: a put failed; its error is the one to report.
-            return Err(self.finish().err().unwrap_or_else(|| Error::other("the storing thread stopped")));
+            return Err(self.failure("the storing thread stopped"));
         }
         Ok(())
     }
@@ -474,6 +471,11 @@ impl Background {
             let _ = queue.send(Message::Commit);
         }
         self.finish()
+    }
+
+    /// The error the writer stopped with (`otherwise` when it stopped without one).
+    fn failure(&mut self, otherwise: &str) -> Error {
+        self.finish().err().unwrap_or_else(|| Error::other(otherwise.to_string()))
     }
 
     /// Closes the queue and waits for the writer: its outcome (a rollback unless the word to commit was sent).
