@@ -77,6 +77,44 @@ fn a_reload_of_a_county_year_replaces_its_schools_even_when_fewer() {
     assert_eq!(wd.count(&format!("SELECT count(*) FROM schools WHERE NOT (county_code = '{county}' AND year = 2021)")), others);
 }
 
+/// A county-year may come in several files of one load: the first replaces the warehouse's rows, the others add
+/// to it (a load never deletes its own rows); a failure in a later file undoes the replacement too.
+#[test]
+fn a_county_year_split_over_files_of_one_load_replaces_its_rows_once() {
+    let wd = loaded();
+    let county = "140121";
+    let scope = format!("county_code = '{county}' AND year = 2021");
+    let before = wd.count(&format!("SELECT count(*) FROM schools WHERE {scope}"));
+    assert!(before > 4);
+    let text = std::fs::read_to_string(repo("datasets/sample/schools_2021.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.filter(|l| l.split(',').nth(1) == Some(county)).collect();
+    let (first, second) = (&rows[..2], &rows[2..4]);
+    std::fs::write(wd.path("a.csv"), format!("{header}\n{}\n", first.join("\n"))).unwrap();
+    std::fs::write(wd.path("b.csv"), format!("{header}\n{}\n", second.join("\n"))).unwrap();
+    let others = wd.count(&format!("SELECT count(*) FROM schools WHERE NOT ({scope})"));
+    let checksum = wd.checksum();
+
+    let bad = repo("tests/data/bad/negative.csv").to_string_lossy().into_owned();
+    wd.fails(3, &["ingest", "a.csv", "b.csv", &bad]);
+    assert_eq!(wd.checksum(), checksum, "the failed load replaced nothing");
+
+    let out = wd.run(&["ingest", "a.csv", "b.csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(wd.count(&format!("SELECT count(*) FROM schools WHERE {scope}")), 4, "both files' rows, and only them");
+    let ids: Vec<String> = [first, second].concat().iter().map(|l| l.split(',').nth(2).unwrap().to_string()).collect();
+    assert_eq!(
+        wd.count(&format!("SELECT count(*) FROM schools WHERE {scope} AND school_id IN ('{}')", ids.join("', '"))),
+        4
+    );
+    assert_eq!(wd.count(&format!("SELECT count(*) FROM schools WHERE NOT ({scope})")), others);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().find(|l| l.trim_start().starts_with("schools ")).unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words, ["schools", "4", "rows", "written,", &before.to_string(), "existing", "rows", "replaced"], "{stderr}");
+}
+
 #[test]
 fn gbk_files_with_chinese_headers_load_like_utf8_ones() {
     let wd = Workdir::new();

@@ -2,9 +2,10 @@
 //!
 //! The pipeline per call: expand folders into files (skipping lock files and files that are not data, with a
 //! warning); read each file ([`read`]: text through [`text`], workbooks through [`workbook`], one frame per
-//! sheet); validate each frame ([`validate`]); stage it in the open load transaction (rows with bad cells too,
-//! their bad cells NULL); after the last file, run the whole-load checks over every staged row; commit only if
-//! no file and no check found a problem. Files keep being read after the first bad one, so that a user sees
+//! sheet); validate each frame ([`validate`]); hand it to the open load transaction, written by a thread of its
+//! own (its key columns staged for the whole-load checks, rows with bad cells too, their bad cells NULL; its rows
+//! written into the warehouse's table while no problem has been found); after the last file, run the whole-load
+//! checks over every staged row; commit only if no file and no check found a problem. Files keep being read after the first bad one, so that a user sees
 //! every problem of a batch in one run (up to a limit per file).
 
 pub mod read;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{self, Error, InputProblem, InputProblems, Location, Result};
 use crate::model::{self, Table};
-use crate::warehouse::{LogEntry, Removed, RowIssue, TableChange, Warehouse};
+use crate::warehouse::{Load, LogEntry, Removed, RowIssue, TableChange, Warehouse};
 use read::{Format, Locator};
 pub use text::TextEncoding;
 
@@ -140,10 +141,12 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     let mut staged: Vec<Staged> = Vec::new();
     let mut summaries = Vec::new();
     let mut log = Vec::new();
-    // The next file is read (decoded and split into cells) on a thread of its own while this one is validated
-    // and staged, which take about as long; it waits, read, until this one is done, so memory holds two files.
+    // Three stages run side by side, each handing its work to the next as soon as that one is free (memory holds
+    // a file in each): the next file is read (decoded and split into cells) on a thread of its own, this one is
+    // validated here, and the last one is written into the load on a third thread.
     let (read_tx, outcomes) = std::sync::mpsc::sync_channel(0);
-    std::thread::scope(|scope| -> Result<()> {
+    let (frame_tx, frames) = std::sync::mpsc::sync_channel::<(Table, i32, polars::prelude::DataFrame, bool)>(0);
+    let load = std::thread::scope(|scope| -> Result<Load> {
         let files = &files;
         scope.spawn(move || {
             for input in files {
@@ -153,40 +156,56 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                 }
             }
         });
-        for (input, outcome) in files.iter().zip(outcomes) {
-            let path = &input.path;
-            let outcome = outcome?;
-            warnings.extend(outcome.warnings);
-            problems.problems.extend(outcome.problems);
-            let mut rows_read = 0;
-            for raw in outcome.frames {
-                // A text file found in a folder that is not a table (说明.txt) is a note, not data.
-                if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
-                    warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
-                    continue;
-                }
-                let rows = raw.df.height();
-                rows_read += rows;
-                match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
-                    Err(mut found) => {
-                        problems.problems.append(&mut found.problems);
-                        problems.more += found.more;
-                    }
-                    Ok(mut v) => {
-                        warnings.append(&mut v.warnings);
-                        problems.problems.append(&mut v.problems.problems);
-                        problems.more += v.problems.more;
-                        load.append(v.table, staged.len() as i32, &mut v.df)?;
-                        let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
-                        log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
-                        summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
-                        staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
-                    }
-                }
+        let writer = scope.spawn(move || -> Result<Load> {
+            let mut load = load;
+            for (table, file_id, df, whole) in frames {
+                load.append(table, file_id, &df, whole)?;
             }
-            progress.file_done(path, rows_read);
-        }
-        Ok(())
+            Ok(load)
+        });
+        let validated = (|| -> Result<()> {
+            for (input, outcome) in files.iter().zip(outcomes) {
+                let path = &input.path;
+                let outcome = outcome?;
+                warnings.extend(outcome.warnings);
+                problems.problems.extend(outcome.problems);
+                let mut rows_read = 0;
+                for raw in outcome.frames {
+                    // A text file found in a folder that is not a table (说明.txt) is a note, not data.
+                    if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
+                        warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
+                        continue;
+                    }
+                    let rows = raw.df.height();
+                    rows_read += rows;
+                    match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
+                        Err(mut found) => {
+                            problems.problems.append(&mut found.problems);
+                            problems.more += found.more;
+                        }
+                        Ok(mut v) => {
+                            warnings.append(&mut v.warnings);
+                            problems.problems.append(&mut v.problems.problems);
+                            problems.more += v.problems.more;
+                            let whole = problems.problems.is_empty() && problems.more == 0;
+                            if frame_tx.send((v.table, staged.len() as i32, v.df, whole)).is_err() {
+                                return Ok(()); // the writer stopped at an error, which joining it returns
+                            }
+                            let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
+                            log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
+                            summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
+                            staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });
+                        }
+                    }
+                }
+                progress.file_done(path, rows_read);
+            }
+            Ok(())
+        })();
+        drop(frame_tx);
+        let load = writer.join().expect("the load's writer does not panic");
+        validated?;
+        load
     })?;
     // The whole-load checks run over every row that parsed, whatever else was found, so that one run lists
     // every kind of problem.

@@ -303,7 +303,7 @@ mod tests {
         wh.begin_storing(&[]).unwrap().commit().unwrap();
         assert_eq!(limit(), before);
         let load = wh.begin_load().unwrap();
-        assert_eq!(limit(), "953.6 MiB", "1 GB while loading");
+        assert_eq!(limit(), "488.2 MiB", "512 MB while loading");
         drop(load);
         assert_eq!(limit(), before);
         wh.write_table_parquet("counties", false, &dir.path().join("export")).unwrap();
