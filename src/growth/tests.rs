@@ -31,7 +31,7 @@ fn counties(codes: &[&str]) -> DataFrame {
 
 fn yoy(rows: &[(i32, &str, &str, f64)], codes: &[&str]) -> DataFrame {
     let (s, both) = derive_per_student(&series(rows)).unwrap();
-    year_on_year(&s, &counties(codes), &both).unwrap().collect().unwrap()
+    year_on_year(&s, &counties(codes), &both).unwrap()
 }
 
 /// The check rows of one county-year as check → (passed, pct).
@@ -122,6 +122,42 @@ fn a_gap_year_breaks_the_chain() {
     assert_eq!(row(&t, 2019, "140521", "teacher_avg_salary").column("note").unwrap().str().unwrap().get(0), Some("first year of the series"));
 }
 
+/// The written-out ranks equal Polars' own `rank(min, descending).over(year, indicator, area)` and a count of the
+/// larger values in the group, on rows in no particular order with ties, missing changes and a missing area.
+#[test]
+fn ranks_within_groups_equal_polars_rank_over_groups() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let n = 5_000;
+    let year: Vec<i32> = (0..n).map(|_| rng.random_range(2019..2023)).collect();
+    let indicator: Vec<String> = (0..n).map(|_| format!("indicator_with_a_long_name_{}", rng.random_range(0..4))).collect();
+    let area: Vec<Option<String>> = (0..n).map(|_| (rng.random_range(0..20) > 0).then(|| format!("14{:02}00", rng.random_range(0..6)))).collect();
+    let pct: Vec<Option<f64>> = (0..n).map(|_| (rng.random_range(0..10) > 0).then(|| rng.random_range(-5..6) as f64 / 2.0)).collect();
+    let df = df!("year" => &year, "indicator" => &indicator, "prefecture_code" => &area, "pct_change" => &pct).unwrap();
+    let ours = rank_within(&df, "prefecture_code", "r").unwrap();
+    let polars = df
+        .clone()
+        .lazy()
+        .select([col("pct_change")
+            .rank(RankOptions { method: RankMethod::Min, descending: true }, None)
+            .over([col("year"), col("indicator"), col("prefecture_code")])
+            .unwrap()
+            .cast(DataType::Int64)])
+        .collect()
+        .unwrap();
+    let ours: Vec<Option<i64>> = ours.i64().unwrap().iter().collect();
+    let theirs: Vec<Option<i64>> = polars.column("pct_change").unwrap().i64().unwrap().iter().collect();
+    assert_eq!(ours, theirs);
+    for i in 0..n {
+        let larger = (0..n)
+            .filter(|&j| year[j] == year[i] && indicator[j] == indicator[i] && area[j] == area[i])
+            .filter(|&j| matches!((pct[j], pct[i]), (Some(a), Some(b)) if a > b))
+            .count() as i64;
+        assert_eq!(ours[i], pct[i].map(|_| larger + 1), "row {i}");
+    }
+    assert!(ours.iter().flatten().any(|&r| r > 1) && ours.iter().any(Option::is_none));
+}
+
 #[test]
 fn ties_share_the_lower_rank() {
     // Growth 10%, 5%, 5%, 1% → ranks 1, 2, 2, 4.
@@ -161,7 +197,7 @@ fn a_recoded_county_continues_with_a_crosswalk_and_is_reported_without_one() {
     let (moved, notes) = apply_crosswalk(series(&rows), &recode, &units).unwrap();
     assert!(notes.is_empty());
     let (s, both) = derive_per_student(&moved).unwrap();
-    let with = year_on_year(&s, &counties(&codes), &both).unwrap().collect().unwrap();
+    let with = year_on_year(&s, &counties(&codes), &both).unwrap();
     assert!((f(&row(&with, 2021, "140581", "edu_budget_expenditure"), "pct_change").unwrap() - 10.0).abs() < 1e-9);
 }
 
@@ -213,7 +249,7 @@ fn per_student_spending_is_derived_and_disagreement_is_flagged() {
 #[test]
 fn compound_growth_over_a_window() {
     let rows = [(2019, "140521", "teacher_avg_salary", 100.0), (2021, "140521", "teacher_avg_salary", 121.0)];
-    let w = window(&series(&rows), &counties(&["140521"]), 2019, 2021).unwrap().collect().unwrap();
+    let w = window(&series(&rows), &counties(&["140521"]), 2019, 2021).unwrap();
     // (121/100)^(1/2) − 1 = 10%
     assert!((f(&w, "cagr_pct").unwrap() - 10.0).abs() < 1e-9);
 }

@@ -60,7 +60,7 @@ pub fn growth(inputs: &Inputs, opts: &Options) -> Result<Growth> {
     let (values, notes) = growth::apply_crosswalk(values, &recodings, &units)?;
     notes.into_iter().for_each(|n| inputs.note(n));
     let (series, both) = growth::derive_per_student(&values)?;
-    let yoy = growth::year_on_year(&series, counties, &both)?.collect()?;
+    let yoy = growth::year_on_year(&series, counties, &both)?;
     let (reported, _) = growth::apply_crosswalk(indicators, &recodings, &units)?;
     let checks = growth::checks(&reported, counties, &rules.standards, rules.funding.per_student_basis)?;
     stopped_reporting(inputs, &yoy)?;
@@ -69,7 +69,7 @@ pub fn growth(inputs: &Inputs, opts: &Options) -> Result<Growth> {
         Some((from, to)) => {
             let year = |f: fn(&Int32Chunked) -> Option<i32>| series.column("year").ok().and_then(|c| f(c.i32().ok()?)).unwrap_or(0);
             let years = (from.unwrap_or_else(|| year(|c| c.min())), to.unwrap_or_else(|| year(|c| c.max())));
-            Some((years, growth::window(&series, counties, years.0, years.1)?.collect()?))
+            Some((years, growth::window(&series, counties, years.0, years.1)?))
         }
     };
     Ok(Growth { yoy, checks, window, series })
