@@ -288,20 +288,41 @@ mod tests {
         assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(e @ Error::Sql(_)) if e.hint().is_some_and(|h| h.contains("--write"))));
     }
 
-    /// Storing, loading and exporting limit DuckDB's memory while they run, and give the connection its own limit
-    /// back when they end (a store or a load committed or not).
+    /// Storing, loading and exporting limit DuckDB's memory (storing its threads too) while they run, and give
+    /// the database its own settings back when they end (a store or a load committed or not).
     #[test]
-    fn a_store_or_a_load_limits_memory_only_while_it_is_open() {
+    fn a_store_or_a_load_limits_memory_and_threads_only_while_it_is_open() {
         let dir = tempfile::tempdir().unwrap();
         let wh = Warehouse::open(&dir.path().join("w.duckdb"), Access::Create).unwrap();
         let limit = || -> String { wh.conn.query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0)).unwrap() };
-        let before = limit();
-        let storing = wh.begin_storing(&[]).unwrap();
+        let threads = || -> i64 { wh.conn.query_row("SELECT current_setting('threads')", [], |r| r.get(0)).unwrap() };
+        let (before, threads_before) = (limit(), threads());
+        let checks = |year: i32| {
+            use polars::prelude::*;
+            df!("year" => [year], "county_code" => ["140121"], "check" => ["teacher_pay"], "basis" => [None::<&str>],
+                "value" => [1.0], "reference" => [2.0], "pct" => [50.0], "passed" => [false], "detail" => ["x"])
+            .unwrap()
+        };
+        let stamp = [("rules", "national"), ("rules_hash", "0")];
+        let mut storing = wh.begin_storing(&stamp).unwrap();
         assert_eq!(limit(), "244.1 MiB", "256 MB while storing");
+        assert_eq!(threads(), threads_before, "every DuckDB thread until the first put");
+        storing.put("growth_checks", &mut checks(2022), &Scope::all()).unwrap();
+        assert_eq!(threads(), 1, "one DuckDB thread while storing");
         drop(storing);
-        assert_eq!(limit(), before);
+        assert_eq!((limit(), threads()), (before.clone(), threads_before));
         wh.begin_storing(&[]).unwrap().commit().unwrap();
-        assert_eq!(limit(), before);
+        assert_eq!((limit(), threads()), (before.clone(), threads_before));
+        let mut background = wh.store_in_background(&stamp).unwrap();
+        background.put("growth_checks", checks(2022), Scope::all()).unwrap();
+        // The writer takes the frame before it sets the thread: wait until it has.
+        let start = std::time::Instant::now();
+        while threads() != 1 && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(threads(), 1, "one DuckDB thread while storing in the background");
+        background.commit().unwrap();
+        assert_eq!((limit(), threads()), (before.clone(), threads_before));
         let load = wh.begin_load().unwrap();
         assert_eq!(limit(), "488.2 MiB", "512 MB while loading");
         drop(load);
