@@ -259,18 +259,43 @@ pub fn series_table(units: &DataFrame, series: Vec<UnitSeries>) -> PolarsResult<
 fn series_table_of(units: &DataFrame, series: Sources) -> PolarsResult<DataFrame> {
     let walked = each_group(units, &KEYS, series, |x, w, _| Some(measures::measures(x, w)))?;
     let ms: Vec<&Measures> = walked.rows().into_iter().map(|r| &r.value).collect();
-    let mut out = walked.assemble(measure_columns(&ms))?;
+    equity_frame(&walked, &ms)
+}
+
+/// The equity table of the measures of a walk, one per row of the walk.
+fn equity_frame<T>(walked: &Walked<T>, ms: &[&Measures]) -> PolarsResult<DataFrame> {
+    let mut out = walked.assemble(measure_columns(ms))?;
     out.rename("n_units", "n_schools".into())?;
     Ok(out)
 }
 
 /// Urban–rural variation per (year, county_code, level, standard, indicator).
 pub fn urban_rural_table(units: &DataFrame, grouping: Grouping) -> PolarsResult<DataFrame> {
-    let walked = each_group(units, &KEYS, Sources::builtin(units), |x, w, codes| {
-        let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
-        Some(decompose(x, w, &part, grouping.parts()))
-    })?;
+    let walked = each_group(units, &KEYS, Sources::builtin(units), |x, w, codes| Some(decompose_by(grouping, x, w, codes)))?;
     let ds: Vec<&Decomposition> = walked.rows().into_iter().map(|r| &r.value).collect();
+    urban_rural_frame(&walked, &ds, grouping)
+}
+
+/// [`equity_table`] and [`urban_rural_table`] of the same units in one walk over their groups (each group's
+/// values gathered and sorted once for both).
+pub fn equity_and_urban_rural_tables(units: &DataFrame, grouping: Grouping) -> PolarsResult<(DataFrame, DataFrame)> {
+    let walked = each_group(units, &KEYS, Sources::builtin(units), |x, w, codes| {
+        Some((measures::measures(x, w), decompose_by(grouping, x, w, codes)))
+    })?;
+    let rows = walked.rows();
+    let ms: Vec<&Measures> = rows.iter().map(|r| &r.value.0).collect();
+    let ds: Vec<&Decomposition> = rows.iter().map(|r| &r.value.1).collect();
+    Ok((equity_frame(&walked, &ms)?, urban_rural_frame(&walked, &ds, grouping)?))
+}
+
+/// The urban–rural decomposition of one group's values, the parts given by the units' urban–rural codes.
+fn decompose_by(grouping: Grouping, x: &[f64], w: &[f64], codes: &[i32]) -> Decomposition {
+    let part: Vec<usize> = codes.iter().map(|c| grouping.part(*c)).collect();
+    decompose(x, w, &part, grouping.parts())
+}
+
+/// The urban–rural table of the decompositions of a walk, one per row of the walk.
+fn urban_rural_frame<T>(walked: &Walked<T>, ds: &[&Decomposition], grouping: Grouping) -> PolarsResult<DataFrame> {
     // Column slot of urban, town, rural in the parts.
     let slot = |name: &str| match (grouping, name) {
         (_, "urban") => Some(0),

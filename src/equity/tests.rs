@@ -83,6 +83,24 @@ fn urban_rural_groups_follow_the_codes_and_decompose() {
     assert_eq!(get(&two, "mean_town"), None);
 }
 
+/// The one walk `compute` takes for both tables gives each exactly as its own walk does, with nonzero values in
+/// more than one indicator and county.
+#[test]
+fn one_walk_for_equity_and_urban_rural_equals_two() {
+    let mut all = units(&ROWS);
+    all.with_column(Column::new("teachers".into(), [3.0, 2.0, 6.0, 4.0, 5.0])).unwrap();
+    let mut other = all.clone();
+    other.with_column(Column::new("county_code".into(), vec!["140521"; ROWS.len()])).unwrap();
+    other.with_column(Column::new("books".into(), [100.0, 300.0, 200.0, 500.0, 50.0])).unwrap();
+    all.vstack_mut(&other).unwrap();
+    for grouping in [Grouping::Three, Grouping::Two] {
+        let (equity, urban_rural) = equity_and_urban_rural_tables(&all, grouping).unwrap();
+        assert!(equity.height() > 2, "{equity}");
+        assert!(equity.equals_missing(&equity_table(&all).unwrap()));
+        assert!(urban_rural.equals_missing(&urban_rural_table(&all, grouping).unwrap()));
+    }
+}
+
 #[test]
 fn across_counties_uses_county_means_weighted_by_pupils() {
     let cv = df![

@@ -44,14 +44,15 @@ fn one_part(part: &mut Inputs, out: &mut Parts) -> Result<()> {
     part.release_schools();
     out.table(balance)?;
 
-    out.table(equity::equity(part)?)?;
+    let (equity, urban_rural) = equity::equity_and_urban_rural(part, Grouping::Three)?;
+    part.release_units();
+    out.table(equity)?;
     if part.selection.counties.is_empty() {
         for across in [Across::Prefecture, Across::Province] {
             out.table(equity::across(part, across)?)?;
         }
     }
-    out.table(equity::urban_rural(part, Grouping::Three)?)?;
-    part.release_units();
+    out.table(urban_rural)?;
     Ok(())
 }
 

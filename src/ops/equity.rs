@@ -26,6 +26,14 @@ pub fn equity(inputs: &Inputs) -> Result<Table> {
     Ok(Table { name: "equity", frame, scope: inputs.selection.scope() })
 }
 
+/// [`equity`] and [`urban_rural`] at once, from one walk over the level units' groups (as `compute` needs both).
+pub fn equity_and_urban_rural(inputs: &Inputs, grouping: Grouping) -> Result<(Table, Table)> {
+    let (equity, urban_rural) = equity::equity_and_urban_rural_tables(inputs.units()?, grouping)?;
+    let scope = inputs.selection.scope();
+    let urban_rural_scope = scope.clone().text("grouping", &[grouping.id().to_string()]);
+    Ok((Table { name: "equity", frame: equity, scope }, Table { name: "urban_rural", frame: urban_rural, scope: urban_rural_scope }))
+}
+
 /// Equity measures across the counties of each prefecture or province (table `equity_across`); each grouping
 /// replaces only its own stored rows, so prefecture and province results live side by side.
 pub fn across(inputs: &Inputs, across: Across) -> Result<Table> {
