@@ -115,6 +115,26 @@ fn a_county_year_split_over_files_of_one_load_replaces_its_rows_once() {
     assert_eq!(words, ["schools", "4", "rows", "written,", &before.to_string(), "existing", "rows", "replaced"], "{stderr}");
 }
 
+/// Indicators are replaced per county, year and indicator: a file of one indicator changes that one and leaves
+/// the county-year's others.
+#[test]
+fn a_file_of_one_indicator_replaces_only_that_indicator() {
+    let wd = loaded();
+    let scope = "county_code = '140121' AND year = 2016";
+    let others = wd.count(&format!("SELECT count(*) FROM county_indicators WHERE {scope} AND indicator <> 'edu_budget_students'"));
+    assert!(others > 3);
+    let all = wd.count("SELECT count(*) FROM county_indicators");
+    std::fs::write(wd.path("one.csv"), "year,county_code,indicator,value,unit\n2016,140121,edu_budget_students,30000,人\n").unwrap();
+    let out = wd.run(&["ingest", "one.csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(wd.count(&format!("SELECT value::BIGINT FROM county_indicators WHERE {scope} AND indicator = 'edu_budget_students'")), 30000);
+    assert_eq!(wd.count(&format!("SELECT count(*) FROM county_indicators WHERE {scope} AND indicator <> 'edu_budget_students'")), others);
+    assert_eq!(wd.count("SELECT count(*) FROM county_indicators"), all);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().find(|l| l.trim_start().starts_with("county_indicators ")).unwrap_or_default();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["county_indicators", "1", "rows", "written,", "1", "existing", "rows", "replaced"], "{stderr}");
+}
+
 #[test]
 fn gbk_files_with_chinese_headers_load_like_utf8_ones() {
     let wd = Workdir::new();
