@@ -258,6 +258,13 @@ fn a_warehouse_of_schema_version_1_is_brought_up_to_date() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("from schema version 1 to 2"));
     assert_eq!(wd.sql("SELECT value FROM countyedu_meta WHERE key = 'schema_version'"), vec![vec!["2"]]);
     assert_eq!(wd.count("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'schools' AND column_name = 'boarders'"), 1);
+    // A load into the brought-up warehouse fills the added columns as a load into a new one does.
+    wd.ok(&["ingest", &repo("datasets/sample").to_string_lossy()]);
+    let columns = countyedu::model::Table::Schools.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    let all = format!("SELECT {columns} FROM schools ORDER BY year, school_id");
+    let fresh = Workdir::loaded(&["gaoping", "sample"]);
+    assert_eq!(wd.sql(&all), fresh.sql(&all));
+    assert!(wd.count("SELECT count(*) FROM schools WHERE boarders IS NOT NULL AND primary_max_class_size IS NOT NULL") > 0);
 }
 
 #[test]

@@ -166,10 +166,12 @@ impl Load {
             )? as i64;
         }
         let canonical: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
-        let mut rows = df.select(canonical)?;
+        let mut rows = df.select(canonical.iter().copied())?;
+        // By name, as every write of a canonical table: never matched by position.
+        let cols = canonical.join(", ");
         for batch in bridge::df_to_batches(&mut rows)? {
             let reg = duckdb::vtab::arrow::ArrowBatchRegistration::new(batch);
-            conn.execute(&format!("INSERT INTO {name} SELECT * FROM arrow(?)"), [&reg])?;
+            conn.execute(&format!("INSERT INTO {name} ({cols}) SELECT {cols} FROM arrow(?)"), [&reg])?;
         }
         self.direct[slot].inserted += height as i64;
         Ok(())
@@ -293,7 +295,8 @@ impl Load {
     }
 
     /// Removes the stored metrics of every county-year (and county) the staged rows replace, replaces the
-    /// warehouse rows, inserts the staged rows, logs the files, and commits.
+    /// warehouse's counties by the staged ones (schools and indicators are in place already), logs the files, and
+    /// commits.
     pub fn commit(mut self, log: &[LogEntry]) -> Result<(Vec<TableChange>, Vec<Removed>)> {
         let conn = &self.conn;
         conn.execute_batch(
