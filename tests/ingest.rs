@@ -93,6 +93,7 @@ fn a_county_year_split_over_files_of_one_load_replaces_its_rows_once() {
     let (first, second) = (&rows[..2], &rows[2..4]);
     std::fs::write(wd.path("a.csv"), format!("{header}\n{}\n", first.join("\n"))).unwrap();
     std::fs::write(wd.path("b.csv"), format!("{header}\n{}\n", second.join("\n"))).unwrap();
+    std::fs::write(wd.path("header_only.csv"), format!("{header}\n")).unwrap();
     let others = wd.count(&format!("SELECT count(*) FROM schools WHERE NOT ({scope})"));
     let checksum = wd.checksum();
 
@@ -100,7 +101,7 @@ fn a_county_year_split_over_files_of_one_load_replaces_its_rows_once() {
     wd.fails(3, &["ingest", "a.csv", "b.csv", &bad]);
     assert_eq!(wd.checksum(), checksum, "the failed load replaced nothing");
 
-    let out = wd.run(&["ingest", "a.csv", "b.csv"]);
+    let out = wd.run(&["ingest", "a.csv", "header_only.csv", "b.csv"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(wd.count(&format!("SELECT count(*) FROM schools WHERE {scope}")), 4, "both files' rows, and only them");
     let ids: Vec<String> = [first, second].concat().iter().map(|l| l.split(',').nth(2).unwrap().to_string()).collect();

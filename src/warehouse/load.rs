@@ -151,16 +151,22 @@ impl Load {
             return Ok(());
         }
         let name = table.name();
-        if self.direct[slot].had_rows {
+        if self.direct[slot].had_rows && height > 0 {
             // The scopes this file is the first of the load to bring: the warehouse's rows there are replaced.
             let matches = |alias: &str| {
                 table.replace_scope().iter().map(|c| format!("{alias}.{c} = w.{c}")).collect::<Vec<_>>().join(" AND ")
             };
             let (this, earlier) = (matches("s"), matches("e"));
+            // The file's years as constants, so that DuckDB reads only the row groups of those years.
+            let mut years: Vec<i32> = df.column("year")?.i32()?.iter().flatten().collect();
+            years.sort_unstable();
+            years.dedup();
+            let years = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
             self.direct[slot].replaced += conn.execute(
                 &format!(
-                    "DELETE FROM {name} w WHERE EXISTS (SELECT 1 FROM temp.stage_{name} s WHERE s._file = {file_id} AND {this})
-                       AND NOT EXISTS (SELECT 1 FROM temp.stage_{name} e WHERE e._file < {file_id} AND {earlier})"
+                    "DELETE FROM {name} w WHERE w.year IN ({years})
+                       AND EXISTS (SELECT 1 FROM temp.stage_{name} s WHERE s._file = {file_id} AND s.year IN ({years}) AND {this})
+                       AND NOT EXISTS (SELECT 1 FROM temp.stage_{name} e WHERE e._file < {file_id} AND e.year IN ({years}) AND {earlier})"
                 ),
                 [],
             )? as i64;
