@@ -84,8 +84,8 @@ impl Warehouse {
     /// Starts an all-or-nothing load.
     pub fn begin_load(&self) -> Result<Load> {
         // DuckDB's buffers spill to its temporary files past the limit instead of holding memory beside the frames
-        // being read, validated and written (national scale, 12 files: 1.06 GB peak under 1 GB, 0.92 GB under
-        // 512 MB at the same speed, bench/ingest.sh).
+        // being read, validated and written (national scale, 12 files: a peak of 1,063 MiB under a limit of 1 GB,
+        // 902 MiB under 512 MB, at the same speed).
         let mut ddl = format!("SET memory_limit = '{LOAD_MEMORY_LIMIT}';\nBEGIN TRANSACTION;\n");
         for t in Table::ALL {
             let cols: Vec<String> =
