@@ -261,6 +261,15 @@ fn rank_within(df: &DataFrame, area: &str, name: &str) -> PolarsResult<Column> {
     Ok(Column::new(name.into(), rank))
 }
 
+/// Adds `rank_in_prefecture` and `rank_in_province` of `pct_change` ([`rank_within`]).
+fn add_ranks(df: &mut DataFrame) -> PolarsResult<()> {
+    let ranks = [rank_within(df, "prefecture_code", "rank_in_prefecture")?, rank_within(df, "province_code", "rank_in_province")?];
+    for rank in ranks {
+        df.with_column(rank)?;
+    }
+    Ok(())
+}
+
 /// Year-on-year rows: value, previous_value, change, pct_change (percent), ranks of pct_change within the
 /// prefecture and province (1 = largest increase; ties share the lower rank: 1, 2, 2, 4), and a note where the
 /// chain breaks. `both` comes from [`derive_per_student`].
@@ -309,7 +318,7 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
         ])
         .with_row_index("_i", None)
         .collect()?;
-    let ranks = [rank_within(&df, "prefecture_code", "rank_in_prefecture")?, rank_within(&df, "province_code", "rank_in_province")?];
+    add_ranks(&mut df)?;
     // The notes, written for the tenth of the rows that have one and placed by row index.
     let first_without_previous = col("first_of_series").not().and(col("previous_value").is_null());
     let disagrees = col("disagrees").fill_null(lit(false));
@@ -342,11 +351,7 @@ pub fn year_on_year(series: &DataFrame, counties: &DataFrame, both: &DataFrame) 
             note[i as usize] = Some(text);
         }
     }
-    let note = Column::new("note".into(), note);
-    df.with_column(note)?;
-    for rank in ranks {
-        df.with_column(rank)?;
-    }
+    df.with_column(Column::new("note".into(), note))?;
     df.select(["year", "county_code", "indicator", "value", "previous_value", "change", "pct_change", "rank_in_prefecture", "rank_in_province", "note"])
 }
 
@@ -375,10 +380,7 @@ pub fn window(series: &DataFrame, counties: &DataFrame, from: i32, to: i32) -> P
                 .alias("pct_change"),
         ])
         .collect()?;
-    let ranks = [rank_within(&df, "prefecture_code", "rank_in_prefecture")?, rank_within(&df, "province_code", "rank_in_province")?];
-    for rank in ranks {
-        df.with_column(rank)?;
-    }
+    add_ranks(&mut df)?;
     df.select(["from_year", "to_year", "county_code", "indicator", "value_from", "value_to", "pct_change", "rank_in_prefecture", "rank_in_province"])?
         .lazy()
         .rename(["pct_change"], ["cagr_pct"], true)

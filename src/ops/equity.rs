@@ -29,9 +29,10 @@ pub fn equity(inputs: &Inputs) -> Result<Table> {
 /// [`equity`] and [`urban_rural`] at once, from one walk over the level units' groups (as `compute` needs both).
 pub fn equity_and_urban_rural(inputs: &Inputs, grouping: Grouping) -> Result<(Table, Table)> {
     let (equity, urban_rural) = equity::equity_and_urban_rural_tables(inputs.units()?, grouping)?;
-    let scope = inputs.selection.scope();
-    let urban_rural_scope = scope.clone().text("grouping", &[grouping.id().to_string()]);
-    Ok((Table { name: "equity", frame: equity, scope }, Table { name: "urban_rural", frame: urban_rural, scope: urban_rural_scope }))
+    Ok((
+        Table { name: "equity", frame: equity, scope: inputs.selection.scope() },
+        Table { name: "urban_rural", frame: urban_rural, scope: urban_rural_scope(inputs, grouping) },
+    ))
 }
 
 /// Equity measures across the counties of each prefecture or province (table `equity_across`); each grouping
@@ -46,6 +47,10 @@ pub fn across(inputs: &Inputs, across: Across) -> Result<Table> {
 /// stored rows.
 pub fn urban_rural(inputs: &Inputs, grouping: Grouping) -> Result<Table> {
     let frame = equity::urban_rural_table(inputs.units()?, grouping)?;
-    let scope = inputs.selection.scope().text("grouping", &[grouping.id().to_string()]);
-    Ok(Table { name: "urban_rural", frame, scope })
+    Ok(Table { name: "urban_rural", frame, scope: urban_rural_scope(inputs, grouping) })
+}
+
+/// The stored rows of `urban_rural` a grouping's rows replace: the selection's, of that grouping only.
+fn urban_rural_scope(inputs: &Inputs, grouping: Grouping) -> Scope {
+    inputs.selection.scope().text("grouping", &[grouping.id().to_string()])
 }

@@ -67,7 +67,7 @@ pub struct Load {
     /// A connection of its own (the load's transaction), so that the load can be written by another thread.
     conn: Connection,
     open: bool,
-    /// Schools, then county indicators: what went straight into the table.
+    /// What went straight into each large table, by [`direct_slot`].
     direct: [Direct; 2],
 }
 
@@ -99,12 +99,28 @@ impl Warehouse {
         let conn = self.conn.try_clone()?;
         conn.execute_batch(&ddl)?;
         let mut load = Load { conn, open: true, direct: Default::default() };
-        for (i, t) in [Table::Schools, Table::CountyIndicators].into_iter().enumerate() {
-            let any: bool = load.conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", t.name()), [], |r| r.get(0))?;
-            load.direct[i].had_rows = any;
+        for t in Table::ALL {
+            if let Some(slot) = direct_slot(t) {
+                load.direct[slot].had_rows = load.conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", t.name()), [], |r| r.get(0))?;
+            }
         }
         Ok(load)
     }
+}
+
+/// Where a table's rows go straight into the warehouse: its slot in [`Load::direct`] (counties are staged whole
+/// and copied at the commit).
+fn direct_slot(t: Table) -> Option<usize> {
+    match t {
+        Table::Counties => None,
+        Table::Schools => Some(0),
+        Table::CountyIndicators => Some(1),
+    }
+}
+
+/// SQL that a row `alias` of the load has the replace scope of the warehouse's row `w`.
+fn same_scope(t: Table, alias: &str) -> String {
+    t.replace_scope().iter().map(|c| format!("{alias}.{c} = w.{c}")).collect::<Vec<_>>().join(" AND ")
 }
 
 /// The columns a table is staged in: every column for counties, the key and replace scope for the others.
@@ -142,21 +158,14 @@ impl Load {
         }
         app.flush()?;
         drop(app);
-        let slot = match table {
-            Table::Counties => return Ok(()),
-            Table::Schools => 0,
-            Table::CountyIndicators => 1,
-        };
+        let Some(slot) = direct_slot(table) else { return Ok(()) };
         if !whole {
             return Ok(());
         }
         let name = table.name();
         if self.direct[slot].had_rows && height > 0 {
             // The scopes this file is the first of the load to bring: the warehouse's rows there are replaced.
-            let matches = |alias: &str| {
-                table.replace_scope().iter().map(|c| format!("{alias}.{c} = w.{c}")).collect::<Vec<_>>().join(" AND ")
-            };
-            let (this, earlier) = (matches("s"), matches("e"));
+            let (this, earlier) = (same_scope(table, "s"), same_scope(table, "e"));
             // The file's years as constants, so that DuckDB reads only the row groups of those years.
             let mut years: Vec<i32> = df.column("year")?.i32()?.iter().flatten().collect();
             years.sort_unstable();
@@ -315,9 +324,10 @@ impl Load {
         let mut changes = Vec::new();
         for t in Table::ALL {
             let name = t.name();
-            let change = match t {
-                Table::Counties => {
-                    let scope = t.replace_scope().iter().map(|c| format!("s.{c} = w.{c}")).collect::<Vec<_>>().join(" AND ");
+            let change = match direct_slot(t) {
+                Some(slot) => TableChange { table: name, inserted: self.direct[slot].inserted, replaced: self.direct[slot].replaced },
+                None => {
+                    let scope = same_scope(t, "s");
                     let replaced = conn.execute(
                         &format!("DELETE FROM {name} w WHERE EXISTS (SELECT 1 FROM temp.stage_{name} s WHERE {scope})"),
                         [],
@@ -326,10 +336,6 @@ impl Load {
                     let inserted =
                         conn.execute(&format!("INSERT INTO {name} ({cols}) SELECT {cols} FROM temp.stage_{name}"), [])? as i64;
                     TableChange { table: name, inserted, replaced }
-                }
-                Table::Schools => TableChange { table: name, inserted: self.direct[0].inserted, replaced: self.direct[0].replaced },
-                Table::CountyIndicators => {
-                    TableChange { table: name, inserted: self.direct[1].inserted, replaced: self.direct[1].replaced }
                 }
             };
             changes.push(change);
