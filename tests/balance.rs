@@ -116,9 +116,12 @@ fn no_store_computes_from_a_read_only_warehouse_and_writes_nothing() {
     let err = wd.fails(4, &["sql", "SELECT count(*) FROM balance_cv"]);
     assert!(err.contains("balance_cv"), "no result table was created: {err}");
     assert_eq!(wd.checksum(), before);
-    // The verdicts and school rows it prints equal those of a storing run.
-    let printed = wd.ok(&["balance", "--no-store", "--verdicts", "--format", "csv"]);
-    assert_eq!(printed, wd.ok(&["balance", "--verdicts", "--format", "csv"]));
+    // The CVs (printed as each part is computed) and the verdicts it prints equal those of a storing run.
+    for flags in [&["--format", "csv"][..], &["--verdicts", "--format", "csv"], &["--level", "junior", "--standard", "quality", "--format", "csv"]] {
+        let printed = wd.ok(&[&["balance", "--no-store"][..], flags].concat());
+        assert_eq!(printed, wd.ok(&[&["balance"][..], flags].concat()), "{flags:?}");
+        assert!(csv(&printed).len() > 100, "{flags:?}");
+    }
 }
 
 /// The school table (Polars) and the CVs (generated SQL) write an indicator's value from the same definition: each

@@ -101,6 +101,11 @@ fn year_by_year_equals_every_year_at_once() {
     for (years, known) in inputs.by_years(1, |part| Ok((part.selection.years.clone(), part.years()?))).unwrap() {
         assert_eq!(years, known);
     }
+    // The CVs a command prints as they come, in parts of one year, are those of one computation.
+    let mut printed = Vec::new();
+    inputs.cvs_each(1, |part| Ok(printed.push(part))).unwrap();
+    assert_eq!(printed.len(), 8, "a part for each year");
+    assert!(inputs.cvs().unwrap().equals_missing(&ops::compute::concat_frames(printed).unwrap()));
     for (i, (name, frame)) in whole.iter().enumerate() {
         let joined = ops::compute::concat_frames(parts.iter().map(|p| p[i].1.clone()).collect()).unwrap();
         assert!(frame.height() > 0, "{name} has rows");

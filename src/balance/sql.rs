@@ -53,7 +53,9 @@ const OWN: [&str; 5] = ["teachers", "degree_teachers", "titled_teachers", "backb
 /// One row per school-year and level taught (pupils > 0 at that level), with the columns [`UNIT_COLUMNS`]:
 /// the level's pupils, its share of the whole-school resources (`weight × pupils / Σ weight × pupils`) and its
 /// own teacher counts, and whether each standard covers it (`in_basic`, `in_quality`). `source` is a relation with the columns of `schools` (`schools` itself, or a subquery);
-/// `filter` a condition on it (`true` for every row).
+/// `filter` a condition on the units' columns (`true` for every row), which engines push down to the scan of
+/// `source`. Each level reads `source` by itself rather than sharing a CTE, which DuckDB would materialise (its
+/// two scans and the arithmetic done twice are cheaper: national `balance --no-store` 2.5 → 2.35 s, 470 → 400 MB).
 pub fn units(source: &str, filter: &str, cfg: &Config) -> String {
     let d = |c: &str| format!("CAST({c} AS DOUBLE)");
     let pupils = |c: &str| format!("coalesce({}, 0)", d(c));
@@ -83,14 +85,9 @@ pub fn units(source: &str, filter: &str, cfg: &Config) -> String {
         cols.extend(OWN.iter().map(|c| format!("{l}_{c} AS {c}")));
         let students = format!("n_{l}");
         cols.extend(["basic", "quality"].map(|st| format!("{} AS in_{st}", scope(st, &students, cfg))));
-        format!("SELECT {} FROM base WHERE n_{l} > 0", cols.join(", "))
+        format!("SELECT {} FROM (SELECT {} FROM {source}) base WHERE n_{l} > 0", cols.join(", "), base.join(", "))
     };
-    format!(
-        "WITH base AS (SELECT {} FROM {source} WHERE {filter})\n{}\nUNION ALL\n{}",
-        base.join(", "),
-        unit(Level::Primary),
-        unit(Level::Junior)
-    )
+    format!("SELECT * FROM (\n{}\nUNION ALL\n{}\n) units WHERE {filter}", unit(Level::Primary), unit(Level::Junior))
 }
 
 /// Which units a standard covers, as a condition on a school row whose pupils at the level are `students`:

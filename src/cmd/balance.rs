@@ -67,6 +67,10 @@ pub fn run(args: Args) -> Result<()> {
         (true, false, false) => Need::Cvs,
     };
     let checks = args.checks || !m.no_store;
+    if need == Need::Cvs && !checks {
+        // The CVs alone, printed only: each part of the years is written as soon as it is computed.
+        return m.print_by_parts(&plan, true, |inputs, each| inputs.cvs_each(ops::CV_PART_SCHOOLS, each));
+    }
     let missing = || Error::other("not computed");
     let keep = |b: &Balance| -> Result<DataFrame> {
         let shown = if args.checks {

@@ -1,6 +1,7 @@
 //! Flags and steps shared by the metric commands (`balance`, `equity`, `urban-rural`): which county-years, which
 //! rules, whether to store, and how a result frame is filtered and printed.
 
+use arrow::record_batch::RecordBatch;
 use polars::prelude::*;
 
 use super::{DbArgs, RulesArgs};
@@ -91,6 +92,22 @@ impl MetricArgs {
         Ok((rules, kept))
     }
 
+    /// Checks the flags, reads the rules and prints, with the warehouse opened read-only, what `parts` computes a
+    /// part at a time (each part's frame handed to the function it is given, in output order), filtered by
+    /// --level and --standard: a thread writes each part while the next is computed ([`print_parts`]).
+    pub fn print_by_parts(
+        &self,
+        plan: &Plan,
+        has_standard: bool,
+        parts: impl FnOnce(&Inputs, &mut dyn FnMut(DataFrame) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
+        check_counties(&self.county)?;
+        let rules = self.rules.load()?;
+        super::compute_reading(&self.db, &rules, self.selection(), |inputs| {
+            print_parts(plan, |each| parts(inputs, &mut |part| each(self.filter(part.lazy(), has_standard).collect()?)))
+        })
+    }
+
     /// Applies --level and --standard (when the frame has a `standard` column).
     pub fn filter(&self, mut frame: LazyFrame, has_standard: bool) -> LazyFrame {
         if let Some(level) = &self.level {
@@ -126,6 +143,47 @@ pub fn print(plan: &Plan, frame: LazyFrame) -> Result<()> {
     plan.write(&result(frame.collect()?)?)
 }
 
+/// Prints the frames `produce` hands over, one after the other, as one result: a thread of its own writes each
+/// frame while `produce` computes the next. `produce` must hand over at least one frame (the first gives the
+/// columns). An error of either side stops both; a file output is then not written ([`Plan::stream`]).
+pub fn print_parts(plan: &Plan, produce: impl FnOnce(&mut dyn FnMut(DataFrame) -> Result<()>) -> Result<()>) -> Result<()> {
+    // Two frames in flight at most: the one being written and the next.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RecordBatch>>(1);
+    std::thread::scope(|s| {
+        let mut rx = Some(rx);
+        let mut writer = None;
+        let mut stopped = false;
+        let produced = produce(&mut |frame| {
+            let QueryResult { schema, batches } = result(frame)?;
+            if let Some(rx) = rx.take() {
+                writer = Some(s.spawn(move || plan.stream(schema, rx.into_iter())));
+            }
+            for batch in batches {
+                // A send fails only when the writer has stopped on an error, which is the one to report.
+                if tx.send(Ok(batch)).is_err() {
+                    stopped = true;
+                    return Err(Error::other("the output stopped"));
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = &produced {
+            // The writer must not complete the output: it stops at this error (or has stopped already).
+            let _ = tx.send(Err(Error::other(e.to_string())));
+        }
+        drop(tx);
+        let written = match writer {
+            Some(w) => w.join().map_err(|_| Error::other("the output thread panicked"))?,
+            None => Err(Error::other("nothing was computed to print")),
+        };
+        match (produced, written) {
+            (Err(_), Err(w)) if stopped => Err(w),
+            (Err(e), _) => Err(e),
+            (Ok(()), written) => written,
+        }
+    })
+}
+
 /// A frame as an Arrow result.
 pub fn result(mut df: DataFrame) -> Result<QueryResult> {
     let batches = bridge::df_to_batches(&mut df)?;
@@ -134,4 +192,58 @@ pub fn result(mut df: DataFrame) -> Result<QueryResult> {
         None => bridge::arrow_schema(&df)?,
     };
     Ok(QueryResult { schema, batches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Format;
+
+    fn frame(from: i64, to: i64) -> DataFrame {
+        df!("n" => (from..to).collect::<Vec<i64>>(), "half" => (from..to).map(|n| n as f64 / 2.0).collect::<Vec<f64>>()).unwrap()
+    }
+
+    /// The parts are written one after the other as one result, in the order given.
+    #[test]
+    fn parts_are_printed_in_order_as_one_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let plan = Plan::new(Some(Format::Csv), Some(path.clone()), false).unwrap();
+        print_parts(&plan, |each| (0..4).try_for_each(|i| each(frame(i * 3, i * 3 + 3)))).unwrap();
+        let expected: String = std::iter::once("n,half\n".to_string()).chain((0..12).map(|n| format!("{n},{:.1}\n", n as f64 / 2.0))).collect();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    }
+
+    /// An error of the computation after a first part has been handed over is the error returned, and the output
+    /// file is not written; an error of the output (its folder gone) is the one returned, not the computation's
+    /// stop.
+    #[test]
+    fn an_error_on_either_side_writes_no_file_and_is_the_one_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let plan = Plan::new(Some(Format::Csv), Some(path.clone()), false).unwrap();
+        let err = print_parts(&plan, |each| {
+            each(frame(0, 3))?;
+            Err(Error::other("the second part failed"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("the second part failed"), "{err}");
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file is left");
+
+        let gone = dir.path().join("gone");
+        std::fs::create_dir(&gone).unwrap();
+        let plan = Plan::new(Some(Format::Csv), Some(gone.join("out.csv")), false).unwrap();
+        std::fs::remove_dir(&gone).unwrap();
+        let mut handed = 0;
+        let err = print_parts(&plan, |each| {
+            (0..50).try_for_each(|i| {
+                handed += 1;
+                each(frame(i, i + 1))
+            })
+        })
+        .unwrap_err();
+        assert!(!err.to_string().contains("the output stopped"), "the output's own error: {err}");
+        assert!(handed < 50, "the computation stopped when the output did ({handed} parts)");
+    }
 }

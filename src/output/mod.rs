@@ -382,16 +382,72 @@ fn options() -> FormatOptions<'static> {
 /// The cell texts of one batch, row by row, into `texts` (reused).
 fn each_row(batch: &RecordBatch, mut row: impl FnMut(usize, &[String]) -> Result<()>) -> Result<()> {
     let opts = options();
-    let formatters = batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &opts)).collect::<Result<Vec<_>, _>>()?;
-    let mut texts = vec![String::new(); formatters.len()];
+    let cells = batch.columns().iter().map(|c| Cells::new(c.as_ref(), &opts)).collect::<Result<Vec<_>>>()?;
+    let mut texts = vec![String::new(); cells.len()];
     for r in 0..batch.num_rows() {
-        for (text, f) in texts.iter_mut().zip(&formatters) {
+        for (text, c) in texts.iter_mut().zip(&cells) {
             text.clear();
-            std::fmt::Write::write_fmt(text, format_args!("{}", f.value(r))).expect("writing to a String");
+            c.write(r, text);
         }
         row(r, &texts)?;
     }
     Ok(())
+}
+
+/// The text of a column's cells: Arrow's display text ([`ArrayFormatter`], nulls empty), written directly for
+/// the common types (the same digits: Arrow formats floats with `ryu` and integers in decimal) and through the
+/// formatter for the others. National results have millions of cells, and the formatter's dynamic dispatch
+/// and `fmt` machinery cost more than the digits.
+enum Cells<'a> {
+    F64(&'a arrow::array::Float64Array),
+    I64(&'a arrow::array::Int64Array),
+    I32(&'a arrow::array::Int32Array),
+    Text(&'a arrow::array::StringArray),
+    View(&'a arrow::array::StringViewArray),
+    Bool(&'a arrow::array::BooleanArray),
+    Other(ArrayFormatter<'a>),
+}
+
+impl<'a> Cells<'a> {
+    fn new(array: &'a dyn arrow::array::Array, opts: &'a FormatOptions<'a>) -> Result<Cells<'a>> {
+        use arrow::array::AsArray;
+        use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
+        Ok(match array.data_type() {
+            DataType::Float64 => Cells::F64(array.as_primitive::<Float64Type>()),
+            DataType::Int64 => Cells::I64(array.as_primitive::<Int64Type>()),
+            DataType::Int32 => Cells::I32(array.as_primitive::<Int32Type>()),
+            DataType::Utf8 => Cells::Text(array.as_string::<i32>()),
+            DataType::Utf8View => Cells::View(array.as_string_view()),
+            DataType::Boolean => Cells::Bool(array.as_boolean()),
+            _ => Cells::Other(ArrayFormatter::try_new(array, opts)?),
+        })
+    }
+
+    /// Appends row `r`'s text (nothing for a null).
+    fn write(&self, r: usize, text: &mut String) {
+        use arrow::array::Array;
+        let null = match self {
+            Cells::F64(a) => a.is_null(r),
+            Cells::I64(a) => a.is_null(r),
+            Cells::I32(a) => a.is_null(r),
+            Cells::Text(a) => a.is_null(r),
+            Cells::View(a) => a.is_null(r),
+            Cells::Bool(a) => a.is_null(r),
+            Cells::Other(_) => false,
+        };
+        if null {
+            return;
+        }
+        match self {
+            Cells::F64(a) => text.push_str(ryu::Buffer::new().format(a.value(r))),
+            Cells::I64(a) => text.push_str(itoa::Buffer::new().format(a.value(r))),
+            Cells::I32(a) => text.push_str(itoa::Buffer::new().format(a.value(r))),
+            Cells::Text(a) => text.push_str(a.value(r)),
+            Cells::View(a) => text.push_str(a.value(r)),
+            Cells::Bool(a) => text.push_str(if a.value(r) { "true" } else { "false" }),
+            Cells::Other(f) => std::fmt::Write::write_fmt(text, format_args!("{}", f.value(r))).expect("writing to a String"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -556,5 +612,41 @@ mod streaming {
         assert!(out.contains('…'), "{out}");
         assert!(out.contains("columns shown; not shown: column_"), "{out}");
         assert!(out.contains("column_11"), "{out}");
+    }
+
+    /// The direct texts of the common types are Arrow's own display texts, cell for cell: the edge values of
+    /// each type, nulls, and random values (the test fails if a fast path formats a digit differently).
+    #[test]
+    fn cell_texts_are_arrows_display_texts() {
+        use arrow::array::{BooleanArray, Float64Array, Int32Array, Int64Array, StringArray, StringViewArray};
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut floats = vec![
+            Some(0.0), Some(-0.0), Some(1.0), Some(9125.0), Some(0.1), Some(1e-7), Some(1e16), Some(1e22), Some(123456789.125),
+            Some(f64::MAX), Some(f64::MIN_POSITIVE), Some(5e-324), Some(f64::NAN), Some(f64::INFINITY), Some(f64::NEG_INFINITY), None,
+        ];
+        floats.extend((0..2000).map(|_| Some(f64::from_bits(rng.random::<u64>()))));
+        floats.extend((0..2000).map(|_| Some(rng.random::<f64>() * 10f64.powi(rng.random_range(-12..16)))));
+        let mut ints = vec![Some(0), Some(-1), Some(i64::MIN), Some(i64::MAX), None];
+        ints.extend((0..1000).map(|_| Some(rng.random::<i64>() >> rng.random_range(0..63))));
+        let texts = vec![Some("高平市"), Some(""), Some("a,b \"c\"\n"), None, Some("x")];
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Float64Array::from(floats)),
+            Arc::new(Int64Array::from(ints.clone())),
+            Arc::new(Int32Array::from(ints.iter().map(|v| v.map(|v| v as i32)).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(texts.clone())),
+            Arc::new(StringViewArray::from(texts)),
+            Arc::new(BooleanArray::from(vec![Some(true), Some(false), None])),
+        ];
+        let opts = options();
+        for column in &columns {
+            let (cells, reference) = (Cells::new(column.as_ref(), &opts).unwrap(), ArrayFormatter::try_new(column.as_ref(), &opts).unwrap());
+            assert!(!matches!(cells, Cells::Other(_)), "{} has a direct path", column.data_type());
+            for r in 0..column.len() {
+                let mut text = String::new();
+                cells.write(r, &mut text);
+                assert_eq!(text, reference.value(r).to_string(), "{} row {r}", column.data_type());
+            }
+        }
     }
 }

@@ -305,6 +305,15 @@ impl Warehouse {
     /// scopes of one shape (the same columns and number of values) share one prepared query, planned once.
     pub fn balance_cvs(&self, cfg: &balance::Config, scopes: &[Scope]) -> Result<Vec<DataFrame>> {
         let mut out = Vec::with_capacity(scopes.len());
+        self.balance_cvs_each(cfg, scopes, |cvs| {
+            out.push(cvs);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// As [`Warehouse::balance_cvs`], handing each scope's CVs to `each` as soon as they are computed.
+    pub fn balance_cvs_each(&self, cfg: &balance::Config, scopes: &[Scope], mut each: impl FnMut(DataFrame) -> Result<()>) -> Result<()> {
         let mut prepared: Option<(String, duckdb::Statement<'_>)> = None;
         for scope in scopes {
             let (clause, params) = scope.where_clause();
@@ -316,9 +325,9 @@ impl Warehouse {
             let arrow = stmt.query_arrow(duckdb::params_from_iter(params))?;
             let schema = arrow.get_schema();
             let batches: Vec<RecordBatch> = arrow.collect();
-            out.push(bridge::batches_to_df(&schema, &batches)?);
+            each(bridge::batches_to_df(&schema, &batches)?)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Stores computed result tables in one transaction ([`Warehouse::begin_storing`], then
