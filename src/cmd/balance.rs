@@ -2,10 +2,11 @@
 
 use polars::prelude::*;
 
-use super::metric::{self, MetricArgs};
+use super::metric::MetricArgs;
 use crate::balance;
 use crate::ops::{self, balance::{Balance, Need}};
 use crate::error::{Error, Result};
+use crate::rules::Rules;
 use crate::output::OutputArgs;
 
 /// Compute inter-school coefficients of variation (差异系数) and balance verdicts.
@@ -67,10 +68,6 @@ pub fn run(args: Args) -> Result<()> {
         (true, false, false) => Need::Cvs,
     };
     let checks = args.checks || !m.no_store;
-    if need == Need::Cvs && !checks {
-        // The CVs alone, printed only: each part of the years is written as soon as it is computed.
-        return m.print_by_parts(&plan, true, |inputs, each| inputs.cvs_each(ops::CV_PART_SCHOOLS, each));
-    }
     let missing = || Error::other("not computed");
     let keep = |b: &Balance| -> Result<DataFrame> {
         let shown = if args.checks {
@@ -84,14 +81,21 @@ pub fn run(args: Args) -> Result<()> {
         };
         shown.clone().ok_or_else(missing)
     };
-    let (rules, shown) = m.run_by_years(need != Need::Cvs || checks, |inputs| ops::balance::balance(inputs, need, checks), keep)?;
-    let mut shown = m.filter(shown.lazy(), !per_school && !args.checks);
-    if args.schools {
-        shown = balance::school_rows(shown, &rules.balance);
-    } else if args.shortfall {
-        shown = shortfall(balance::school_rows(shown, &rules.balance));
+    // Every part holds whole years, and each reshaping keeps a year's rows together.
+    let shape = |rules: &Rules, frame: DataFrame| -> Result<DataFrame> {
+        let mut shown = m.filter(frame.lazy(), !per_school && !args.checks);
+        if args.schools {
+            shown = balance::school_rows(shown, &rules.balance);
+        } else if args.shortfall {
+            shown = shortfall(balance::school_rows(shown, &rules.balance));
+        }
+        Ok(shown.collect()?)
+    };
+    if m.no_store && need == Need::Cvs && !checks {
+        // The CVs alone, computed in the warehouse in parts of their own size, each printed as it comes.
+        return m.print_by_parts(&plan, |inputs, each| inputs.cvs_each(ops::CV_PART_SCHOOLS, |cvs| each(shape(inputs.rules, cvs)?)));
     }
-    metric::print(&plan, shown)
+    m.run_by_years(&plan, |inputs| ops::balance::balance(inputs, need, checks), keep, shape)
 }
 
 /// What each county lacks, per level and indicator: schools below the standard and the summed shortfall.

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::metric::{self, MetricArgs};
+use super::metric::MetricArgs;
 use crate::equity;
 use crate::error::{Error, Result};
 use crate::ops;
@@ -41,8 +41,7 @@ pub fn run(args: Args) -> Result<()> {
         None => ops::equity::equity(inputs),
         Some(across) => ops::equity::across(inputs, across.into()),
     };
-    let (_, frame) = m.run_by_years(true, compute, |t| Ok(t.frame.clone()))?;
-    metric::print(&plan, m.filter(frame.lazy(), true))
+    m.run_by_years(&plan, compute, |t| Ok(t.frame.clone()), |_, frame| Ok(m.filter(frame.lazy(), true).collect()?))
 }
 
 /// Where counties are grouped for measures across counties.

@@ -60,25 +60,27 @@ impl MetricArgs {
         Ok((rules, result))
     }
 
-    /// As [`MetricArgs::run`], for a computation of each year by itself: it is computed in parts of whole years
-    /// ([`Inputs::by_years`]; when it stores, each part is stored as it is computed, in one transaction), so memory
-    /// holds one part's inputs and results; the command keeps from each part's result the frame it prints (`keep`).
-    /// With `reads_schools` false (a computation of CVs only, which [`Inputs::cvs`] already runs by parts in the
-    /// warehouse), a run that only prints computes the selection at once.
-    pub fn run_by_years<T: Computed>(&self, reads_schools: bool, compute: impl Fn(&Inputs) -> Result<T>, keep: impl Fn(&T) -> Result<DataFrame>) -> Result<(Rules, DataFrame)> {
-        if self.no_store && !reads_schools {
-            let (rules, result) = self.run(compute)?;
-            let kept = keep(&result)?;
-            return Ok((rules, kept));
+    /// Runs a computation of each year by itself in parts of whole years ([`Inputs::by_years`]), so that memory
+    /// holds one part's inputs and results, and prints what the command keeps of each part's result (`keep`),
+    /// shaped by `shape` (a filter, or a reshaping that keeps each year's rows together, as every part holds whole
+    /// years): with --no-store each part is printed as soon as it is computed ([`MetricArgs::print_by_parts`]);
+    /// otherwise each part is stored as it is computed, in one transaction, and what was kept is printed once
+    /// the transaction has committed. The output is the same either way.
+    pub fn run_by_years<T: Computed>(
+        &self,
+        plan: &Plan,
+        compute: impl Fn(&Inputs) -> Result<T>,
+        keep: impl Fn(&T) -> Result<DataFrame>,
+        shape: impl Fn(&Rules, DataFrame) -> Result<DataFrame>,
+    ) -> Result<()> {
+        if self.no_store {
+            return self.print_by_parts(plan, |inputs, each| {
+                inputs.by_years(crate::ops::PART_SCHOOLS, |part| each(shape(inputs.rules, keep(&compute(part)?)?)?))?;
+                Ok(())
+            });
         }
         check_counties(&self.county)?;
         let rules = self.rules.load()?;
-        if self.no_store {
-            let kept = super::compute_reading(&self.db, &rules, self.selection(), |inputs| {
-                concat_frames(inputs.by_years(crate::ops::PART_SCHOOLS, |part| keep(&compute(part)?))?)
-            })?;
-            return Ok((rules, kept));
-        }
         let kept = super::compute_storing(&self.db, &rules, self.selection(), |inputs, sink| {
             let mut parts = Parts::new(sink, &inputs.selection);
             let kept = inputs.by_years(crate::ops::PART_SCHOOLS, |part| {
@@ -89,23 +91,16 @@ impl MetricArgs {
             })?;
             concat_frames(kept)
         })?;
-        Ok((rules, kept))
+        print(plan, shape(&rules, kept)?.lazy())
     }
 
-    /// Checks the flags, reads the rules and prints, with the warehouse opened read-only, what `parts` computes a
-    /// part at a time (each part's frame handed to the function it is given, in output order), filtered by
-    /// --level and --standard: a thread writes each part while the next is computed ([`print_parts`]).
-    pub fn print_by_parts(
-        &self,
-        plan: &Plan,
-        has_standard: bool,
-        parts: impl FnOnce(&Inputs, &mut dyn FnMut(DataFrame) -> Result<()>) -> Result<()>,
-    ) -> Result<()> {
+    /// Checks the flags, reads the rules and prints, with the warehouse opened read-only, the frames `parts` hands
+    /// to the function it is given, a part at a time in output order: a thread writes each part while the next
+    /// is computed ([`print_parts`]).
+    pub fn print_by_parts(&self, plan: &Plan, parts: impl FnOnce(&Inputs, &mut dyn FnMut(DataFrame) -> Result<()>) -> Result<()>) -> Result<()> {
         check_counties(&self.county)?;
         let rules = self.rules.load()?;
-        super::compute_reading(&self.db, &rules, self.selection(), |inputs| {
-            print_parts(plan, |each| parts(inputs, &mut |part| each(self.filter(part.lazy(), has_standard).collect()?)))
-        })
+        super::compute_reading(&self.db, &rules, self.selection(), |inputs| print_parts(plan, |each| parts(inputs, each)))
     }
 
     /// Applies --level and --standard (when the frame has a `standard` column).

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::metric::{self, MetricArgs};
+use super::metric::MetricArgs;
 use crate::equity;
 use crate::error::Result;
 use crate::ops;
@@ -32,8 +32,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let m = &args.metric;
     let plan = args.out.plan()?;
-    let (_, frame) = m.run_by_years(true, |inputs| ops::equity::urban_rural(inputs, args.group.into()), |t| Ok(t.frame.clone()))?;
-    metric::print(&plan, m.filter(frame.lazy(), true))
+    let compute = |inputs: &ops::Inputs| ops::equity::urban_rural(inputs, args.group.into());
+    m.run_by_years(&plan, compute, |t| Ok(t.frame.clone()), |_, frame| Ok(m.filter(frame.lazy(), true).collect()?))
 }
 
 /// How schools are split for urban–rural variation.

@@ -29,11 +29,11 @@ use crate::warehouse::{Background, Scope, Storing, Warehouse};
 /// queries and the frames' plans costs the same for a part of a county as of a nation.
 pub const PART_SCHOOLS: i64 = 250_000;
 
-/// The school-years of a part of the CVs' query ([`Inputs::cvs`]): two national years. Each query has a fixed
+/// The school-years of a part of the CVs' query ([`Inputs::cvs`]): three national years. Each query has a fixed
 /// cost (planning, and both threads idle at the steps between its pipelines), so fewer, larger parts are faster;
-/// larger parts hold more units (national scale, `balance --no-store`: one year a part 2.9 s and 0.50 GB, two
-/// years 2.7 s and 0.56 GB, all at once 2.5 s and 1.26 GB).
-pub const CV_PART_SCHOOLS: i64 = 400_000;
+/// larger parts hold more units (national scale, `balance --no-store`, medians of 3: one year a part 2.61 s and
+/// 348 MiB, two years 2.43 s and 409 MiB, three 2.34 s and 486 MiB, all ten at once 2.24 s and 964 MiB).
+pub const CV_PART_SCHOOLS: i64 = 600_000;
 
 /// The county-years an operation covers: the counties and years asked for (every one when a list is empty).
 #[derive(Clone, Debug, Default)]
@@ -112,7 +112,7 @@ impl<'a> Inputs<'a> {
 
     /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse: in parts of
     /// whole years ([`CV_PART_SCHOOLS`]) when the selection is larger, so that the query holds one part's units
-    /// (national scale: 0.56 GB instead of 1.26 GB).
+    /// (national scale: 486 MiB instead of 964 MiB).
     pub fn cvs(&self) -> Result<&DataFrame> {
         cached(&self.cvs, || compute::concat_frames(self.wh.balance_cvs(&self.rules.balance, &self.cv_scopes(CV_PART_SCHOOLS)?)?))
     }
