@@ -139,6 +139,9 @@ fn spark_computes_the_engines_cvs_urban_rural_means_and_growth_from_the_export()
     let export = wd.path("export");
     wd.ok(&["export", "--db", &db.to_string_lossy(), "--to", &export.to_string_lossy()]);
     let out = wd.path("spark-out");
+    // The job's temporary files go here, so that the test sees what it leaves behind.
+    let tmp = wd.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
     let job = Command::new("python3")
         .arg(repo("spark/countyedu_job.py"))
         // Shanxi's rules folder: its SQL generated through the binary (the shipped national SQL is checked above to
@@ -146,9 +149,12 @@ fn spark_computes_the_engines_cvs_urban_rural_means_and_growth_from_the_export()
         .args(["--input", &export.to_string_lossy(), "--output", &out.to_string_lossy(), "--rules", &repo("config/provinces/140000").to_string_lossy()])
         .env("COUNTYEDU_BIN", env!("CARGO_BIN_EXE_countyedu"))
         .env("COUNTYEDU_SHUFFLE_PARTITIONS", "2")
+        .env("TMPDIR", &tmp)
         .output()
         .expect("the job runs");
     assert!(job.status.success(), "the Spark job failed:\n{}", String::from_utf8_lossy(&job.stderr));
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with("countyedu-sql-")).collect();
+    assert!(left.is_empty(), "the generated SQL's temporary folder is removed: {left:?}");
     compare(&db, &out, "balance_cv", &["year", "county_code", "level", "standard", "indicator"]);
     compare(&db, &out, "urban_rural", &["year", "county_code", "level", "standard", "indicator", "grouping"]);
     compare(&db, &out, "growth", &["year", "county_code", "indicator"]);
