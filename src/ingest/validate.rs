@@ -234,6 +234,21 @@ const NOT_REPORTED: &[&str] = &["-", "--", "—", "——", "－", "/", "／", "
 /// The longest of [`NOT_REPORTED`] in bytes (`——`), so that longer cells skip the comparison.
 const MARKER_BYTES: usize = 6;
 
+/// Whether a cell may be one of [`NOT_REPORTED`]: each begins with `-`, `/` or the first byte of `—`, `－`, `／`
+/// or `无` in UTF-8 (a digit, the start of most cells, never does).
+fn may_be_marker(c: &str) -> bool {
+    matches!(c.as_bytes().first(), Some(b'-' | b'/' | 0xE2 | 0xEF | 0xE6))
+}
+
+/// A cell without the whitespace around it (Unicode's, as `str::trim`); a cell that begins and ends with a
+/// visible ASCII character, as nearly all do, is returned as it is without decoding its characters.
+fn trim(c: &str) -> &str {
+    match (c.as_bytes().first(), c.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => c,
+        _ => c.trim(),
+    }
+}
+
 /// Whether a cell holds a control character other than tab and line ends (checked byte by byte for ASCII text).
 fn has_control(c: &str) -> bool {
     let control = |ch: char| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r');
@@ -328,14 +343,14 @@ impl ColumnProblems<'_> {
     fn each<'c, T>(&mut self, cells: &'c StringChunked, parse: impl Fn(&'c str) -> Parsed<T>) -> Vec<Option<T>> {
         let mut out = Vec::with_capacity(cells.len());
         for (row, cell) in cells.iter().enumerate() {
-            let cell = cell.map(|c| c.trim_matches(|ch: char| ch.is_whitespace())).filter(|s| !s.is_empty());
+            let cell = cell.map(trim).filter(|s| !s.is_empty());
             let value = match cell {
                 None if self.spec.nullable => None,
                 None => {
                     self.flag(row, "", self.expected.clone());
                     None
                 }
-                Some(c) if c.len() <= MARKER_BYTES && NOT_REPORTED.contains(&c) => {
+                Some(c) if c.len() <= MARKER_BYTES && may_be_marker(c) && NOT_REPORTED.contains(&c) => {
                     if !self.spec.nullable {
                         self.flag(row, c, format!("{} ({c:?} means not reported, and this column needs a value)", self.expected));
                     }
@@ -579,6 +594,16 @@ fn num_text(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcuts of the cell loop decide as the plain rules do: every marker may be one, and the quick trim
+    /// is `str::trim` (ASCII and Unicode spaces, tabs, the ideographic space of Chinese spreadsheets).
+    #[test]
+    fn the_cell_shortcuts_agree_with_the_plain_rules() {
+        assert!(NOT_REPORTED.iter().all(|m| may_be_marker(m) && m.len() <= MARKER_BYTES));
+        for c in ["12", " 12", "12 ", "\t3.5\n", "\u{3000}无\u{3000}", "\u{a0}7", "7\u{a0}", "高平", " ", "", "-", "x y", "１２"] {
+            assert_eq!(trim(c), c.trim(), "{c:?}");
+        }
+    }
 
     #[test]
     fn dates_in_a_year_column_are_recognised() {

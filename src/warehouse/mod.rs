@@ -288,8 +288,8 @@ mod tests {
         assert!(matches!(wh.user_sql("CREATE TABLE x (a INT)", false), Err(e @ Error::Sql(_)) if e.hint().is_some_and(|h| h.contains("--write"))));
     }
 
-    /// Storing, loading and exporting limit DuckDB's memory (storing its threads too) while they run, and give
-    /// the database its own settings back when they end (a store or a load committed or not).
+    /// Storing, loading and exporting limit DuckDB's memory (storing and loading its threads too) while they run,
+    /// and give the database its own settings back when they end (a store or a load committed or not).
     #[test]
     fn a_store_or_a_load_limits_memory_and_threads_only_while_it_is_open() {
         let dir = tempfile::tempdir().unwrap();
@@ -324,9 +324,14 @@ mod tests {
         background.commit().unwrap();
         assert_eq!((limit(), threads()), (before.clone(), threads_before));
         let load = wh.begin_load().unwrap();
-        assert_eq!(limit(), "488.2 MiB", "512 MB while loading");
+        assert_eq!((limit().as_str(), threads()), ("488.2 MiB", 1), "512 MB and one DuckDB thread while the files are written");
         drop(load);
-        assert_eq!(limit(), before);
+        assert_eq!((limit(), threads()), (before.clone(), threads_before));
+        let load = wh.begin_load().unwrap();
+        load.problems(10).unwrap();
+        assert_eq!(threads(), threads_before, "every thread for the whole-load checks");
+        load.commit(&[]).unwrap();
+        assert_eq!((limit(), threads()), (before.clone(), threads_before));
         wh.write_table_parquet("counties", false, &dir.path().join("export")).unwrap();
         assert_eq!(limit(), before, "an export sets its limit back");
     }
