@@ -522,34 +522,40 @@ fn indicator_rules(
 ) {
     let pos = |name: &str| Table::CountyIndicators.columns().iter().position(|c| c.name == name).expect("canonical");
     let (ind_i, val_i, unit_i) = (pos("indicator"), pos("value"), pos("unit"));
-    let ids: Vec<Option<String>> = columns[ind_i].str().expect("text").iter().map(|s| s.map(str::to_string)).collect();
-    let values: Vec<Option<f64>> = columns[val_i].f64().expect("number").iter().collect();
-    let units: Vec<Option<String>> = columns[unit_i].str().expect("text").iter().map(|s| s.map(str::to_string)).collect();
-    let (mut new_ids, mut new_values, mut new_units) = (Vec::new(), Vec::new(), Vec::new());
+    // The cells are borrowed from these columns, and each distinct id and unit text is looked up once (a file
+    // holds a few dozen indicators and units in a million rows).
+    let (id_column, unit_column) = (columns[ind_i].clone(), columns[unit_i].clone());
+    let values = columns[val_i].f64().expect("number").clone();
+    let (ids, units) = (id_column.str().expect("text"), unit_column.str().expect("text"));
+    let mut specs: HashMap<&str, Option<&'static model::IndicatorSpec>> = HashMap::new();
+    let mut factors: HashMap<(&str, &'static str), Option<f64>> = HashMap::new();
+    let mut contradicts: HashMap<&str, bool> = HashMap::new();
+    let (mut new_ids, mut new_values, mut new_units): (Vec<Option<&str>>, Vec<Option<f64>>, Vec<Option<&str>>) =
+        (Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()));
     let mut unknown = BTreeSet::new();
     let mut bad_unit = Vec::new();
     let mut bad_value = Vec::new();
-    for (row, ((id, value), unit)) in ids.into_iter().zip(values).zip(units).enumerate() {
+    for (row, ((id, value), unit)) in ids.iter().zip(values.iter()).zip(units.iter()).enumerate() {
         let row = row as u64;
         // The unit of this row: its own cell, else the header's; both given and different is a contradiction.
         let unit = match (unit, header_unit) {
-            (Some(u), Some(h)) if model::canonical_unit(&u) != model::canonical_unit(h) => {
-                bad_unit.push(BadCell { row, value: u.clone(), expected: format!("the unit the value header names ({h}), or an empty cell") });
+            (Some(u), Some(h)) if *contradicts.entry(u).or_insert_with(|| model::canonical_unit(u) != model::canonical_unit(h)) => {
+                bad_unit.push(BadCell { row, value: u.to_string(), expected: format!("the unit the value header names ({h}), or an empty cell") });
                 Some(u)
             }
             (Some(u), _) => Some(u),
-            (None, h) => h.map(str::to_string),
+            (None, h) => h,
         };
-        let Some(spec) = id.as_deref().and_then(model::indicator) else {
-            if let Some(id) = &id {
-                unknown.insert(id.clone());
+        let Some(spec) = id.and_then(|id| *specs.entry(id).or_insert_with(|| model::indicator(id))) else {
+            if let Some(id) = id {
+                unknown.insert(id.to_string());
             }
             new_ids.push(id);
             new_values.push(value);
             new_units.push(unit);
             continue;
         };
-        let converted = match unit.as_deref().map(|u| (u, model::unit_factor(u, spec.unit))) {
+        let converted = match unit.map(|u| (u, *factors.entry((u, spec.unit)).or_insert_with(|| model::unit_factor(u, spec.unit)))) {
             Some((u, None)) => {
                 let shown = if header_unit == Some(u) { format!("{u} (from the header)") } else { u.to_string() };
                 bad_unit.push(BadCell { row, value: shown, expected: format!("the unit of {}: {}", spec.id, spec.unit) });
@@ -563,9 +569,9 @@ fn indicator_rules(
         {
             bad_value.push(BadCell { row, value: num_text(v), expected });
         }
-        new_ids.push(Some(spec.id.to_string()));
+        new_ids.push(Some(spec.id));
         new_values.push(converted);
-        new_units.push(Some(spec.unit.to_string()));
+        new_units.push(Some(spec.unit));
     }
     for (name, bad) in [("unit", bad_unit), ("value", bad_value)] {
         if !bad.is_empty() {
