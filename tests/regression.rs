@@ -109,6 +109,18 @@ fn issue17_05_a_unit_in_the_value_header_of_county_indicators_converts_or_is_ref
     std::fs::write(wd.path("wan.csv"), "年份,县区代码,指标,数值（万元）\n2021,140581,edu_budget_expenditure,70000\n").unwrap();
     wd.ok(&["ingest", "wan.csv"]);
     assert_eq!(wd.sql("SELECT value, unit FROM county_indicators"), vec![vec!["700000000.0", "元"]]);
+    // An indicator named in Chinese, its unit in the cell, beside rows already in the canonical form: each row is
+    // stored with the id, its value in the canonical unit and that unit.
+    std::fs::write(
+        wd.path("named.csv"),
+        "年份,县区代码,指标,数值,单位\n2022,140581,一般公共预算教育支出,7,万元\n2022,140581,edu_budget_students,100,人\n",
+    )
+    .unwrap();
+    wd.ok(&["ingest", "named.csv"]);
+    assert_eq!(
+        wd.sql("SELECT indicator, value, unit FROM county_indicators WHERE year = 2022 ORDER BY indicator"),
+        vec![vec!["edu_budget_expenditure", "70000.0", "元"], vec!["edu_budget_students", "100.0", "人"]]
+    );
     std::fs::write(wd.path("jin.csv"), "year,county_code,indicator,value (斤)\n2021,140581,edu_budget_expenditure,7\n").unwrap();
     let err = wd.fails(3, &["ingest", "jin.csv"]);
     assert!(err.contains("jin.csv:1:4: column \"value (斤)\" value \"斤\": expected a unit countyedu knows"), "{err}");

@@ -527,18 +527,20 @@ fn indicator_rules(
     let (id_column, unit_column) = (columns[ind_i].clone(), columns[unit_i].clone());
     let values = columns[val_i].f64().expect("number").clone();
     let (ids, units) = (id_column.str().expect("text"), unit_column.str().expect("text"));
-    let mut specs: HashMap<&str, Option<&'static model::IndicatorSpec>> = HashMap::new();
-    let mut factors: HashMap<(&str, &'static str), Option<f64>> = HashMap::new();
-    let mut contradicts: HashMap<&str, bool> = HashMap::new();
+    let mut specs: PlHashMap<&str, Option<&'static model::IndicatorSpec>> = PlHashMap::new();
+    let mut factors: PlHashMap<(&str, &'static str), Option<f64>> = PlHashMap::new();
+    let mut contradicts: PlHashMap<&str, bool> = PlHashMap::new();
     let (mut new_ids, mut new_values, mut new_units): (Vec<Option<&str>>, Vec<Option<f64>>, Vec<Option<&str>>) =
         (Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()));
     let mut unknown = BTreeSet::new();
     let mut bad_unit = Vec::new();
     let mut bad_value = Vec::new();
-    for (row, ((id, value), unit)) in ids.iter().zip(values.iter()).zip(units.iter()).enumerate() {
+    // Whether every row keeps its cells: then the column stays as it was, instead of being built again.
+    let (mut ids_kept, mut values_kept, mut units_kept) = (true, true, true);
+    for (row, ((id, value), cell_unit)) in ids.iter().zip(values.iter()).zip(units.iter()).enumerate() {
         let row = row as u64;
         // The unit of this row: its own cell, else the header's; both given and different is a contradiction.
-        let unit = match (unit, header_unit) {
+        let unit = match (cell_unit, header_unit) {
             (Some(u), Some(h)) if *contradicts.entry(u).or_insert_with(|| model::canonical_unit(u) != model::canonical_unit(h)) => {
                 bad_unit.push(BadCell { row, value: u.to_string(), expected: format!("the unit the value header names ({h}), or an empty cell") });
                 Some(u)
@@ -553,6 +555,7 @@ fn indicator_rules(
             new_ids.push(id);
             new_values.push(value);
             new_units.push(unit);
+            units_kept &= unit == cell_unit;
             continue;
         };
         let converted = match unit.map(|u| (u, *factors.entry((u, spec.unit)).or_insert_with(|| model::unit_factor(u, spec.unit)))) {
@@ -572,6 +575,9 @@ fn indicator_rules(
         new_ids.push(Some(spec.id));
         new_values.push(converted);
         new_units.push(Some(spec.unit));
+        ids_kept &= id == Some(spec.id);
+        values_kept &= converted == value;
+        units_kept &= cell_unit == Some(spec.unit);
     }
     for (name, bad) in [("unit", bad_unit), ("value", bad_value)] {
         if !bad.is_empty() {
@@ -587,9 +593,15 @@ fn indicator_rules(
             unknown.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
-    columns[ind_i] = Column::new("indicator".into(), new_ids);
-    columns[val_i] = Column::new("value".into(), new_values);
-    columns[unit_i] = Column::new("unit".into(), new_units);
+    if !ids_kept {
+        columns[ind_i] = Column::new("indicator".into(), new_ids);
+    }
+    if !values_kept {
+        columns[val_i] = Column::new("value".into(), new_values);
+    }
+    if !units_kept {
+        columns[unit_i] = Column::new("unit".into(), new_units);
+    }
 }
 
 /// A number as a message shows it: whole numbers without a fraction.
