@@ -51,13 +51,10 @@ impl MetricArgs {
         Selection { counties: self.county.clone(), years: self.year.clone() }
     }
 
-    /// Checks the flags, reads the rules, computes over the selection with the warehouse opened read-only and
-    /// stores the results (unless --no-store).
-    pub fn run<T: Computed>(&self, compute: impl FnOnce(&Inputs) -> Result<T>) -> Result<(Rules, T)> {
+    /// Checks the flags and reads the rules, before anything is opened.
+    fn checked_rules(&self) -> Result<Rules> {
         check_counties(&self.county)?;
-        let rules = self.rules.load()?;
-        let result = super::compute_then_store(&self.db, &rules, self.selection(), self.no_store, compute)?;
-        Ok((rules, result))
+        self.rules.load()
     }
 
     /// Runs a computation of each year by itself in parts of whole years ([`Inputs::by_years`]), so that memory
@@ -79,8 +76,7 @@ impl MetricArgs {
                 Ok(())
             });
         }
-        check_counties(&self.county)?;
-        let rules = self.rules.load()?;
+        let rules = self.checked_rules()?;
         let kept = super::compute_storing(&self.db, &rules, self.selection(), |inputs, sink| {
             let mut parts = Parts::new(sink, &inputs.selection);
             let kept = inputs.by_years(crate::ops::PART_SCHOOLS, |part| {
@@ -98,8 +94,7 @@ impl MetricArgs {
     /// to the function it is given, a part at a time in output order: a thread writes each part while the next
     /// is computed ([`print_parts`]).
     pub fn print_by_parts(&self, plan: &Plan, parts: impl FnOnce(&Inputs, &mut dyn FnMut(DataFrame) -> Result<()>) -> Result<()>) -> Result<()> {
-        check_counties(&self.county)?;
-        let rules = self.rules.load()?;
+        let rules = self.checked_rules()?;
         super::compute_reading(&self.db, &rules, self.selection(), |inputs| print_parts(plan, |each| parts(inputs, each)))
     }
 

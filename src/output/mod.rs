@@ -423,19 +423,22 @@ impl<'a> Cells<'a> {
         })
     }
 
+    /// The column, for the types written directly (the formatter writes its own nulls).
+    fn array(&self) -> Option<&dyn arrow::array::Array> {
+        match self {
+            Cells::F64(a) => Some(*a),
+            Cells::I64(a) => Some(*a),
+            Cells::I32(a) => Some(*a),
+            Cells::Text(a) => Some(*a),
+            Cells::View(a) => Some(*a),
+            Cells::Bool(a) => Some(*a),
+            Cells::Other(_) => None,
+        }
+    }
+
     /// Appends row `r`'s text (nothing for a null).
     fn write(&self, r: usize, text: &mut String) {
-        use arrow::array::Array;
-        let null = match self {
-            Cells::F64(a) => a.is_null(r),
-            Cells::I64(a) => a.is_null(r),
-            Cells::I32(a) => a.is_null(r),
-            Cells::Text(a) => a.is_null(r),
-            Cells::View(a) => a.is_null(r),
-            Cells::Bool(a) => a.is_null(r),
-            Cells::Other(_) => false,
-        };
-        if null {
+        if self.array().is_some_and(|a| a.is_null(r)) {
             return;
         }
         match self {
