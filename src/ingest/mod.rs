@@ -143,26 +143,36 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     let mut log = Vec::new();
     // Three stages run side by side, each handing its work to the next as soon as that one is free (memory holds
     // a file in each): the next file is read (decoded and split into cells) on a thread of its own, this one is
-    // validated here, and the last one is written into the load on a third thread.
+    // validated here (its columns in parallel, on threads of the load's own), and the last one is written into the
+    // load on a third thread. The writer is the longest stage (DuckDB compresses the rows it stores, on one
+    // thread) and the others together want more than the cores left: reading and validating run at a lower
+    // scheduling priority, so that the writer is never kept waiting for a core by them (national scale, 3 pairs:
+    // 4.61 → 4.30 s).
+    let validating = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("load-validate-{i}"))
+        .start_handler(|_| behind_writer())
+        .build()
+        .map_err(|e| Error::other(format!("could not start the threads that validate: {e}")))?;
     let (read_tx, outcomes) = std::sync::mpsc::sync_channel(0);
     let (frame_tx, frames) = std::sync::mpsc::sync_channel::<(Table, i32, polars::prelude::DataFrame, bool)>(0);
     let load = std::thread::scope(|scope| -> Result<Load> {
         let files = &files;
-        scope.spawn(move || {
+        std::thread::Builder::new().name("load-read".into()).spawn_scoped(scope, move || {
+            behind_writer();
             for input in files {
                 // The loop below has stopped at an error when nobody receives: stop reading.
                 if read_tx.send(read::read(&input.path, opts)).is_err() {
                     break;
                 }
             }
-        });
-        let writer = scope.spawn(move || -> Result<Load> {
+        })?;
+        let writer = std::thread::Builder::new().name("load-write".into()).spawn_scoped(scope, move || -> Result<Load> {
             let mut load = load;
             for (table, file_id, df, whole) in frames {
                 load.append(table, file_id, &df, whole)?;
             }
             Ok(load)
-        });
+        })?;
         let validated = (|| -> Result<()> {
             for (input, outcome) in files.iter().zip(outcomes) {
                 let path = &input.path;
@@ -178,7 +188,7 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                     }
                     let rows = raw.df.height();
                     rows_read += rows;
-                    match validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds }) {
+                    match validating.install(|| validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds })) {
                         Err(mut found) => {
                             problems.problems.append(&mut found.problems);
                             problems.more += found.more;
@@ -220,6 +230,17 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     }
     let (changes, removed) = load.commit(&log)?;
     Ok(Summary { files: summaries, changes, removed, warnings })
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10), for the threads of a load that must not take a core
+/// from its writer. Linux sets it per thread (elsewhere it would apply to the whole process, so it is not done).
+fn behind_writer() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority has no memory effects; on Linux, PRIO_PROCESS with 0 names the calling thread. A failure
+    // (not expected when lowering) leaves the priority as it was, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, libc::getpriority(libc::PRIO_PROCESS, 0).saturating_add(10).min(19));
+    }
 }
 
 /// Turns whole-load issues (file number, record index) into problems with file, line and column,
@@ -265,4 +286,60 @@ fn locate_issues(staged: &[Staged], issues: Vec<RowIssue>) -> Vec<InputProblem> 
 /// The file as recorded in `ingest_log`: its absolute path, so that the log says which file it was.
 fn display(path: &Path) -> String {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use crate::warehouse::Access;
+    use std::collections::BTreeMap;
+
+    /// The nice value of each thread of this process, by the thread's name (`/proc`, Linux).
+    fn nice_by_thread() -> BTreeMap<String, i32> {
+        let mut out = BTreeMap::new();
+        for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+            let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue }; // it ended
+            let name = stat[stat.find('(').unwrap() + 1..stat.rfind(')').unwrap()].to_string();
+            // Fields after the name begin with the third (state); the nice value is the 19th.
+            let nice = stat[stat.rfind(')').unwrap() + 1..].split_whitespace().nth(16).unwrap().parse().unwrap();
+            out.insert(name, nice);
+        }
+        out
+    }
+
+    /// Records the threads' nice values each time a file has been validated (on the calling thread).
+    struct Watch(Vec<BTreeMap<String, i32>>);
+
+    impl Progress for Watch {
+        fn file_done(&mut self, _path: &Path, _rows: usize) {
+            self.0.push(nice_by_thread());
+        }
+    }
+
+    /// Reading and validating yield the cores to the load's writer: their threads run at a lower priority while
+    /// the writer and the caller keep theirs, and the validating threads end with the load.
+    #[test]
+    fn reading_and_validating_run_behind_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let wh = Warehouse::open(&dir.path().join("w.duckdb"), Access::Create).unwrap();
+        let own = || nice_by_thread().into_iter().filter(|(n, _)| n.starts_with("load-")).collect::<Vec<_>>();
+        let caller = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let lowered = (caller + 10).min(19);
+        let mut watch = Watch(Vec::new());
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
+        let summary = ingest(&wh, &[sample], &Options::default(), &mut watch).unwrap();
+        assert!(summary.files.len() >= 3, "the sample has several files");
+        // While the first file is done, the next ones are still to be read and written.
+        let first = &watch.0[0];
+        assert_eq!(first.get("load-read"), Some(&lowered), "the reading thread, lowered: {first:?}");
+        assert_eq!(first.get("load-write"), Some(&caller), "the writer keeps the caller's priority: {first:?}");
+        let validating: Vec<i32> = first.iter().filter(|(n, _)| n.starts_with("load-validate-")).map(|(_, v)| *v).collect();
+        assert!(!validating.is_empty() && validating.iter().all(|v| *v == lowered), "the validating threads, lowered: {first:?}");
+        assert_eq!(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }, caller, "the caller's own priority is unchanged");
+        let start = std::time::Instant::now();
+        while !own().is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(own(), vec![], "no thread of the load outlives it");
+    }
 }
