@@ -146,8 +146,8 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
     // validated here (its columns in parallel, on threads of the load's own), and the last one is written into the
     // load on a third thread. The writer is the longest stage (DuckDB compresses the rows it stores, on one
     // thread) and the others together want more than the cores left: reading and validating run at a lower
-    // scheduling priority, so that the writer is never kept waiting for a core by them (national scale, 3 pairs:
-    // 4.61 → 4.30 s).
+    // scheduling priority, so that the writer is never kept waiting for a core by them (national scale, medians of
+    // 3 alternating runs: 4.70 → 4.23 s).
     let validating = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("load-validate-{i}"))
         .start_handler(|_| behind_writer())

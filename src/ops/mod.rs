@@ -30,9 +30,11 @@ use crate::warehouse::{Background, Scope, Storing, Warehouse};
 pub const PART_SCHOOLS: i64 = 250_000;
 
 /// The school-years of a part of the CVs' query ([`Inputs::cvs`]): three national years. Each query has a fixed
-/// cost (planning, and both threads idle at the steps between its pipelines), so fewer, larger parts are faster;
-/// larger parts hold more units (national scale, `balance --no-store`, medians of 3: one year a part 2.61 s and
-/// 348 MiB, two years 2.43 s and 409 MiB, three 2.34 s and 486 MiB, all ten at once 2.24 s and 964 MiB).
+/// cost (planning, and both threads idle at the steps between its pipelines), so that small parts are slow;
+/// larger parts hold more units, and a command that prints writes a part while the next is computed, which the
+/// largest parts leave no room for (national scale, `balance --no-store`, medians of 3: parts of 350,000
+/// school-years 2.14 s and 394 MiB, 600,000 1.98 s and 471 MiB, 900,000 2.04 s and 636 MiB, all ten years at once
+/// 2.14 s and 875 MiB).
 pub const CV_PART_SCHOOLS: i64 = 600_000;
 
 /// The county-years an operation covers: the counties and years asked for (every one when a list is empty).
@@ -112,7 +114,7 @@ impl<'a> Inputs<'a> {
 
     /// The indicator CVs of the selected county-years, under the rules, computed in the warehouse: in parts of
     /// whole years ([`CV_PART_SCHOOLS`]) when the selection is larger, so that the query holds one part's units
-    /// (national scale: 486 MiB instead of 964 MiB).
+    /// (national scale, `balance --no-store`: 471 MiB instead of 875 MiB).
     pub fn cvs(&self) -> Result<&DataFrame> {
         cached(&self.cvs, || compute::concat_frames(self.wh.balance_cvs(&self.rules.balance, &self.cv_scopes(CV_PART_SCHOOLS)?)?))
     }
