@@ -7,6 +7,7 @@
 //!   in-memory engine for files and scheme expressions.
 //! - [`bridge`]: zero-copy Arrow hand-over between Polars and DuckDB.
 //! - [`output`]: formatting Arrow results as table, CSV, JSON, Parquet or xlsx.
+//! - [`audit`]: 数据核查: impossible values (refused at ingest) and suspicious ones, flagged and weighed.
 //! - [`balance`]: level units, weighted inter-school CVs (差异系数), verdicts, the school rule and shortfalls.
 //! - [`equity`]: Gini, Theil, MLD, McLoone, Verstegen, percentile ranges, urban–rural decompositions.
 //! - [`growth`]: year-on-year and window growth, ranks, crosswalks, funding rule checks.
@@ -24,6 +25,17 @@
 //! - [`cmd`]: one module per subcommand; thin wrappers over the above.
 //! - [`error`]: input problems with file/line/column/value, and the exit-code table.
 
+/// Writes a line to stderr, and goes on when stderr is closed (`2>&1 | head`): a message that cannot be read is no
+/// reason to fail a command whose work is done (`eprintln!` would panic, exit 101).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+pub mod audit;
 pub mod balance;
 pub mod bridge;
 pub mod equity;

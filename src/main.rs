@@ -13,12 +13,12 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let text = e.to_string();
-            eprintln!("error: {}", text.trim_end());
+            countyedu::say!("error: {}", text.trim_end());
             for cause in e.causes() {
-                eprintln!("caused by: {cause}");
+                countyedu::say!("caused by: {cause}");
             }
             if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
+                countyedu::say!("hint: {hint}");
             }
             ExitCode::from(e.exit_code() as u8)
         }

@@ -156,6 +156,11 @@ const MONEY: f64 = 1_000_000_000.0;
 const ROOMS: f64 = 2_000.0;
 const TEACHERS: f64 = 5_000.0;
 
+/// How far beyond its bound `ingest --allow-out-of-bounds` (and `sql --write`) lets a school's value go: 1,000
+/// times. Beyond that a value no longer fits every computation: a count stops fitting BIGINT (a cell of 1e19 was
+/// stored as 9,223,372,036,854,775,807), and the exact sums of the CVs (integers, see `balance::sql`) overflow.
+pub const CEILING_FACTOR: f64 = 1000.0;
+
 /// A bound as `datasets/README.md` writes it (1,000,000).
 pub fn bound_text(max: f64) -> String {
     crate::output::thousands(max as i64)

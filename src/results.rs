@@ -17,6 +17,16 @@ pub enum Depends {
     CountyWindow,
     /// Every county of the area (`area_code`: a prefecture or province code) in the year (equity across counties).
     AreaYear,
+    /// Every county of the county's province, in the year and the year before: rows ranked among the counties of
+    /// their prefecture and province (growth), or read together to rank them (evaluations, whose ranks the reports
+    /// and leagues give within the province).
+    ProvinceYearAndPrevious,
+    /// Every county of the county's province, over the window (growth windows, ranked within prefecture and
+    /// province).
+    ProvinceWindow,
+    /// Every county of the county's province, in the year before, the year and the year after (the audit: its
+    /// strata take the province's schools, and a value is checked against the year before or after).
+    ProvinceYearAround,
 }
 
 /// A stored metric table, declared once: the warehouse creates it from this declaration, inserts by column name
@@ -164,7 +174,7 @@ pub const RESULT_TABLES: &[ResultTable] = &[
     ResultTable {
         name: "growth",
         written_by: "growth",
-        depends: Depends::CountyYearAndPrevious,
+        depends: Depends::ProvinceYearAndPrevious,
         key: &["year", "county_code", "indicator"],
         about: "Year-on-year change of every county series, with ranks within prefecture and province.",
         columns: concat!(
@@ -187,7 +197,7 @@ pub const RESULT_TABLES: &[ResultTable] = &[
     ResultTable {
         name: "growth_window",
         written_by: "growth --window",
-        depends: Depends::CountyWindow,
+        depends: Depends::ProvinceWindow,
         key: &["from_year", "to_year", "county_code", "indicator"],
         about: "Compound annual growth between two years, with ranks.",
         columns: concat!(
@@ -209,30 +219,53 @@ pub const RESULT_TABLES: &[ResultTable] = &[
         ),
     },
     ResultTable {
+        name: "audit",
+        written_by: "audit",
+        depends: Depends::ProvinceYearAround,
+        key: &["year", "county_code", "school_id", "column", "rule"],
+        about: "数据核查: one row per flag, an impossible value (强制) or a suspicious one (提示), with the value, what it was compared with (last year's value, the stratum median, the whole it is part of), the bound, the message, its weight on the county's figures and the verdicts it could change (`sensitive`); a county-level flag has no school_id.",
+        columns: concat!(
+            "year INTEGER, county_code VARCHAR, school_id VARCHAR, school_name VARCHAR, level VARCHAR, column VARCHAR, ",
+            "value DOUBLE, rule VARCHAR, severity VARCHAR, compared_with DOUBLE, bound VARCHAR, message VARCHAR, ",
+            "weight DOUBLE, sensitive VARCHAR, rules VARCHAR, rules_hash VARCHAR",
+        ),
+    },
+    ResultTable {
+        name: "audit_verdicts",
+        written_by: "audit",
+        depends: Depends::ProvinceYearAround,
+        key: &["year", "county_code", "level", "standard"],
+        about: "For every county verdict (level, standard) of a county with suspected school flags: the verdict, the verdict with the flagged school-years left out and with their expected values, and whether it is sensitive (数据待核实).",
+        columns: concat!(
+            "year INTEGER, county_code VARCHAR, level VARCHAR, standard VARCHAR, met BOOLEAN, met_without_flagged BOOLEAN, ",
+            "met_with_expected BOOLEAN, sensitive BOOLEAN, flags VARCHAR, message VARCHAR, rules VARCHAR, rules_hash VARCHAR",
+        ),
+    },
+    ResultTable {
         name: "evaluation",
         written_by: "evaluate",
-        depends: Depends::CountyYearAndPrevious,
+        depends: Depends::ProvinceYearAndPrevious,
         key: &["scheme", "scheme_version", "year", "county_code", "point_id"],
         about: "One row per county and observation point of a scheme: value, threshold, status, points earned and the explanation.",
         columns: concat!(
             "year INTEGER, scheme VARCHAR, scheme_version VARCHAR, county_code VARCHAR, county_name VARCHAR, ",
             "area VARCHAR, key_point VARCHAR, point_id VARCHAR, point VARCHAR, point_en VARCHAR, value DOUBLE, ",
             "threshold VARCHAR, status VARCHAR, points DOUBLE, earned DOUBLE, veto BOOLEAN, explanation VARCHAR, ",
-            "rules VARCHAR, rules_hash VARCHAR",
+            "data_check VARCHAR, rules VARCHAR, rules_hash VARCHAR",
         ),
     },
     ResultTable {
         name: "evaluation_summary",
         written_by: "evaluate",
-        depends: Depends::CountyYearAndPrevious,
+        depends: Depends::ProvinceYearAndPrevious,
         key: &["scheme", "scheme_version", "year", "county_code"],
         about: "One row per county under a scheme: total, grade, failed and missing points, vetoes and the 差距清单.",
         columns: concat!(
             "year INTEGER, scheme VARCHAR, scheme_version VARCHAR, county_code VARCHAR, county_name VARCHAR, ",
             "prefecture_code VARCHAR, prefecture_name VARCHAR, province_code VARCHAR, province_name VARCHAR, ",
             "total DOUBLE, max_points DOUBLE, points_with_data DOUBLE, grade VARCHAR, failed_points BIGINT, ",
-            "missing_points BIGINT, vetoes VARCHAR, largest_gaps VARCHAR, gap_list VARCHAR, rules VARCHAR, ",
-            "rules_hash VARCHAR",
+            "missing_points BIGINT, vetoes VARCHAR, largest_gaps VARCHAR, gap_list VARCHAR, data_check_points BIGINT, ",
+            "rules VARCHAR, rules_hash VARCHAR",
         ),
     },
 ];
@@ -273,6 +306,13 @@ impl Depends {
             Depends::CountyYearAndPrevious => "the rows of every replaced county-year and of the year after it",
             Depends::CountyWindow => "the windows that span a replaced county-year",
             Depends::AreaYear => "the rows of the prefecture and province of every replaced county, that year",
+            Depends::ProvinceYearAndPrevious => {
+                "the rows of every county of a replaced county's province, that year and the year after (their ranks compare them)"
+            }
+            Depends::ProvinceWindow => "the windows that span a replaced county-year, for every county of its province (their ranks compare them)",
+            Depends::ProvinceYearAround => {
+                "the rows of every county of a replaced county's province, the year before, that year and the year after (strata and neighbouring years)"
+            }
         }
     }
 }

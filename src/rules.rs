@@ -1,8 +1,8 @@
 //! Rules as data: the national rules built into the binary, and a province's rules folder laid over them.
 //!
-//! A set of rules is a folder of up to three files (`config/README.md`): `balance.toml` and `funding.toml`, whose
-//! keys are laid over the national ones (a province writes only what it changes), and `funding_standards.csv`,
-//! whose floors are added to the national ones (the higher applies). Every command that computes takes one set,
+//! A set of rules is a folder of up to four files (`config/README.md`): `balance.toml`, `funding.toml` and
+//! `audit.toml`, whose keys are laid over the national ones (a province writes only what it changes), and
+//! `funding_standards.csv`, whose floors are added to the national ones (the higher applies). Every command that computes takes one set,
 //! so that a province's rules reach `balance`, `growth`, `evaluate` and `rank` alike; every stored metric row
 //! records the set's name and a hash of its content.
 
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::audit::AuditRules;
 use crate::balance::Config;
 use crate::growth::Standards;
 
@@ -17,9 +18,10 @@ use crate::growth::Standards;
 const NATIONAL_BALANCE: &str = include_str!("../config/national/balance.toml");
 const NATIONAL_FUNDING: &str = include_str!("../config/national/funding.toml");
 const NATIONAL_STANDARDS: &str = include_str!("../config/national/funding_standards.csv");
+const NATIONAL_AUDIT: &str = crate::audit::config::NATIONAL_TOML;
 
 /// The files a rules folder may hold.
-pub const FILES: [&str; 3] = ["balance.toml", "funding.toml", "funding_standards.csv"];
+pub const FILES: [&str; 4] = ["balance.toml", "funding.toml", "funding_standards.csv", "audit.toml"];
 
 /// Which per-student spending 两个只增不减 compares.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -49,6 +51,72 @@ pub struct Funding {
     pub boarder_supplement_yuan: f64,
 }
 
+impl Funding {
+    /// Every value outside its domain (amounts and pupils are numbers ≥ 0).
+    pub fn out_of_domain(&self) -> Vec<OutOfDomain> {
+        [("small_school_pupils", self.small_school_pupils, "a number of pupils ≥ 0"), ("boarder_supplement_yuan", self.boarder_supplement_yuan, "an amount of 元 ≥ 0")]
+            .into_iter()
+            .filter(|(_, v, _)| !v.is_finite() || *v < 0.0)
+            .map(|(key, value, expected)| OutOfDomain { key: key.into(), value, expected })
+            .collect()
+    }
+}
+
+/// A value of a TOML file of rules (or of prices) outside its domain: its dotted key, the value and what is
+/// expected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutOfDomain {
+    pub key: String,
+    pub value: f64,
+    pub expected: &'static str,
+}
+
+impl std::fmt::Display for OutOfDomain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Very large and very small values as a file writes them (1e300), not in three hundred digits.
+        let v = self.value;
+        if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) {
+            write!(f, "{} = {v:e}: expected {}", self.key, self.expected)
+        } else {
+            write!(f, "{} = {v}: expected {}", self.key, self.expected)
+        }
+    }
+}
+
+impl OutOfDomain {
+    /// `file:line: key = value: expected …`, the line being that of the key in `text` (the file as written);
+    /// `file: …` when the key is not written there (a value the file inherits); `line: …` without a file name
+    /// (the caller names the file).
+    pub fn located(&self, file: &str, text: Option<&str>) -> String {
+        match (text.and_then(|t| key_line(t, &self.key)), file.is_empty()) {
+            (Some(line), false) => format!("{file}:{line}: {self}"),
+            (Some(line), true) => format!("{line}: {self}"),
+            (None, false) => format!("{file}: {self}"),
+            (None, true) => self.to_string(),
+        }
+    }
+}
+
+/// The line (from 1) on which a TOML text sets the dotted key `path`: under a `[table]` header, as a dotted key,
+/// or inside an inline table on that line.
+pub fn key_line(text: &str, path: &str) -> Option<usize> {
+    let mut table = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if let Some(header) = line.strip_prefix('[') {
+            table = header.trim_start_matches('[').trim_end_matches(']').split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { continue };
+        let key = key.split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+        let full = if table.is_empty() { key } else { format!("{table}.{key}") };
+        if full == path || (value.trim_start().starts_with('{') && path.starts_with(&format!("{full}."))) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 /// One set of rules.
 #[derive(Clone, Debug)]
 pub struct Rules {
@@ -59,12 +127,14 @@ pub struct Rules {
     pub balance: Config,
     pub funding: Funding,
     pub standards: Standards,
+    /// The thresholds of the data audit (数据核查).
+    pub audit: AuditRules,
 }
 
 impl Rules {
     /// The national rules built into the binary.
     pub fn national() -> Rules {
-        Rules::build("national".into(), None, None, None).expect("the shipped national rules are valid")
+        Rules::build("national".into(), None, None, None, None).expect("the shipped national rules are valid")
     }
 
     /// The national rules with a folder's files laid over them; the error names the file and what is wrong.
@@ -98,31 +168,45 @@ impl Rules {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| dir.display().to_string());
-        Rules::build(name, read("balance.toml")?.as_deref(), read("funding.toml")?.as_deref(), read("funding_standards.csv")?.as_deref())
-            .map_err(|e| format!("{}/{e}", dir.display()))
+        let audit = read("audit.toml")?;
+        Rules::build(name, read("balance.toml")?.as_deref(), read("funding.toml")?.as_deref(), read("funding_standards.csv")?.as_deref(), audit.as_deref())
+            .map_err(|e| e.lines().map(|l| format!("{}/{l}", dir.display())).collect::<Vec<_>>().join("\n"))
     }
 
     /// The national rules with the given overlays; errors start with the file they are in.
-    fn build(name: String, balance: Option<&str>, funding: Option<&str>, standards: Option<&str>) -> Result<Rules, String> {
+    fn build(name: String, balance: Option<&str>, funding: Option<&str>, standards: Option<&str>, audit: Option<&str>) -> Result<Rules, String> {
         let merged_balance = overlay(NATIONAL_BALANCE, balance).map_err(|e| format!("balance.toml: {e}"))?;
         let merged_funding = overlay(NATIONAL_FUNDING, funding).map_err(|e| format!("funding.toml: {e}"))?;
-        let balance_cfg = Config::from_value(merged_balance.clone()).map_err(|e| format!("balance.toml: {e}"))?;
+        let merged_audit = overlay(NATIONAL_AUDIT, audit).map_err(|e| format!("audit.toml: {e}"))?;
+        let audit_cfg: AuditRules = merged_audit.clone().try_into().map_err(|e: toml::de::Error| format!("audit.toml: {e}"))?;
+        let balance_cfg = Config::parse(merged_balance.clone()).map_err(|e| format!("balance.toml: {e}"))?;
         let funding_cfg: Funding = merged_funding.clone().try_into().map_err(|e: toml::de::Error| format!("funding.toml: {e}"))?;
+        // Every value outside its domain, each with the line that sets it.
+        let mut problems: Vec<String> = balance_cfg.out_of_domain().iter().map(|p| p.located("balance.toml", balance)).collect();
+        problems.extend(funding_cfg.out_of_domain().iter().map(|p| p.located("funding.toml", funding)));
+        problems.extend(audit_cfg.out_of_domain().iter().map(|p| p.located("audit.toml", audit)));
         let mut all_standards = Standards::from_csv(NATIONAL_STANDARDS).map_err(|e| format!("funding_standards.csv (national): {e}"))?;
         if let Some(text) = standards {
-            all_standards.extend(Standards::from_csv(text).map_err(|e| format!("funding_standards.csv: {e}"))?);
+            match Standards::from_csv(text) {
+                Ok(s) => all_standards.extend(s),
+                Err(e) => problems.push(format!("funding_standards.csv:{e}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
         }
         let hash = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
             h.update(toml::to_string(&merged_balance).unwrap_or_default());
             h.update(toml::to_string(&merged_funding).unwrap_or_default());
+            h.update(toml::to_string(&merged_audit).unwrap_or_default());
             for row in all_standards.rows() {
                 h.update(format!("{row:?}\n"));
             }
             format!("{:x}", h.finalize())[..16].to_string()
         };
-        Ok(Rules { name, hash, balance: balance_cfg, funding: funding_cfg, standards: all_standards })
+        Ok(Rules { name, hash, balance: balance_cfg, funding: funding_cfg, standards: all_standards, audit: audit_cfg })
     }
 
     /// The columns that say which rules produced a metric row, with their values: `rules` (the name) and
@@ -187,6 +271,7 @@ mod tests {
         let folder = Rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/national")).unwrap();
         assert_eq!(built_in.balance, folder.balance);
         assert_eq!(built_in.funding, folder.funding);
+        assert_eq!(built_in.audit, folder.audit);
         assert_eq!(built_in.hash, folder.hash);
         assert_eq!(built_in.funding.per_student_basis, Basis::Reported);
         assert_eq!(built_in.funding.small_school_pupils, 100.0);

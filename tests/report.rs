@@ -151,11 +151,14 @@ fn the_reports_are_self_contained_pages_with_charts() {
 }
 
 #[test]
-fn a_county_year_without_data_gets_a_report_that_says_what_is_missing() {
+fn a_county_year_without_data_is_refused_and_a_year_with_some_says_what_is_missing() {
     let wd = Workdir::loaded(&["sample", "gaoping"]);
-    let html = wd.ok(&["report", "--county", "140581", "--year", "2016"]);
+    // 高平市 has county indicators for 2019–2021 and no schools: 2016 is refused, whatever the scheme's years.
+    let err = wd.fails(2, &["report", "--county", "140581", "--year", "2016"]);
+    assert!(err.contains("no data of 高平市 for 2016 (its schools: none; its county indicators: 2019–2021)"), "{err}");
+    let html = wd.ok(&["report", "--county", "140581", "--year", "2020"]);
     let text = text_of(&html);
-    assert!(text.matches("待填报").count() >= 5, "{text}");
+    assert!(text.matches("待填报").count() >= 3, "{text}");
     for section in ["一、基本情况", "二、经费投入", "三、义务教育均衡发展", "四、城乡差距", "五、学前教育及其他指标"] {
         assert!(text.contains(section));
     }

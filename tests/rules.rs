@@ -194,8 +194,10 @@ fn checks_file(wd: &Workdir) {
     let mut out = vec![format!("{header},小学最大班额,初中最大班额,寄宿生数,公用经费实际拨付额")];
     // A nine-year school with per-level figures within 45 / 50, one with only a school-wide 48 (judged at 45),
     // and a 40-pupil teaching point funded for 100 pupils (60,000 元 at 600 元... and 650 from 2017: 65,000).
-    out.push(row.replacen("N0001", "C1", 1).replacen(",primary,", ",nine_year,", 1).replacen(",420,0,0,", ",420,300,0,", 1) + ",44,49,0,800000");
-    out.push(row.replacen("N0001", "C2", 1).replacen(",primary,", ",nine_year,", 1).replacen(",420,0,0,", ",420,300,0,", 1).replacen(",44,", ",48,", 1) + ",,,0,800000");
+    // (The nine-year schools' 300 junior pupils sit in 7 classes.)
+    let nine_year = |id: &str| row.replacen("N0001", id, 1).replacen(",primary,", ",nine_year,", 1).replacen(",420,0,0,11,0,", ",420,300,0,11,7,", 1);
+    out.push(nine_year("C1") + ",44,49,0,800000");
+    out.push(nine_year("C2").replacen(",44,", ",48,", 1) + ",,,0,800000");
     out.push(row.replacen("N0001", "C3", 1).replacen(",primary,", ",teaching_point,", 1).replacen(",420,0,0,", ",40,0,0,", 1) + ",,,0,64999");
     std::fs::write(wd.path("checks.csv"), out.join("\n") + "\n").unwrap();
 }

@@ -101,8 +101,63 @@ impl Config {
     }
 
     /// Reads and checks a configuration from a parsed TOML table (the national one with a province's keys laid
-    /// over it).
+    /// over it): its layout, then every value against its domain (the first value outside it is the error).
     pub fn from_value(value: toml::Table) -> Result<Config, String> {
+        let cfg = Config::parse(value)?;
+        match cfg.out_of_domain().first() {
+            Some(p) => Err(p.to_string()),
+            None => Ok(cfg),
+        }
+    }
+
+    /// Every value outside its domain: a CV limit, a standard, a split weight or a size limit that is not a
+    /// positive number, a school rule that is not 1–7 standards and a share in (0, 1]. Such values load, and give
+    /// nonsense verdicts (a negative weight gave CVs of 18).
+    pub fn out_of_domain(&self) -> Vec<crate::rules::OutOfDomain> {
+        use crate::rules::OutOfDomain;
+        let mut out = Vec::new();
+        let mut check = |key: String, value: f64, ok: bool, expected: &'static str| {
+            if !ok || !value.is_finite() {
+                out.push(OutOfDomain { key, value, expected });
+            }
+        };
+        let t = self.quality_min_teaching_point_students;
+        check("quality_min_teaching_point_students".into(), t, t >= 0.0, "a number of pupils ≥ 0");
+        let s = &self.size;
+        for (k, v) in [
+            ("class_max_primary", s.class_max_primary),
+            ("class_max_junior", s.class_max_junior),
+            ("school_max", s.school_max),
+            ("school_max_combined", s.school_max_combined),
+            ("classes_per_music_art_room", s.classes_per_music_art_room),
+        ] {
+            check(format!("size.{k}"), v, v > 0.0, "a number of pupils or classes > 0");
+        }
+        // A senior weight of 0 leaves senior pupils out of the split; a compulsory level must have a weight.
+        for (school_type, w) in &self.split {
+            for (level, v) in [("primary", w.primary), ("junior", w.junior)] {
+                check(format!("split.{school_type}.{level}"), v, v > 0.0, "a weight > 0");
+            }
+            check(format!("split.{school_type}.senior"), w.senior, w.senior >= 0.0, "a weight ≥ 0");
+        }
+        for (key, limits) in [("basic.composite_cv_max", self.basic.composite_cv_max), ("quality.cv_max", self.quality.cv_max)] {
+            for (level, v) in [("primary", limits.primary), ("junior", limits.junior)] {
+                check(format!("{key}.{level}"), v, v > 0.0, "a CV limit > 0");
+            }
+        }
+        let rule = self.quality.school_rule;
+        check("quality.school_rule.min_met".into(), rule.min_met.into(), (1..=QUALITY_INDICATORS.len() as u32).contains(&rule.min_met), "a number of standards from 1 to 7");
+        check("quality.school_rule.min_ratio".into(), rule.min_ratio, rule.min_ratio > 0.0 && rule.min_ratio <= 1.0, "a share of the standard > 0 and ≤ 1");
+        for (level, standards) in &self.quality.standards {
+            for (id, v) in standards {
+                check(format!("quality.standards.{level}.{id}"), *v, *v > 0.0, "a standard > 0");
+            }
+        }
+        out
+    }
+
+    /// Reads a configuration and checks its layout (every level's 7 standards, a default split).
+    pub(crate) fn parse(value: toml::Table) -> Result<Config, String> {
         let cfg: Config = value.try_into().map_err(|e: toml::de::Error| e.to_string())?;
         if !cfg.split.contains_key("default") {
             return Err("[split.default] is missing: it gives the weights of types not listed".into());
@@ -119,9 +174,6 @@ impl Config {
             if let Some(extra) = standards.keys().find(|k| !QUALITY_INDICATORS.contains(&k.as_str())) {
                 return Err(format!("[quality.standards.{}]: {extra} is not one of the 7 quality indicators", level.id()));
             }
-        }
-        if cfg.quality.school_rule.min_met as usize > QUALITY_INDICATORS.len() {
-            return Err("quality.school_rule.min_met is more than the 7 indicators".into());
         }
         Ok(cfg)
     }

@@ -21,7 +21,7 @@ impl DbArgs {
     pub fn open(&self, access: Access) -> Result<Warehouse> {
         let wh = Warehouse::open_waiting(&self.db, access, self.wait.duration()?)?;
         for note in wh.stale_result_tables()? {
-            eprintln!("note: {note}");
+            crate::say!("note: {note}");
         }
         Ok(wh)
     }

@@ -95,7 +95,47 @@ pub fn run(args: Args) -> Result<()> {
         // The CVs alone, computed in the warehouse in parts of their own size, each printed as it comes.
         return m.print_by_parts(&plan, |inputs, each| inputs.cvs_each(ops::CV_PART_SCHOOLS, |cvs| each(shape(inputs.rules, cvs)?)));
     }
+    if args.verdicts {
+        // The verdicts with what the data audit says of them: 数据待核实 where a suspected value could change one.
+        let compute = |inputs: &ops::Inputs| Ok(Checked { balance: ops::balance::balance(inputs, need, checks)?, audit: ops::audit::audit(inputs)? });
+        let keep = |c: &Checked| -> Result<DataFrame> { data_check(keep(&c.balance)?, &c.audit.verdicts) };
+        return m.run_by_years(&plan, compute, keep, shape);
+    }
     m.run_by_years(&plan, |inputs| ops::balance::balance(inputs, need, checks), keep, shape)
+}
+
+/// A balance computation and the data audit of the same county-years, stored together.
+struct Checked {
+    balance: Balance,
+    audit: ops::audit::Audited,
+}
+
+impl ops::Computed for Checked {
+    fn tables(&self) -> Result<Vec<(&'static str, DataFrame, crate::warehouse::Scope)>> {
+        let mut tables = self.balance.tables()?;
+        tables.extend(self.audit.tables()?);
+        Ok(tables)
+    }
+}
+
+/// The verdicts with `data_check` (数据待核实 where the audit found the verdict would change without the values it
+/// suspects, else 已核查) and `data_check_detail` (what changes, and on which schools).
+fn data_check(verdicts: DataFrame, audited: &DataFrame) -> Result<DataFrame> {
+    let keys = ["year", "county_code", "level", "standard"].map(col);
+    let checked = audited.clone().lazy().select([
+        col("year"),
+        col("county_code"),
+        col("level"),
+        col("standard"),
+        col("sensitive"),
+        when(col("sensitive")).then(col("message")).otherwise(lit(NULL).cast(DataType::String)).alias("data_check_detail"),
+    ]);
+    Ok(verdicts
+        .lazy()
+        .join(checked, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .with_column(when(col("sensitive").fill_null(lit(false))).then(lit("数据待核实")).otherwise(lit("已核查")).alias("data_check"))
+        .select([all().exclude_cols(["sensitive", "data_check_detail"]).as_expr(), col("data_check_detail")])
+        .collect()?)
 }
 
 /// What each county lacks, per level and indicator: schools below the standard and the summed shortfall.

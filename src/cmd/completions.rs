@@ -25,12 +25,31 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let mut cli = Cli::command();
+    let mut cli = visible(&Cli::command());
     // Written whole, so that a reader that closes the pipe early (`| head`) ends the command quietly.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cli, "countyedu", &mut script);
     std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
     Ok(())
+}
+
+/// The command line as completions offer it: without hidden flags (those of earlier versions, kept to say what
+/// replaced them), which clap_complete would offer like any other. Clap cannot remove an argument, so this is a copy
+/// of every command with its visible arguments.
+fn visible(cmd: &clap::Command) -> clap::Command {
+    // The copy outlives nothing but this command's run; clap takes its names as 'static.
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let mut out = clap::Command::new(leak(cmd.get_name()))
+        .args(cmd.get_arguments().filter(|a| !a.is_hide_set()).cloned())
+        .subcommands(cmd.get_subcommands().map(visible))
+        .visible_aliases(cmd.get_visible_aliases().map(leak).collect::<Vec<_>>());
+    if let Some(about) = cmd.get_about() {
+        out = out.about(about.clone());
+    }
+    if let Some(version) = cmd.get_version() {
+        out = out.version(leak(version)).propagate_version(true);
+    }
+    out
 }
 
 /// Print the manual page (roff), or write one per command into a folder.
@@ -57,6 +76,6 @@ pub fn man(args: ManArgs) -> Result<()> {
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::usage(format!("{}: {e}", dir.display())))?;
     clap_mangen::generate_to(cli, &dir)?;
-    eprintln!("wrote the manual pages into {}", dir.display());
+    crate::say!("wrote the manual pages into {}", dir.display());
     Ok(())
 }

@@ -64,10 +64,10 @@ pub fn run(args: Args) -> Result<()> {
     let wh = Warehouse::open_waiting(&args.db, Access::Create, args.wait.duration()?)?;
     wh.mark_demo()?;
     let summary = ingest::ingest(&wh, &data, &Options::default(), &mut ())?;
-    summary.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-    eprintln!("demo warehouse {} loaded from {} file(s):", args.db.display(), summary.files.len());
+    summary.warnings.iter().for_each(|w| crate::say!("warning: {w}"));
+    crate::say!("demo warehouse {} loaded from {} file(s):", args.db.display(), summary.files.len());
     for (table, n) in wh.table_counts()? {
-        eprintln!("  {table:<18} {:>10} rows", thousands(n));
+        crate::say!("  {table:<18} {:>10} rows", thousands(n));
     }
     out.write(&wh.query(SCHOOLS_OVERVIEW)?)?;
 
@@ -77,7 +77,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut storing = wh.begin_storing(&rules.stamp())?;
     ops::compute::compute(&mut inputs, &ops::growth::Options::default(), &mut storing)?;
     storing.commit()?;
-    eprintln!("balance verdicts (countyedu balance --verdicts for each county):");
+    crate::say!("balance verdicts (countyedu balance --verdicts for each county):");
     out.write(&wh.query(BALANCE_OVERVIEW)?)?;
 
     // The reference report's funding figures, checked under Shanxi's rules (its 2021 floors P 930, J 1180):
@@ -89,7 +89,7 @@ pub fn run(args: Args) -> Result<()> {
         .lazy()
         .filter(col("county_code").eq(lit("140581")).and(col("year").eq(lit(2021))).and(col("passed").is_not_null()))
         .select([col("check"), col("passed"), col("detail")]);
-    eprintln!("高平市 (140581) 2021 funding rules under Shanxi's rules, from its self-evaluation report:");
+    crate::say!("高平市 (140581) 2021 funding rules under Shanxi's rules, from its self-evaluation report:");
     super::metric::print(&out, checks)?;
 
     // Evaluation and ranking under the national scheme, written where a supervision office would pick them up.
@@ -98,13 +98,13 @@ pub fn run(args: Args) -> Result<()> {
     let evaluated = ops::evaluate::evaluate(&wh, &scheme, &scheme_path, &rules, year, false)?;
     evaluated.store(&wh, &rules)?;
     std::fs::create_dir_all(&args.out_dir)?;
-    eprintln!("ranking {year} under {} (first 10):", scheme_path.display());
+    crate::say!("ranking {year} under {} (first 10):", scheme_path.display());
     super::metric::print(&out, ranking(&scheme, &evaluated.summary, None, false)?.limit(10))?;
     let csv = args.out_dir.join("ranking.csv");
     super::metric::print(&Plan::file(csv.clone(), true)?, ranking(&scheme, &evaluated.summary, None, true)?)?;
     let xlsx = args.out_dir.join("ranking.xlsx");
     super::rank::write_workbook(&Plan::file(xlsx.clone(), false)?, ranking(&scheme, &evaluated.summary, None, true)?, &evaluated.rows, true)?;
-    eprintln!("wrote {} and {} (sheets 排名 and 观测点得分)", csv.display(), xlsx.display());
+    crate::say!("wrote {} and {} (sheets 排名 and 观测点得分)", csv.display(), xlsx.display());
 
     // 优质均衡: who reaches it, and who misses it by a single item (the 差距清单 says which).
     let (quality_path, quality) = load_scheme("quality_balance_2017.toml")?;
@@ -115,7 +115,7 @@ pub fn run(args: Args) -> Result<()> {
         .lazy()
         .filter(col("grade").eq(lit("达到")).or((col("failed_points") + col("missing_points")).eq(lit(1))))
         .select([col("county_code"), col("county_name"), col("grade"), col("gap_list").alias("差距清单")]);
-    eprintln!("优质均衡 {year} ({}): the counties that reach it, and those that miss it by a single item:", quality_path.display());
+    crate::say!("优质均衡 {year} ({}): the counties that reach it, and those that miss it by a single item:", quality_path.display());
     super::metric::print(&out, close)?;
 
     // Reports people read: a sample county's, 高平市's (its 2021 self-evaluation's figures) and a province's league.
@@ -127,9 +127,9 @@ pub fn run(args: Args) -> Result<()> {
     ] {
         let path = args.out_dir.join(name);
         super::report::write(&super::report::build(&wh, &wanted, &no_rules)?, "html", Some(&path))?;
-        eprintln!("wrote {}", path.display());
+        crate::say!("wrote {}", path.display());
     }
-    eprintln!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
+    crate::say!("next: countyedu sql --db {} \"SELECT * FROM county_indicators WHERE county_code = '140581'\"", args.db.display());
     Ok(())
 }
 

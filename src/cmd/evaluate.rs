@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<()> {
     let plan = args.out.plan()?;
     let Evaluation { rows, summary, .. } = args.run.evaluate()?;
     if let Some(note) = crate::ops::unmatched(&summary, "county_code", "--county", &args.county)? {
-        eprintln!("note: {note}");
+        crate::say!("note: {note}");
     }
     let shown = if args.summary { summary.lazy() } else { rows.lazy() };
     metric::print(&plan, metric::keep_text(shown, "county_code", &args.county))

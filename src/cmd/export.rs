@@ -39,8 +39,8 @@ pub fn run(args: Args) -> Result<()> {
     let tables = export::export(&wh, &args.to, format)?;
     drop(spinner);
     for (name, rows) in &tables {
-        eprintln!("  {name:<22} {:>12} rows", thousands(*rows));
+        crate::say!("  {name:<22} {:>12} rows", thousands(*rows));
     }
-    eprintln!("exported {} tables to {} as {}", tables.len(), args.to.display(), args.format);
+    crate::say!("exported {} tables to {} as {}", tables.len(), args.to.display(), args.format);
     Ok(())
 }

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<()> {
         gbk: args.encoding == "gbk",
     };
     let written = generate::generate(&args.out_dir, &spec)?;
-    eprintln!(
+    crate::say!(
         "wrote {} files to {}: {} counties, {} school-years, {} county indicator values",
         written.files.len(),
         args.out_dir.display(),

@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<()> {
         ("--indicator", "indicator", if args.checks { Vec::new() } else { args.indicator.clone() }),
     ] {
         if let Some(note) = crate::ops::unmatched(&result.series, column, flag, &asked)? {
-            eprintln!("note: {note}");
+            crate::say!("note: {note}");
         }
     }
     let shown = match (result.window, args.checks) {

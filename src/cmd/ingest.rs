@@ -82,6 +82,8 @@ impl From<Encoding> for TextEncoding {
 
 pub fn run(args: Args) -> Result<()> {
     let started = Instant::now();
+    // A refused first load leaves no file behind: an empty warehouse would let later commands run on nothing.
+    let created = !args.db.db.exists();
     let wh = args.db.open(Access::Create)?;
     let opts = Options {
         encoding: args.encoding.map(Into::into),
@@ -90,9 +92,20 @@ pub fn run(args: Args) -> Result<()> {
         allow_out_of_bounds: args.allow_out_of_bounds,
         skip_rows: args.skip_rows,
     };
-    let summary = ingest::ingest(&wh, &args.paths, &opts, &mut super::progress::Files::new())?;
+    let summary = match ingest::ingest(&wh, &args.paths, &opts, &mut super::progress::Files::new()) {
+        Ok(summary) => summary,
+        Err(e) => {
+            if created {
+                let path = wh.path().to_path_buf();
+                drop(wh);
+                let _ = std::fs::remove_file(crate::warehouse::wal_path(&path));
+                std::fs::remove_file(&path)?;
+            }
+            return Err(e);
+        }
+    };
     for w in &summary.warnings {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     if !args.quiet {
         super::summary::loaded(&summary, wh.path(), started.elapsed().as_secs_f64());

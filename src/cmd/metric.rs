@@ -162,8 +162,9 @@ pub fn print_parts(plan: &Plan, produce: impl FnOnce(&mut dyn FnMut(DataFrame) -
             }
             Ok(())
         });
-        if let Err(e) = &produced {
-            // The writer must not complete the output: it stops at this error (or has stopped already).
+        if let (Err(e), Some(_)) = (&produced, &writer) {
+            // The writer must not complete the output: it stops at this error (or has stopped already). Without a
+            // writer (the first part failed) nobody would take the message off the rendezvous channel: no send.
             let _ = tx.send(Err(Error::other(e.to_string())));
         }
         drop(tx);
@@ -240,5 +241,20 @@ mod tests {
         .unwrap_err();
         assert!(!err.to_string().contains("the output stopped"), "the output's own error: {err}");
         assert!(handed < 50, "the computation stopped when the output did ({handed} parts)");
+    }
+
+    /// Issue 34, item 5: a computation that fails before its first part is handed over returns its error; it
+    /// waited forever on a writer that was never started.
+    #[test]
+    fn an_error_before_the_first_part_is_returned_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = Plan::new(Some(Format::Csv), Some(dir.path().join("out.csv")), false).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r = print_parts(&plan, |_| Err(Error::other("the first part failed")));
+            let _ = done.send(r.map_err(|e| e.to_string()));
+        });
+        let r = finished.recv_timeout(std::time::Duration::from_secs(60)).expect("print_parts returns");
+        assert!(r.unwrap_err().contains("the first part failed"));
     }
 }

@@ -16,6 +16,7 @@ use crate::rules::Rules;
 use crate::warehouse::Access;
 
 mod args;
+pub mod audit;
 pub mod balance;
 pub mod completions;
 pub mod compute;
@@ -52,6 +53,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Ingest(ingest::Args),
+    Audit(audit::Args),
     Sql(sql::Args),
     SqlFor(sql_for::Args),
     Query(query::Args),
@@ -122,6 +124,7 @@ pub fn compute_storing<T>(db: &DbArgs, rules: &Rules, selection: Selection, f: i
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Sql(args) => sql::run(args),
         Command::SqlFor(args) => sql_for::run(args),
         Command::Query(args) => query::run(args),

@@ -70,7 +70,15 @@ pub fn run(args: Args) -> Result<()> {
     let costs = match &args.costs {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?;
-            Costs::from_toml(&text).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?
+            // Each problem as `FILE:LINE: …` where it names its line.
+            let located = |e: String| {
+                let lines = e.lines().map(|l| match l.split_once(": ") {
+                    Some((n, _)) if n.parse::<usize>().is_ok() => format!("{}:{l}", p.display()),
+                    _ => format!("{}: {l}", p.display()),
+                });
+                lines.collect::<Vec<_>>().join("\n")
+            };
+            Costs::from_toml(&text).map_err(|e| Error::usage(located(e)))?
         }
         None => Costs::national(),
     };
@@ -93,7 +101,7 @@ pub fn run(args: Args) -> Result<()> {
     );
     let missed: Vec<usize> = (0..s.height()).filter(|&i| before.get(i) != Some("达到")).collect();
     for &i in missed.iter().take(10) {
-        eprintln!(
+        crate::say!(
             "check: {} {} {}: the engine's 优质均衡 verdict {} before, {} with the plan applied to a copy of the schools (cost {} 元)",
             cc.get(i).unwrap_or_default(),
             args.year,
@@ -105,7 +113,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let reached = missed.iter().filter(|&&i| after.get(i) == Some("达到")).count();
     let total: f64 = missed.iter().map(|&i| cost.get(i).unwrap_or(0.0)).sum();
-    eprintln!(
+    crate::say!(
         "check: {} of {} county-levels missing 优质均衡 reach it with the plan applied (the engine's verdict); cost {} 元",
         reached,
         missed.len(),

@@ -52,7 +52,7 @@ impl Spinner {
 
     /// Prints a line on stderr without tearing the spinner.
     pub fn say(&self, line: &str) {
-        self.0.suspend(|| eprintln!("{line}"));
+        self.0.suspend(|| crate::say!("{line}"));
     }
 
     /// Names the next step.

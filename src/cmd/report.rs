@@ -45,9 +45,9 @@ pub struct Args {
     /// The language of the report.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
-    /// html: one self-contained page; md: Markdown with the charts as SVG files beside it (needs --output).
-    #[arg(long, value_parser = ["html", "md"], default_value = "html")]
-    pub format: String,
+    /// html: one self-contained page; md: Markdown with the charts as SVG files beside it (needs --output) [default: from --output's extension (.html, .htm, .md), else html].
+    #[arg(long, value_parser = ["html", "md"])]
+    pub format: Option<String>,
     /// Where to write the report (stdout when not given, HTML only).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -125,6 +125,22 @@ pub fn write(document: &doc::Document, format: &str, output: Option<&Path>) -> R
     }
 }
 
+/// The report's format: --format, else the extension of --output (as every output of countyedu), else HTML.
+fn format(flag: Option<&str>, output: Option<&Path>) -> Result<&'static str> {
+    match (flag, output) {
+        (Some("md"), _) => Ok("md"),
+        (Some(_), _) | (None, None) => Ok("html"),
+        (None, Some(path)) => match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm") => Ok("html"),
+            Some("md" | "markdown") => Ok("md"),
+            _ => Err(Error::usage(format!(
+                "{}: cannot tell the report's format from the extension; use .html or .md, or give --format",
+                path.display()
+            ))),
+        },
+    }
+}
+
 pub fn run(args: Args) -> Result<()> {
     let across = match (&args.province, &args.prefecture) {
         (Some(p), _) => Some((Across::Province, p.clone())),
@@ -137,15 +153,16 @@ pub fn run(args: Args) -> Result<()> {
     if let Some((a, c)) = &across {
         code(a.id(), c)?;
     }
-    if args.format == "md" && args.output.is_none() {
+    let format = format(args.format.as_deref(), args.output.as_deref())?;
+    if format == "md" && args.output.is_none() {
         return Err(Error::usage("--format md writes its charts beside the Markdown: give --output FILE.md"));
     }
     let wh = args.db.open(Access::ReadOnly)?;
     let wanted = Wanted { county: args.county.clone(), across, year: args.year, lang: args.lang, scheme: args.scheme.clone() };
     let document = build(&wh, &wanted, &args.rules)?;
-    write(&document, &args.format, args.output.as_deref())?;
+    write(&document, format, args.output.as_deref())?;
     if let Some(p) = &args.output {
-        eprintln!("wrote {}", p.display());
+        crate::say!("wrote {}", p.display());
     }
     Ok(())
 }

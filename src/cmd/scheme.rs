@@ -59,7 +59,7 @@ impl EvaluationArgs {
         let evaluate = |inputs: &Inputs| op::evaluate(inputs.wh, &scheme, &self.scheme, inputs.rules, self.year, self.all_counties);
         let Evaluated { rows, summary, warnings, .. } = super::compute_then_store(&self.db, &rules, Selection::all(), self.no_store, evaluate)?;
         for w in warnings {
-            eprintln!("warning: {w}");
+            crate::say!("warning: {w}");
         }
         Ok(Evaluation { scheme, rules, rows, summary })
     }

@@ -23,7 +23,7 @@ pub struct Args {
     /// The engine the SQL is for.
     #[arg(long, value_enum, default_value = "spark")]
     pub dialect: Dialect,
-    /// Write every metric's SQL as METRIC.sql into this folder instead of printing one.
+    /// Write every metric's SQL into this folder instead of printing one: units.sql, balance_cv.sql, urban_rural.sql and growth.sql (the names of the warehouse's tables), which spark/countyedu_job.py --sql reads.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     #[command(flatten)]
@@ -38,12 +38,12 @@ pub fn run(args: Args) -> Result<()> {
             for m in portable::METRICS {
                 let path = dir.join(format!("{}.sql", m.id()));
                 std::fs::write(&path, portable::sql(m, args.dialect, &rules))?;
-                eprintln!("wrote {}", path.display());
+                crate::say!("wrote {}", path.display());
             }
             Ok(())
         }
         (None, Some(m)) => {
-            print!("{}", portable::sql(m, args.dialect, &rules));
+            std::io::Write::write_all(&mut std::io::stdout().lock(), portable::sql(m, args.dialect, &rules).as_bytes())?;
             Ok(())
         }
         (None, None) => Err(crate::error::Error::usage("name a metric (units, balance-cv, urban-rural, growth) or give --out-dir DIR for all of them")),

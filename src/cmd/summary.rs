@@ -9,12 +9,12 @@ use crate::warehouse::Removed;
 
 /// The summary of a load.
 pub fn loaded(summary: &Summary, db: &Path, seconds: f64) {
-    eprintln!("loaded {} file(s) into {} in {seconds:.2} s", summary.files.len(), db.display());
+    crate::say!("loaded {} file(s) into {} in {seconds:.2} s", summary.files.len(), db.display());
     for f in &summary.files {
-        eprintln!("  {} ({}, {}): {} rows", f.path.display(), f.table.name(), f.detected, thousands(f.rows as i64));
+        crate::say!("  {} ({}, {}): {} rows", f.path.display(), f.table.name(), f.detected, thousands(f.rows as i64));
     }
     for c in summary.changes.iter().filter(|c| c.inserted > 0 || c.replaced > 0) {
-        eprintln!("  {:<18} {:>10} rows written, {:>10} existing rows replaced", c.table, thousands(c.inserted), thousands(c.replaced));
+        crate::say!("  {:<18} {:>10} rows written, {:>10} existing rows replaced", c.table, thousands(c.inserted), thousands(c.replaced));
     }
     removed(&summary.removed);
 }
@@ -25,8 +25,8 @@ pub fn removed(removed: &[Removed]) {
         return;
     }
     let total: i64 = removed.iter().map(|r| r.rows).sum();
-    eprintln!("removed {} stored metric row(s) computed from the replaced data (recompute them with the commands named):", thousands(total));
+    crate::say!("removed {} stored metric row(s) computed from the replaced data (recompute them with the commands named):", thousands(total));
     for r in removed {
-        eprintln!("  {:<18} {:>10} rows   countyedu {}", r.table, thousands(r.rows), r.written_by);
+        crate::say!("  {:<18} {:>10} rows   countyedu {}", r.table, thousands(r.rows), r.written_by);
     }
 }

@@ -41,12 +41,23 @@ impl Standards {
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
         let mut rows = Vec::new();
         for (i, rec) in rdr.deserialize::<StandardRow>().enumerate() {
-            let row = rec.map_err(|e| format!("line {}: {e}", i + 2))?;
+            let line = i + 2;
+            let row = rec.map_err(|e| format!("{line}: {e}"))?;
             if !matches!(row.level.as_str(), "primary" | "junior" | "special") {
-                return Err(format!("line {}: level {:?}: expected primary, junior or special", i + 2, row.level));
+                return Err(format!("{line}: level {:?}: expected primary, junior or special", row.level));
             }
             if !matches!(row.region.as_str(), "east" | "central" | "west" | "all") {
-                return Err(format!("line {}: region {:?}: expected east, central, west or all", i + 2, row.region));
+                return Err(format!("{line}: region {:?}: expected east, central, west or all", row.region));
+            }
+            if row.scope != "national" && !(row.scope.len() == 6 && row.scope.bytes().all(|b| b.is_ascii_digit())) {
+                return Err(format!("{line}: scope {:?}: expected national or a province's 6-digit code (140000)", row.scope));
+            }
+            if !row.amount.is_finite() || row.amount < 0.0 {
+                return Err(format!("{line}: amount {}: expected an amount of 元 per pupil ≥ 0", row.amount));
+            }
+            let years = crate::model::YEAR_RANGE;
+            if !(years.0..=years.1).contains(&i64::from(row.from_year)) {
+                return Err(format!("{line}: from_year {}: expected a year from {} to {}", row.from_year, years.0, years.1));
             }
             rows.push(row);
         }
@@ -137,6 +148,7 @@ mod tests {
         assert_eq!(s.floor("140000", "central", "primary", 2021).unwrap(), Floor { amount: 930.0, source: "晋 2021".into() });
         assert_eq!(s.floor("140000", "central", "primary", 2020).unwrap().amount, 650.0);
         assert_eq!(s.floor("410000", "central", "primary", 2021).unwrap().amount, 650.0);
-        assert!(Standards::from_csv("scope,region,level,from_year,amount\nnational,north,primary,2016,1\n").unwrap_err().contains("line 2"));
+        assert!(Standards::from_csv("scope,region,level,from_year,amount\nnational,north,primary,2016,1\n").unwrap_err().starts_with("2: region"));
+        assert!(Standards::from_csv("scope,region,level,from_year,amount\n140000,all,primary,2021,-930\n").unwrap_err().starts_with("2: amount -930"));
     }
 }

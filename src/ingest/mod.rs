@@ -201,7 +201,7 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                             if frame_tx.send((v.table, staged.len() as i32, v.df, whole)).is_err() {
                                 return Ok(()); // the writer stopped at an error, which joining it returns
                             }
-                            let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds accepted".to_string());
+                            let note = opts.allow_out_of_bounds.then(|| "loaded with --allow-out-of-bounds: values beyond the documented bounds, and impossible rows (逻辑校验), accepted; countyedu audit lists them".to_string());
                             log.push(LogEntry { file: display(path), sha256: raw.sha256.clone(), table: v.table, rows: rows as i64, note });
                             summaries.push(FileSummary { path: path.clone(), table: v.table, rows, detected: raw.detected.clone() });
                             staged.push(Staged { path: path.clone(), locator: raw.locator, column_of: v.column_of });

@@ -149,7 +149,36 @@ pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validate
         c.header(None, None, format!("a consistent table ({e})"));
         c.finish()
     })?;
+    if table == Table::Schools && bounds.enforce {
+        impossible_rows(&df, &column_of, limit, &mut out);
+    }
     Ok(Validated { table, df, column_of, warnings, problems: out.finish() })
+}
+
+/// The rows of a schools file that cannot be true (逻辑校验, the audit's impossible rules: a part above its whole,
+/// pupils without classes, an impossible average or largest class), each refused at the cell of the column it
+/// names, with the values it compares; `ingest --allow-out-of-bounds` loads them (and `audit` lists them).
+fn impossible_rows(df: &DataFrame, column_of: &HashMap<&'static str, (usize, String)>, limit: usize, out: &mut Collector) {
+    let Ok(found) = crate::audit::impossible(df.clone().lazy(), &crate::audit::AuditRules::default()) else { return };
+    let (Ok(rows), Ok(columns), Ok(values), Ok(messages)) =
+        (found.column("_row").and_then(|c| c.i64()), found.column("column").and_then(|c| c.str()), found.column("value").and_then(|c| c.f64()), found.column("message").and_then(|c| c.str()))
+    else {
+        return;
+    };
+    let mut by_column: HashMap<&str, Vec<BadCell>> = HashMap::new();
+    for i in 0..found.height() {
+        let (Some(row), Some(column)) = (rows.get(i), columns.get(i)) else { continue };
+        let expected = format!("{} (ingest --allow-out-of-bounds loads it; `countyedu audit` then lists it)", messages.get(i).unwrap_or_default());
+        let value = values.get(i).map_or(String::new(), |v| if v.fract() == 0.0 { format!("{v:.0}") } else { v.to_string() });
+        by_column.entry(column).or_default().push(BadCell { row: row as u64, value, expected });
+    }
+    for (column, mut bad) in by_column {
+        let Some((i, header)) = column_of.get(column) else { continue };
+        bad.sort_by_key(|b| b.row);
+        let uncounted = bad.len().saturating_sub(limit);
+        bad.truncate(limit);
+        out.cells(*i, header, bad, uncounted);
+    }
 }
 
 /// Which raw column feeds each canonical column, with what unit; the columns not in the format.
@@ -409,6 +438,14 @@ fn parse_column(spec: &ColumnSpec, cells: &StringChunked, unit: Option<&(f64, St
                 "at most {} {} (the bound datasets/README.md gives {}; ingest --allow-out-of-bounds accepts larger values)",
                 model::bound_text(max),
                 spec.unit.unwrap_or(""),
+                spec.name
+            ))),
+            Some(max) if x > max * model::CEILING_FACTOR => Err(Some(format!(
+                "at most {} {} even with --allow-out-of-bounds ({}× the bound datasets/README.md gives {}: the largest \
+                 value every computation takes)",
+                model::bound_text(max * model::CEILING_FACTOR),
+                spec.unit.unwrap_or(""),
+                model::CEILING_FACTOR,
                 spec.name
             ))),
             _ => Ok(x),

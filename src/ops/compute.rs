@@ -1,6 +1,6 @@
 //! Every metric table in one call: balance (CVs, verdicts, school table, school checks), equity per county and
-//! across counties, urban–rural variation and growth with its checks, each table handed to a [`Sink`] as soon as it
-//! is computed.
+//! across counties, urban–rural variation, growth with its checks and the data audit, each table handed to a
+//! [`Sink`] as soon as it is computed.
 //!
 //! Memory holds one part of the years at a time: every table but growth is a function of each year's schools, so
 //! they are computed in parts of whole years ([`Inputs::by_years`]: a part's schools read once, its level units
@@ -31,6 +31,8 @@ pub fn compute(inputs: &mut Inputs, growth_options: &growth::Options, sink: &mut
         out.table(growth::growth(&Inputs::new(inputs.wh, inputs.rules, Selection::all()), growth_options)?)?;
     }
     inputs.by_years(super::PART_SCHOOLS, |part| one_part(part, &mut out))?;
+    // The data audit (数据核查) of the selection: its flags, and the verdicts they could change.
+    out.table(super::audit::audit(inputs)?)?;
     if !inputs.selection.counties.is_empty() {
         inputs.note("equity across counties (equity_across) is left out: it measures whole prefectures and provinces, not the counties selected".into());
     }

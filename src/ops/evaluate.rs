@@ -71,8 +71,52 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
     let figures = figures(&inputs, scheme, year)?;
     let warnings = unknown_indicators(scheme, scheme_path, year, &figures);
     let (rows, summary) = evaluate::evaluate(scheme, year, &counties, &figures, &rules.balance)?;
+    // A point whose verdict rests on values the data audit suspects says so (数据待核实).
+    let audited = super::audit::audit(&inputs)?;
+    let (rows, summary) = data_checks(rows, summary, scheme, &audited.verdicts)?;
     let scope = Scope::all().text("scheme", &[scheme.name.clone()]).text("scheme_version", &[scheme.version.clone()]).int("year", &[year]);
     Ok(Evaluated { rows, summary, warnings, scope })
+}
+
+/// The county verdicts a point's figure rests on: (level, standard) of the balance metrics.
+fn rests_on(metric: &Metric) -> Vec<(&str, &str)> {
+    match metric {
+        Metric::BalanceMet { standard, level } | Metric::Cv { standard, level, .. } => vec![(level.as_str(), standard.as_str())],
+        Metric::Equity { standard, level, .. } | Metric::UrbanRural { standard, level, .. } => vec![(level.as_str(), standard.as_str())],
+        Metric::CompositeCv { level } => vec![(level.as_str(), "basic")],
+        Metric::SchoolPassRate { level } | Metric::QualityCvs { level } | Metric::SchoolsFailing { level } => vec![(level.as_str(), "quality")],
+        Metric::DerivedSchool { level, .. } => vec![(level.as_str(), "basic"), (level.as_str(), "quality")],
+        _ => Vec::new(),
+    }
+}
+
+/// Marks every point whose figure rests on a county verdict the audit found sensitive (`audit_verdicts`): its
+/// `data_check` says 数据待核实 and why; the summary counts such points (`data_check_points`).
+fn data_checks(mut rows: DataFrame, mut summary: DataFrame, scheme: &Scheme, verdicts: &DataFrame) -> Result<(DataFrame, DataFrame)> {
+    let mut sensitive: HashMap<(String, String, String), String> = HashMap::new();
+    let (c, l, st, msg) = (strings(verdicts, "county_code")?, strings(verdicts, "level")?, strings(verdicts, "standard")?, strings(verdicts, "message")?);
+    let flag = verdicts.column("sensitive")?.bool()?;
+    for i in 0..verdicts.height() {
+        if flag.get(i) == Some(true) {
+            sensitive.insert((c[i].clone(), l[i].clone(), st[i].clone()), msg[i].clone());
+        }
+    }
+    let metric_of: HashMap<&str, &Metric> = scheme.points.iter().map(|p| (p.id.as_str(), &p.metric)).collect();
+    let (counties, points) = (strings(&rows, "county_code")?, strings(&rows, "point_id")?);
+    let mut per_county: HashMap<String, i64> = HashMap::new();
+    let checks: Vec<Option<String>> = (0..rows.height())
+        .map(|i| {
+            let metric = metric_of.get(points[i].as_str())?;
+            let found = rests_on(metric).into_iter().find_map(|(level, standard)| sensitive.get(&(counties[i].clone(), level.to_string(), standard.to_string())))?;
+            *per_county.entry(counties[i].clone()).or_default() += 1;
+            Some(found.clone())
+        })
+        .collect();
+    rows.with_column(Column::new("data_check".into(), checks))?;
+    let codes = strings(&summary, "county_code")?;
+    let counts: Vec<i64> = codes.iter().map(|c| per_county.get(c).copied().unwrap_or(0)).collect();
+    summary.with_column(Column::new("data_check_points".into(), counts))?;
+    Ok((rows, summary))
 }
 
 /// Points over indicators that are neither catalogued nor reported by any county this year: most likely a typo,

@@ -8,6 +8,7 @@
 //! transaction), or puts each into a [`Sink`] as it is computed ([`compute::compute`], and [`Inputs::by_years`] with
 //! [`Parts`]), so that a transaction can take a computation's tables a part of the years at a time.
 
+pub mod audit;
 pub mod balance;
 pub mod compute;
 pub mod equity;

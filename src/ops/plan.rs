@@ -270,6 +270,8 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     let mut keys: Vec<(String, String)> = before.units.keys().filter(|(_, l)| levels.iter().any(|x| x.id() == l)).cloned().collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0).then((a.1 != "primary").cmp(&(b.1 != "primary"))));
     let mut adds: BTreeMap<(String, String, String, usize), Addition> = BTreeMap::new();
+    // The teachers hired per school unit (county, level, school): the level's teachers grow by them.
+    let mut hired: BTreeMap<(String, String, String), (String, f64)> = BTreeMap::new();
     let mut notes: HashMap<(String, String), Vec<String>> = HashMap::new();
     let mut left: HashMap<String, Option<f64>> = HashMap::new();
     let mut after: Option<Split> = None;
@@ -291,6 +293,16 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
                 notes.entry(key.clone()).or_default().push(format!("{}（{}）：7 项指标有未填报的数值，增加资源无法使其达标", units[i].1, units[i].0.school_id));
             }
             for (i, (unit, name)) in units.iter().enumerate() {
+                // A hired degree-holding, PE/art or backbone teacher (beyond those designated among the school's
+                // own teachers) is a teacher of the level too: the level's teachers grow with the hires, or the
+                // plan would leave more degree-holding teachers than teachers.
+                let hires = p.adds[i][0].max(0.0) + p.adds[i][2].max(0.0) + (p.adds[i][1] - unit.designable.max(0.0)).max(0.0);
+                if hires > 0.0 {
+                    let teachers = format!("{}_teachers", level.id());
+                    *round.entry((unit.school_id.clone(), teachers)).or_default() += hires;
+                    let h = hired.entry((key.0.clone(), key.1.clone(), unit.school_id.clone())).or_insert_with(|| (name.clone(), 0.0));
+                    h.1 += hires;
+                }
                 for k in 0..K {
                     let a = p.adds[i][k];
                     if a <= 0.0 {
@@ -326,7 +338,6 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     let current = after.as_ref().unwrap_or(&before);
 
     // The rows, in the canonical columns' terms.
-    let n = adds.len();
     let (mut c_county, mut c_level, mut c_id, mut c_name, mut c_res, mut c_add, mut c_unit, mut c_cost, mut c_ind, mut c_for) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for ((county, level, id, k), a) in &adds {
@@ -348,6 +359,20 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
             .to_string(),
         );
     }
+    // The hires counted in the level's teachers: no cost of their own (it is in the rows above).
+    for ((county, level, id), (name, add)) in &hired {
+        c_county.push(county.clone());
+        c_level.push(level.clone());
+        c_id.push(id.clone());
+        c_name.push(name.clone());
+        c_res.push(format!("{level}_teachers"));
+        c_add.push(*add);
+        c_unit.push("人".to_string());
+        c_cost.push(0.0);
+        c_ind.push(String::new());
+        c_for.push("hired teachers counted in the level's teachers".to_string());
+    }
+    let n = c_county.len();
     let rows = DataFrame::new_infer_height(vec![
         Column::new("year".into(), vec![year; n]),
         Column::new("county_code".into(), c_county),

@@ -4,6 +4,10 @@
 use serde::Deserialize;
 
 use super::{K, Unit};
+use crate::rules::{OutOfDomain, key_line};
+
+/// The largest unit cost or ratio the costs file may give.
+const MAX_PRICE: f64 = 1e9;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -64,11 +68,19 @@ impl Costs {
             ("grounds.land_flag_ratio", c.grounds.land_flag_ratio),
             ("equipment.yuan_per_yuan", c.equipment.yuan_per_yuan),
         ];
-        if let Some((key, v)) = values.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
-            return Err(format!("{key} = {v}: expected a number ≥ 0"));
+        // A price above MAX_PRICE makes a plan's cost overflow any sum a reader can check (a national plan adds
+        // millions of units); no teacher, ㎡ or room costs a billion 元.
+        let problems: Vec<String> = values
+            .iter()
+            .filter(|(_, v)| !v.is_finite() || *v < 0.0 || *v > MAX_PRICE)
+            .map(|(key, value)| OutOfDomain { key: key.to_string(), value: *value, expected: "a number ≥ 0 and at most 1,000,000,000" }.located("", Some(text)))
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
         }
         if !["one_year_pay", "hiring_only"].contains(&c.teachers.basis.as_str()) {
-            return Err(format!("teachers.basis = {:?}: expected \"one_year_pay\" or \"hiring_only\"", c.teachers.basis));
+            let line = key_line(text, "teachers.basis").map_or(String::new(), |l| format!("{l}: "));
+            return Err(format!("{line}teachers.basis = {:?}: expected \"one_year_pay\" or \"hiring_only\"", c.teachers.basis));
         }
         Ok(c)
     }

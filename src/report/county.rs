@@ -110,6 +110,20 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         (Some(a), Some(b)) => format!("{a}–{b}"),
         _ => lang.missing().to_string(),
     };
+    // A year without any of the county's data is refused, whatever the year: a report of nothing but 待填报 would
+    // read as a report (and its verdicts as verdicts).
+    if !school_years.contains(&req.year) && !indicator_years.contains(&req.year) {
+        let held = |ys: &[i32]| if ys.is_empty() { "none".to_string() } else { span(ys) };
+        return Err(Error::usage(format!(
+            "--county {} --year {}: the warehouse holds no data of {} for {} (its schools: {}; its county indicators: {})",
+            req.county,
+            req.year,
+            area.name,
+            req.year,
+            held(&school_years),
+            held(&indicator_years)
+        )));
+    }
     let mut sections = vec![
         basics(wh, req, &area, &school_years)?,
         funding(wh, req, &area, &indicators, &mut notes)?,
@@ -117,8 +131,18 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         urban_rural(wh, req, &school_years, &mut notes)?,
         other_indicators(req, &indicators)?,
     ];
+    let (quality, sensitive) = data_quality(wh, req, &mut notes)?;
+    if !sensitive.is_empty() {
+        // The verdicts of 义务教育均衡 that rest on suspected values say so where they are given.
+        let marked = lang.t(
+            "数据待核实：以下结论所依据的学校数据存在疑似错误，去掉或修正这些数据后结论会改变（见“九、数据质量”）：",
+            "To be verified: these verdicts rest on values the data audit suspects, and change without them (see 9. Data quality): ",
+        );
+        sections[2].blocks.insert(0, Block::Missing(format!("{marked}{}", sensitive.join(lang.t("；", "; ")))));
+    }
     sections.extend(evaluation(wh, req, &area, &mut notes)?);
     sections.push(investment(wh, req, &school_years)?);
+    sections.push(quality);
     let title = match lang {
         Lang::Zh => format!("{}{} 年履行教育职责自评报告（数据部分）", area.name, req.year),
         Lang::En => format!("{} ({}): education duties self-evaluation, {} (the figures)", area.name, area.code, req.year),
@@ -430,6 +454,111 @@ fn balance_frames(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Res
     notes.push(req.lang.t("均衡指标为本次计算（仓库未存当前规则下的结果）。", "The balance figures were computed now (none stored under these rules).").into());
     let schools = b.schools.unwrap_or_default().lazy().filter(col("year").eq(lit(req.year))).collect()?;
     Ok(Some(BalanceFrames { cv: Got::computed(b.cv), verdicts: Got::computed(b.verdicts.unwrap_or_default()), schools: Got::computed(schools) }))
+}
+
+/// 数据质量 (数据核查): the audit's flags of the county-year, the county verdicts they could change, and the schools
+/// to visit on site; read from the stored `audit` tables under the rules in force, or computed now. Returns the
+/// section and the sensitive verdicts in words.
+fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Result<(Section, Vec<String>)> {
+    let lang = req.lang;
+    let title = lang.t("九、数据质量（数据核查）", "9. Data quality (the audit)").to_string();
+    let key = [Value::Text(req.county.clone()), Value::Int(req.year)];
+    let (flags, verdicts) = match (
+        stored(wh, "audit", "county_code = ? AND year = ?", &key, req.rules)?,
+        stored(wh, "audit_verdicts", "county_code = ? AND year = ?", &key, req.rules)?,
+    ) {
+        (Some(f), v) => (f, v.map_or_else(DataFrame::empty, |v| v.df)),
+        (None, _) => {
+            let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
+            let a = ops::audit::audit(&inputs)?;
+            notes.push(lang.t("数据核查为本次计算（仓库未存当前规则下的结果）。", "The data audit was run now (none stored under these rules).").into());
+            (Got::computed(a.flags), a.verdicts)
+        }
+    };
+    let mut blocks = Vec::new();
+    let f = &flags.df;
+    let severity = flags.strs("severity")?;
+    let rule = flags.strs("rule")?;
+    let strong = severity.iter().filter(|s| s.as_deref() == Some(crate::audit::STRONG)).count();
+    let findings = rule.iter().filter(|r| matches!(r.as_deref(), Some("large_class" | "very_large_class"))).count();
+    let hints = f.height() - strong - findings;
+    blocks.push(Block::Paragraph(match lang {
+        Lang::Zh => format!(
+            "按逻辑校验和经验校验规则（规则文件 audit.toml）核查 {} 年学校和县级数据：强制性问题（不可能的数值）{} 项，提示性问题（疑似错误，需更正或说明）{} 项，大班额等情况 {} 项。",
+            req.year, strong, hints, findings
+        ),
+        Lang::En => format!(
+            "The {} school and county data, checked by the logical and empirical rules (audit.toml): {} impossible values, {} suspicious ones (to be corrected or explained), {} findings such as large classes.",
+            req.year, strong, hints, findings
+        ),
+    }));
+    let mut sensitive = Vec::new();
+    if verdicts.height() > 0 {
+        let (levels, standards, messages) = (super::strs(&verdicts, "level")?, super::strs(&verdicts, "standard")?, super::strs(&verdicts, "message")?);
+        let flag = verdicts.column("sensitive")?.bool()?;
+        for i in 0..verdicts.height() {
+            if flag.get(i) == Some(true) {
+                let name = ops::audit::verdict_name(levels[i].as_deref().unwrap_or_default(), standards[i].as_deref().unwrap_or_default());
+                sensitive.push(name);
+                blocks.push(Block::Missing(messages[i].clone().unwrap_or_default()));
+            }
+        }
+        if sensitive.is_empty() {
+            blocks.push(Block::Paragraph(
+                lang.t("去掉或修正疑似有误的数据后，各项均衡结论均不改变。", "No balance verdict changes when the suspected values are left out or corrected.").into(),
+            ));
+        }
+    }
+    if f.height() > 0 {
+        let shown = 20.min(f.height());
+        let mut t = Table {
+            caption: match lang {
+                Lang::Zh => format!("数据核查发现的问题（按对全县数据的影响排序，前 {shown} 项，共 {} 项）", f.height()),
+                Lang::En => format!("What the audit found (by weight on the county's figures, first {shown} of {})", f.height()),
+            },
+            headers: [lang.t("学校", "school"), lang.t("规则", "rule"), lang.t("严重程度", "severity"), lang.t("说明", "message")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        let (names, messages) = (flags.strs("school_name")?, flags.strs("message")?);
+        for i in 0..shown {
+            t.rows.push(vec![
+                Cell::text(names[i].clone().unwrap_or_else(|| lang.t("（县级）", "(county)").into())),
+                Cell::text(rule[i].clone().unwrap_or_default()),
+                Cell::text(severity[i].clone().unwrap_or_default()),
+                Cell::text(messages[i].clone().unwrap_or_default()),
+            ]);
+        }
+        blocks.push(Block::Table(t));
+    }
+    // The on-site sample: the schools a visit should see (seed: the year).
+    let schools = wh.query_df_with(
+        "SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, primary_students, junior_students FROM schools WHERE county_code = ? AND year = ?",
+        &key,
+    )?;
+    if schools.height() > 0 {
+        let must = f
+            .clone()
+            .lazy()
+            .filter(col("school_id").is_not_null().and(col("severity").eq(lit(crate::audit::STRONG)).or(col("sensitive").is_not_null())))
+            .select([col("county_code"), col("school_id"), lit(lang.t("强制问题或结论依赖的疑似数据", "an impossible value or one a verdict hangs on")).alias("reason")])
+            .collect()?;
+        let seed = req.year as u64;
+        let sample = crate::audit::sample::sample(&schools, &must, 10, seed)?;
+        let (names, urban, teaches, reasons) = (super::strs(&sample, "school_name")?, super::strs(&sample, "urban")?, super::strs(&sample, "teaches")?, super::strs(&sample, "reason")?);
+        let mut t = Table {
+            caption: match lang {
+                Lang::Zh => format!("建议实地核查的学校（{} 所；随机抽取的种子 {seed}，countyedu audit --sample 10 --seed {seed} 给出同一名单）", sample.height()),
+                Lang::En => format!("Schools to visit on site ({}; drawn with seed {seed}: countyedu audit --sample 10 --seed {seed} gives the same list)", sample.height()),
+            },
+            headers: [lang.t("学校", "school"), lang.t("城乡", "area"), lang.t("学段", "teaches"), lang.t("理由", "why")].map(String::from).to_vec(),
+            rows: Vec::new(),
+        };
+        for i in 0..sample.height() {
+            t.rows.push([&names[i], &urban[i], &teaches[i], &reasons[i]].map(|c| Cell::text(c.clone().unwrap_or_default())).to_vec());
+        }
+        blocks.push(Block::Table(t));
+    }
+    Ok((Section { title, blocks }, sensitive))
 }
 
 /// 义务教育均衡: each CV against its limit, composite CVs, trends, the schools failing the school rule and those
@@ -898,7 +1027,13 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
             }
         }
     } else {
-        result.push(missing_block(lang, "未指定评价方案（--scheme）", "no scheme given (--scheme)"));
+        // Only the default scheme is left out, when its years do not cover this one (a scheme given with
+        // --scheme that does not is refused).
+        result.push(missing_block(
+            lang,
+            &format!("默认评价方案不适用于 {} 年（可用 --scheme 指定适用的方案）", req.year),
+            &format!("the default scheme does not apply to {} (name one with --scheme)", req.year),
+        ));
     }
     if let Some(run) = &req.quality {
         let (summary, _) = evaluation_frames(wh, run, req.year, notes, lang)?;

@@ -202,18 +202,36 @@ pub fn html(doc: &Document) -> String {
     out
 }
 
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text that Markdown shows as written: HTML's `&`, `<` and `>` as entities (no tag, comment or raw HTML of a
+/// name survives), Markdown's own punctuation behind a backslash (a name opens no link, image, emphasis, code span
+/// or table cell), and line breaks as spaces (a name starts no heading or list). Every text of a report passes
+/// through here, as every text of the HTML page passes through [`escape`].
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn table_md(out: &mut String, t: &Table) {
     if !t.caption.is_empty() {
-        let _ = writeln!(out, "**{}**\n", t.caption);
+        let _ = writeln!(out, "**{}**\n", md_escape(&t.caption));
     }
-    let _ = writeln!(out, "| {} |", t.headers.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(out, "| {} |", t.headers.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | "));
     let _ = writeln!(out, "|{}|", t.headers.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
     for row in &t.rows {
-        let _ = writeln!(out, "| {} |", row.iter().map(|c| md_cell(&c.text)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(out, "| {} |", row.iter().map(|c| md_escape(&c.text)).collect::<Vec<_>>().join(" | "));
     }
     out.push('\n');
 }
@@ -223,28 +241,28 @@ fn table_md(out: &mut String, t: &Table) {
 pub fn markdown(doc: &Document, prefix: &str) -> (String, Vec<(String, String)>) {
     let mut out = String::new();
     let mut files = Vec::new();
-    let _ = writeln!(out, "# {}\n", doc.title);
+    let _ = writeln!(out, "# {}\n", md_escape(&doc.title));
     for s in &doc.subtitle {
-        let _ = writeln!(out, "{s}  ");
+        let _ = writeln!(out, "{}  ", md_escape(s));
     }
     out.push('\n');
     for section in &doc.sections {
-        let _ = writeln!(out, "## {}\n", section.title);
+        let _ = writeln!(out, "## {}\n", md_escape(&section.title));
         for block in &section.blocks {
             match block {
                 Block::Paragraph(p) => {
-                    let _ = writeln!(out, "{p}\n");
+                    let _ = writeln!(out, "{}\n", md_escape(p));
                 }
                 Block::Missing(p) => {
-                    let _ = writeln!(out, "**{p}**\n");
+                    let _ = writeln!(out, "**{}**\n", md_escape(p));
                 }
                 Block::Subheading(h) => {
-                    let _ = writeln!(out, "### {h}\n");
+                    let _ = writeln!(out, "### {}\n", md_escape(h));
                 }
                 Block::Table(t) => table_md(&mut out, t),
                 Block::Chart(c) => {
                     let name = format!("{prefix}-{}.svg", c.id);
-                    let _ = writeln!(out, "![{}]({name})\n", c.title);
+                    let _ = writeln!(out, "![{}]({name})\n", md_escape(&c.title));
                     files.push((name, standalone_svg(&c.svg)));
                     table_md(&mut out, &c.data);
                 }
@@ -252,7 +270,7 @@ pub fn markdown(doc: &Document, prefix: &str) -> (String, Vec<(String, String)>)
         }
     }
     for f in &doc.footer {
-        let _ = writeln!(out, "_{}_  ", f);
+        let _ = writeln!(out, "_{}_  ", md_escape(f));
     }
     (out, files)
 }

@@ -45,6 +45,17 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         return Err(Error::usage(format!("--{} {}: no county of the warehouse belongs to it", req.across.id(), req.code)));
     }
     let codes: Vec<String> = strs(&counties, "county_code")?.into_iter().flatten().collect();
+    let with_data = wh.query_df_with(
+        &format!(
+            "SELECT count(DISTINCT county_code) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL \
+             SELECT county_code FROM county_indicators WHERE year = ?) WHERE county_code IN ({})",
+            list(&codes)
+        ),
+        &[Value::Int(req.year), Value::Int(req.year)],
+    )?;
+    if f64s(&with_data, "n")?[0].unwrap_or(0.0) == 0.0 {
+        return Err(Error::usage(format!("--{} {} --year {}: the warehouse holds no data of its counties for {}", req.across.id(), req.code, req.year, req.year)));
+    }
     let names: Vec<String> = strs(&counties, "county_name")?.into_iter().map(Option::unwrap_or_default).collect();
     let name_of = |c: &str| codes.iter().position(|x| x == c).map_or(c.to_string(), |i| names[i].clone());
     let area_name = strs(&counties, "area_name")?[0].clone().unwrap_or_default();
@@ -106,7 +117,11 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             blocks.push(Block::Table(t));
         }
     } else {
-        blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("未指定评价方案", "no scheme given"))));
+        let why = match lang {
+            Lang::Zh => format!("默认评价方案不适用于 {} 年（可用 --scheme 指定适用的方案）", req.year),
+            Lang::En => format!("the default scheme does not apply to {} (name one with --scheme)", req.year),
+        };
+        blocks.push(Block::Missing(format!("{}{}{why}", lang.missing(), lang.t("：", ": "))));
     }
     sections.push(Section { title: lang.t("一、评价排名", "1. Ranking").into(), blocks });
 

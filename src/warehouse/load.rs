@@ -324,7 +324,7 @@ impl Load {
                UNION SELECT DISTINCT county_code, year FROM temp.stage_county_indicators
                UNION SELECT county_code, NULL::INTEGER FROM temp.stage_counties",
         )?;
-        let removed = invalidate(conn, true)?;
+        let removed = invalidate(conn, "temp.stage_counties")?;
         let mut changes = Vec::new();
         for t in Table::ALL {
             let name = t.name();
@@ -372,23 +372,32 @@ impl Drop for Load {
 const LOAD_MEMORY_LIMIT: &str = "512MB";
 
 /// Deletes, from every stored metric table, the rows computed from the county-years in `temp.changed`
-/// (`county_code`, `year`; a NULL year means every year of the county). Areas (for `equity_across`) are looked up
-/// in `counties` and, while a load is open, in the staged counties too.
-pub(crate) fn invalidate(conn: &Connection, staged: bool) -> Result<Vec<Removed>> {
+/// (`county_code`, `year`; a NULL year means every year of the county), and the rows that compare other counties
+/// with them (ranks and areas). Areas (for `equity_across`) and provinces are looked up in `counties` and in
+/// `also` (the staged counties while a load is open, the counties as they were before a user's statements), so
+/// that a county moved to another province invalidates both.
+pub(crate) fn invalidate(conn: &Connection, also: &str) -> Result<Vec<Removed>> {
     let existing = super::query::table_names(conn)?;
-    let areas = if staged {
-        "(SELECT county_code, prefecture_code, province_code FROM counties
-          UNION SELECT county_code, prefecture_code, province_code FROM temp.stage_counties)"
-    } else {
-        "counties"
-    };
+    let areas = format!("(SELECT county_code, prefecture_code, province_code FROM counties UNION SELECT county_code, prefecture_code, province_code FROM {also})");
+    // The county-years of every county of a changed county's province.
+    conn.execute_batch(&format!(
+        "CREATE OR REPLACE TEMP TABLE changed_province AS
+           SELECT county_code, year FROM temp.changed
+           UNION SELECT b.county_code, c.year FROM temp.changed c JOIN {areas} a USING (county_code)
+             JOIN {areas} b ON b.province_code = a.province_code"
+    ))?;
     let mut removed = Vec::new();
     for t in RESULT_TABLES.iter().filter(|t| existing.iter().any(|e| e == t.name)) {
         let name = ident(t.name);
         let year = match t.depends {
             Depends::CountyYear | Depends::AreaYear => "c.year = m.year",
-            Depends::CountyYearAndPrevious => "m.year IN (c.year, c.year + 1)",
-            Depends::CountyWindow => "c.year BETWEEN m.from_year AND m.to_year",
+            Depends::CountyYearAndPrevious | Depends::ProvinceYearAndPrevious => "m.year IN (c.year, c.year + 1)",
+            Depends::CountyWindow | Depends::ProvinceWindow => "c.year BETWEEN m.from_year AND m.to_year",
+            Depends::ProvinceYearAround => "m.year BETWEEN c.year - 1 AND c.year + 1",
+        };
+        let changed = match t.depends {
+            Depends::ProvinceYearAndPrevious | Depends::ProvinceWindow | Depends::ProvinceYearAround => "temp.changed_province",
+            _ => "temp.changed",
         };
         let sql = match t.depends {
             Depends::AreaYear => format!(
@@ -396,7 +405,7 @@ pub(crate) fn invalidate(conn: &Connection, staged: bool) -> Result<Vec<Removed>
                   WHERE (c.year IS NULL OR {year}) AND m.area_code IN (a.prefecture_code, a.province_code))"
             ),
             _ => format!(
-                "DELETE FROM {name} m WHERE EXISTS (SELECT 1 FROM temp.changed c
+                "DELETE FROM {name} m WHERE EXISTS (SELECT 1 FROM {changed} c
                   WHERE c.county_code = m.county_code AND (c.year IS NULL OR {year}))"
             ),
         };
@@ -405,15 +414,26 @@ pub(crate) fn invalidate(conn: &Connection, staged: bool) -> Result<Vec<Removed>
             removed.push(Removed { table: t.name, rows, written_by: t.written_by });
         }
     }
+    conn.execute_batch("DROP TABLE temp.changed_province")?;
     Ok(removed)
 }
 
 /// A fingerprint of every county-year of the input tables (and of every county row), to find what a user's
 /// statements changed.
-pub(crate) const FINGERPRINT: &str = "
+const FINGERPRINT: &str = "
     SELECT 's' AS part, county_code, year, sum(hash(t)) AS h, count(*) AS n FROM schools t GROUP BY ALL
     UNION ALL SELECT 'i', county_code, year, sum(hash(t)), count(*) FROM county_indicators t GROUP BY ALL
     UNION ALL SELECT 'c', county_code, NULL::INTEGER, hash(t), 1 FROM counties t";
+
+/// Takes the fingerprint before a user's statements run (`temp.fp_before`), and the counties' areas as they are
+/// (`temp.areas_before`: a county moved to another province invalidates the ranks of both).
+pub(crate) fn fingerprint_before(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE OR REPLACE TEMP TABLE fp_before AS {FINGERPRINT};
+         CREATE OR REPLACE TEMP TABLE areas_before AS SELECT county_code, prefecture_code, province_code FROM counties;"
+    ))?;
+    Ok(())
+}
 
 /// Fills `temp.changed` with the county-years whose fingerprint differs between `temp.fp_before` and now.
 pub(crate) fn changed_since_fingerprint(conn: &Connection) -> Result<()> {
@@ -430,5 +450,8 @@ pub(crate) fn changed_since_fingerprint(conn: &Connection) -> Result<()> {
 
 /// Drops the temp tables of a fingerprint comparison.
 pub(crate) fn drop_fingerprints(conn: &Connection) {
-    let _ = conn.execute_batch("DROP TABLE IF EXISTS temp.fp_before; DROP TABLE IF EXISTS temp.fp_after; DROP TABLE IF EXISTS temp.changed;");
+    let _ = conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.fp_before; DROP TABLE IF EXISTS temp.fp_after; DROP TABLE IF EXISTS temp.changed;
+         DROP TABLE IF EXISTS temp.areas_before; DROP TABLE IF EXISTS temp.changed_province;",
+    );
 }

@@ -98,7 +98,7 @@ impl Warehouse {
             let wh = Self::connect(path, AccessMode::ReadWrite).map_err(|e| fail(opening_failed(&e, false)))?;
             if let schema::Found::Older(v) = found {
                 schema::migrate(&wh.conn).map_err(|e| fail(format!("written by an older countyedu (schema version {v}); bringing it up to date failed: {e}").into()))?;
-                eprintln!("note: {}: brought the warehouse from schema version {v} to {} (new optional columns)", path.display(), schema::SCHEMA_VERSION);
+                crate::say!("note: {}: brought the warehouse from schema version {v} to {} (new optional columns)", path.display(), schema::SCHEMA_VERSION);
             }
             if access == Access::ReadOnly {
                 drop(wh);
@@ -132,7 +132,7 @@ impl Warehouse {
             match Self::open(path, access) {
                 Err(Error::Warehouse { message, .. }) if is_locked(&message) && start.elapsed() < wait => {
                     if !said {
-                        eprintln!("waiting up to {} s for another process to release {}", wait.as_secs_f64(), path.display());
+                        crate::say!("waiting up to {} s for another process to release {}", wait.as_secs_f64(), path.display());
                         said = true;
                     }
                     std::thread::sleep(Duration::from_millis(100).min(wait.saturating_sub(start.elapsed())));
@@ -239,7 +239,7 @@ pub fn wal_path(path: &Path) -> PathBuf {
 fn opening_failed(e: &duckdb::Error, first: bool) -> Problem {
     let msg = e.to_string();
     if is_locked(&msg) {
-        Problem::new(msg).with_hint("another countyedu (or DuckDB) process is using it; wait for it to finish, or pass --wait SECONDS")
+        Problem::new(locked_message(&msg)).with_hint("wait for that process to finish, or pass --wait SECONDS (COUNTYEDU_WAIT) to retry for that long")
     } else if first {
         Problem::new(format!("not a countyedu warehouse (DuckDB cannot open it: {msg})"))
     } else {
@@ -247,9 +247,22 @@ fn opening_failed(e: &duckdb::Error, first: bool) -> Problem {
     }
 }
 
-/// DuckDB's words for a file another process holds.
+/// DuckDB's words for a file another process holds, or ours ([`locked_message`]).
 pub fn is_locked(message: &str) -> bool {
-    message.contains("Could not set lock") || message.contains("Conflicting lock")
+    message.contains("Could not set lock") || message.contains("Conflicting lock") || message.contains(LOCKED)
+}
+
+const LOCKED: &str = "is locked by another process";
+
+/// What to say of a file another process holds, from DuckDB's message: the process it names (program and PID),
+/// without DuckDB's advice for its own command-line shell (`-readonly`), which is not ours to give.
+fn locked_message(duckdb: &str) -> String {
+    let holder = duckdb.split("is held in ").nth(1).and_then(|rest| {
+        let program = rest.split(" (PID ").next()?.trim();
+        let pid = rest.split("(PID ").nth(1)?.split(')').next()?.trim();
+        Some(format!(" ({program}, PID {pid})"))
+    });
+    format!("{LOCKED}{}: DuckDB lets one process write a warehouse, or several read it", holder.unwrap_or_default())
 }
 
 /// Runs a prepared statement and collects its Arrow result (the schema is known even without rows).
@@ -273,6 +286,17 @@ fn ident(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 34, item 8: a lock is said in our words, naming the process, without DuckDB's advice for its shell.
+    #[test]
+    fn a_lock_names_the_process_without_duckdbs_shell_advice() {
+        let duckdb = "IO Error: Could not set lock on file \"/tmp/w.duckdb\": Conflicting lock is held in /usr/bin/countyedu (PID 4242) by user root. However, you would be able to open this database in read-only mode, e.g. by using the -readonly parameter in the CLI. See also https://duckdb.org/docs/stable/connect/concurrency";
+        let said = locked_message(duckdb);
+        assert_eq!(said, "is locked by another process (/usr/bin/countyedu, PID 4242): DuckDB lets one process write a warehouse, or several read it");
+        assert!(is_locked(&said));
+        assert!(!said.contains("-readonly") && !said.contains("CLI"));
+        assert_eq!(locked_message("Conflicting lock"), "is locked by another process: DuckDB lets one process write a warehouse, or several read it");
+    }
 
     #[test]
     fn a_new_warehouse_gets_its_schema_and_reopens_read_only() {

@@ -180,11 +180,11 @@ impl Warehouse {
             return Ok((result, Vec::new()));
         }
         let outcome = self.in_transaction(|conn| {
-            conn.execute_batch(&format!("CREATE OR REPLACE TEMP TABLE fp_before AS {};", load::FINGERPRINT))?;
+            load::fingerprint_before(conn)?;
             let result = arrow_result(conn, sql, []).map_err(sql_error)?;
             schema::check_intact(conn)?;
             load::changed_since_fingerprint(conn)?;
-            let removed = load::invalidate(conn, false)?;
+            let removed = load::invalidate(conn, "temp.areas_before")?;
             load::drop_fingerprints(conn);
             Ok((result, removed))
         });

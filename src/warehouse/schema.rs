@@ -170,6 +170,7 @@ pub fn check_intact(conn: &Connection) -> Result<()> {
             )));
         }
     }
+    check_values(conn)?;
     for table in Table::ALL {
         let n: i64 = conn.query_row(&duplicate_keys_sql(table, &ident(table.name())), [], |row| row.get(0))?;
         if n > 0 {
@@ -181,6 +182,47 @@ pub fn check_intact(conn: &Connection) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks that every number of the input tables is one each computation takes: finite (a NaN passes DuckDB's
+/// `>= 0` checks, and a computation over it never ended) and, in `schools`, at most [`model::CEILING_FACTOR`] times
+/// its documented bound, as `ingest --allow-out-of-bounds` allows. The error names the first such value.
+fn check_values(conn: &Connection) -> Result<()> {
+    let mut checks = Vec::new();
+    for table in [Table::Schools, Table::CountyIndicators] {
+        for c in table.columns().iter().filter(|c| matches!(c.kind, Kind::Count | Kind::Amount | Kind::Number)) {
+            let name = ident(c.name);
+            let mut bad = Vec::new();
+            if c.kind != Kind::Count {
+                bad.push(format!("isnan({name}) OR isinf({name})"));
+            }
+            if let Some(max) = c.max {
+                bad.push(format!("{name} > {}", max * model::CEILING_FACTOR));
+            }
+            let key = table.key().iter().map(|k| format!("CAST({} AS VARCHAR)", ident(k))).collect::<Vec<_>>().join(" || ' ' || ");
+            checks.push(format!(
+                "(SELECT {} AS t, {} AS c, {key} AS at, CAST({name} AS VARCHAR) AS v FROM {} WHERE {} LIMIT 1)",
+                lit(table.name()),
+                lit(c.name),
+                ident(table.name()),
+                bad.join(" OR ")
+            ));
+        }
+    }
+    let found: duckdb::Result<(String, String, String, String)> =
+        conn.query_row(&format!("SELECT * FROM ({}) LIMIT 1", checks.join(" UNION ALL ")), [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)));
+    match found {
+        Err(duckdb::Error::QueryReturnedNoRows) => Ok(()),
+        Err(e) => Err(e.into()),
+        Ok((table, column, at, value)) => {
+            let spec = model::Table::ALL.iter().find(|t| t.name() == table).and_then(|t| t.column(&column));
+            let limit = spec.and_then(|s| s.max).map_or(String::new(), |m| format!(" and at most {}", model::bound_text(m * model::CEILING_FACTOR)));
+            Err(Error::sql(format!(
+                "the change would leave {table}.{column} = {value} (at {at}); a value must be a finite number{limit}, \
+                 which every computation takes; nothing was changed"
+            )))
+        }
+    }
 }
 
 #[cfg(test)]

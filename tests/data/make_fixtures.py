@@ -235,7 +235,7 @@ def office_forms():
         return out.getvalue()
 
     # GBK, two title rows above the header, and every accepted form of a number or of "not reported".
-    a = with_cells(SCHOOLS[0], county_code="140199.0", primary_students="1,234", teaching_area_m2="2,100.5",
+    a = with_cells(SCHOOLS[0], county_code="140199.0", primary_students="1,234", primary_classes="31", teaching_area_m2="2,100.5",
                    books="１３０００", sports_area_m2=" 3600 ", indoor_sports_area_m2="—", equipment_value_yuan="９０００００．５")
     b = with_cells(SCHOOLS[1], multimedia_rooms="-", music_rooms="／", art_rooms="无", computers="－", primary_teachers="＋25")
     title = ["2024年新增测试县中小学基本情况统计表"] + [""] * (width - 1)
