@@ -289,7 +289,28 @@ fn issue34_08_lesser_defects() {
     // The removed flags still say what replaced them.
     let err = wd.fails(2, &["balance", "--config", "x.toml"]);
     assert!(err.contains("replaced by --rules DIR"), "{err}");
-    // The planner's notes are said once.
+    // A CV every school's reported 0 leaves undefined is said as such, not as 待填报 (not reported).
+    wd.ok(&["sql", "--write", "UPDATE schools SET multimedia_rooms = 0 WHERE county_code = '140121' AND year = 2021"]);
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2021"]);
+    // (The CV tables' rows: the indicator, its schools, its CV, its limit 0.500 or 0.450, the verdict.)
+    let rows: Vec<&str> = html
+        .split("<tr>")
+        .filter(|r| r.starts_with("<td>每百名学生拥有网络多媒体教室数</td>") && (r.contains(">0.500<") || r.contains(">0.450<")))
+        .collect();
+    assert_eq!(rows.len(), 2, "{html}");
+    assert!(rows.iter().all(|r| r.contains("均为 0，无差异系数") && !r.contains("待填报")), "{rows:?}");
+    // The Chinese report names the planner's resources in Chinese, and no configuration path.
+    assert!(!html.contains("degree_teachers") && !html.contains("config/costs.toml"), "English column names in the Chinese report");
+    // The planner's notes are said once, on stderr and in the summary's note.
+    let summary = wd.ok(&["plan", "--year", "2021", "--no-store", "--summary", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    for r in rows.as_array().unwrap() {
+        let notes: Vec<&str> = r["note"].as_str().unwrap_or("").split('；').filter(|n| !n.is_empty()).collect();
+        let mut unique = notes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), notes.len(), "{notes:?}");
+    }
     let out = wd.run(&["plan", "--year", "2021", "--no-store", "--format", "csv"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note:")).collect();

@@ -41,6 +41,32 @@ pub const SUSPECTED: &[&str] = &[
     "shell_school_no_resources",
 ];
 
+/// A rule as a reader names it (in Chinese, or its id).
+pub fn rule_name(zh: bool, rule: &str) -> &str {
+    if !zh {
+        return rule;
+    }
+    match rule {
+        "part_above_whole" => "部分大于整体",
+        "pupils_without_classes" => "有学生无班级",
+        "classes_without_pupils" => "有班级无学生",
+        "average_class_outside" => "平均班额不可能",
+        "largest_below_average" => "最大班额小于平均班额",
+        "unit_slip_year_on_year" => "与上年相差数量级",
+        "unit_slip_stratum" => "与同类学校相差数量级",
+        "hidiroglou_berthelot" => "年度变化异常（HB 法）",
+        "robust_outlier" => "偏离同类学校（稳健 z）",
+        "shell_school_empty" | "shell_school_no_resources" => "疑似空壳学校",
+        "missing_key_value" => "关键指标未填报",
+        "large_class" => "大班额",
+        "very_large_class" => "超大班额",
+        "county_pupils_below_schools" => "县报学生数少于学校合计",
+        "county_per_student_mismatch" => "县报生均支出与计算不符",
+        "county_spending_jump" => "教育支出变化过大",
+        other => other,
+    }
+}
+
 /// The impossible values of one school-year (逻辑校验), for `ingest`: `schools` with the canonical columns and
 /// `_row` (the record); one row per violation with `_row`, `rule`, `column`, `value`, `compared_with` and
 /// `message`, in English as ingest's other problems are.

@@ -423,7 +423,9 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
         cv_texts[1].push(cv_list(current, key)?);
         texts[0].push(word(met0).to_string());
         texts[1].push(word(met1).to_string());
-        texts[2].push(notes.get(key).map(|n| n.join("；")).unwrap_or_default());
+        // A round that plans a school again says its note again: each note once, in the order first said.
+        let said: Vec<&String> = notes.get(key).map(|n| n.iter().enumerate().filter(|(i, x)| !n[..*i].contains(x)).map(|(_, x)| x).collect()).unwrap_or_default();
+        texts[2].push(said.iter().map(|n| n.as_str()).collect::<Vec<_>>().join("；"));
     }
     let m = keys.len();
     let mut columns = vec![Column::new("year".into(), vec![year; m]), Column::new("county_code".into(), counties), Column::new("level".into(), lvls)];

@@ -523,7 +523,7 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
         for i in 0..shown {
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_else(|| lang.t("（县级）", "(county)").into())),
-                Cell::text(rule[i].clone().unwrap_or_default()),
+                Cell::text(crate::audit::rule_name(lang == Lang::Zh, rule[i].as_deref().unwrap_or_default()).to_string()),
                 Cell::text(severity[i].clone().unwrap_or_default()),
                 Cell::text(messages[i].clone().unwrap_or_default()),
             ]);
@@ -596,6 +596,14 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
     let lname = level_name(lang, level);
     blocks.push(Block::Subheading(format!("{lname}")));
     let (stds, ids, cvs, limits, met, n) = (strs(cv, "standard")?, strs(cv, "indicator")?, f64s(cv, "cv")?, f64s(cv, "threshold")?, cv.column("met")?.bool()?.clone(), f64s(cv, "n_schools")?);
+    let notes = strs(cv, "note")?;
+    // A CV that is missing because every school reported 0 is not a missing figure: the zeros were reported.
+    let no_cv = |i: usize| -> &str {
+        match notes[i].as_deref() {
+            Some(n) if n.starts_with("mean is zero") => lang.t("均为 0，无差异系数", "all 0: no CV"),
+            _ => lang.missing(),
+        }
+    };
     // The verdicts of the level.
     let vg = f.verdicts.select(this)?;
     let v = &vg.df;
@@ -620,12 +628,12 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
                 (Some(true), ..) => lang.t("达标", "within"),
                 (Some(false), ..) => lang.t("超出限值", "over the limit"),
                 (None, None, Some(_)) => "—",
-                (None, ..) => lang.missing(),
+                (None, ..) => no_cv(i),
             };
             t.rows.push(vec![
                 Cell::text(if lang == Lang::Zh { name.clone() } else { id.clone() }),
                 Cell::figure(n[i], fmt::count, "0").from(cvg.src(i, &keys, "n_schools")),
-                Cell::figure(cvs[i], fmt::ratio, lang.missing()).from(cvg.src(i, &keys, "cv")),
+                Cell::figure(cvs[i], fmt::ratio, no_cv(i)).from(cvg.src(i, &keys, "cv")),
                 Cell::figure(limits[i], fmt::ratio, "—").from(cvg.src(i, &keys, "threshold")),
                 Cell::text(verdict),
             ]);
@@ -1098,6 +1106,14 @@ fn problems_table(problems: Vec<(String, f64, String)>, lang: Lang) -> Table {
     }
 }
 
+/// A column of `schools` as the report's language names it (its Chinese header in a Chinese report).
+fn column_name(lang: Lang, column: &str) -> String {
+    match (lang, crate::model::Table::Schools.column(column)) {
+        (Lang::Zh, Some(spec)) => spec.zh[0].to_string(),
+        _ => column.to_string(),
+    }
+}
+
 /// 达到优质均衡的投入测算: `countyedu plan` for the county-year (national unit costs), its cost by category, the
 /// schools passing and the largest CV before and after, and the largest additions.
 fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Section> {
@@ -1111,7 +1127,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
     let s = &planned.summary;
     let mut blocks = vec![Block::Paragraph(
         lang.t(
-            "按 config/costs.toml 的全国默认单位成本（均为说明了依据的假设）测算使每所学校达到优质均衡学校标准、7 项差异系数均不超过限值所需的最少投入（countyedu plan；规划结果已由本引擎按同一规则复核）。",
+            "按全国默认单位成本（每项均为说明了依据的假设）测算使每所学校达到优质均衡学校标准、7 项差异系数均不超过限值所需的最少投入；规划结果已按同一规则重新计算差异系数和达标情况复核。",
             "The least investment that makes every school pass the school rule and every one of the 7 CVs fall within its limit, at the national default unit costs of config/costs.toml (stated assumptions), by countyedu plan; the engine's own verdict checks the result.",
         )
         .into(),
@@ -1180,7 +1196,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
         let (names, res, adds, units, costs, levels) = (strs(&rows, "school_name")?, strs(&rows, "resource")?, f64s(&rows, "add")?, strs(&rows, "unit")?, f64s(&rows, "cost")?, strs(&rows, "level")?);
         let mut t = Table {
             caption: lang.t("投入最大的 15 项", "The 15 largest additions").into(),
-            headers: [lang.t("学校", "school"), lang.t("学段", "level"), lang.t("资源（schools 表的列）", "resource (schools column)"), lang.t("增加", "add"), lang.t("费用", "cost")].map(String::from).to_vec(),
+            headers: [lang.t("学校", "school"), lang.t("学段", "level"), lang.t("资源", "resource (schools column)"), lang.t("增加", "add"), lang.t("费用", "cost")].map(String::from).to_vec(),
             rows: Vec::new(),
         };
         for i in 0..rows.height() {
@@ -1188,7 +1204,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_default()),
                 Cell::text(level_name(lang, levels[i].as_deref().unwrap_or(""))),
-                Cell::text(res[i].clone().unwrap_or_default()),
+                Cell::text(column_name(lang, res[i].as_deref().unwrap_or_default())),
                 Cell::figure(adds[i], |v| format!("{} {unit}", fmt::count(v)), ""),
                 Cell::figure(costs[i], money(lang), ""),
             ]);
