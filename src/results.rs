@@ -263,7 +263,8 @@ pub const RESULT_TABLES: &[ResultTable] = &[
         columns: concat!(
             "year INTEGER, scheme VARCHAR, scheme_version VARCHAR, county_code VARCHAR, county_name VARCHAR, ",
             "prefecture_code VARCHAR, prefecture_name VARCHAR, province_code VARCHAR, province_name VARCHAR, ",
-            "total DOUBLE, max_points DOUBLE, points_with_data DOUBLE, grade VARCHAR, failed_points BIGINT, ",
+            "total DOUBLE, max_points DOUBLE, points_with_data DOUBLE, grade VARCHAR, score_on_data DOUBLE, ",
+            "grade_on_data VARCHAR, failed_points BIGINT, ",
             "missing_points BIGINT, vetoes VARCHAR, largest_gaps VARCHAR, gap_list VARCHAR, data_check_points BIGINT, ",
             "rules VARCHAR, rules_hash VARCHAR",
         ),

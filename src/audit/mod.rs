@@ -128,12 +128,16 @@ pub struct YearInputs {
 /// order a county reads them: 强制 first, then by weight, largest first. The `sensitive` column is left empty
 /// (`ops::audit` fills it).
 pub fn flags(inputs: &YearInputs, rules: &AuditRules, counties: &[String]) -> PolarsResult<DataFrame> {
-    let (now, before, after) = (&inputs.now, &inputs.before, &inputs.after);
+    // The year and its neighbours, collected once: every screen reads them.
+    let (now_df, before, after) = (inputs.now.clone().collect()?, inputs.before.clone().collect()?, inputs.after.clone().collect()?);
+    let now = &now_df.clone().lazy();
     let mut parts = screens::impossible(now, rules);
-    parts.push(screens::year_on_year(now, before, after, rules));
-    parts.push(screens::hidiroglou_berthelot(now, before, after, rules)?);
-    parts.push(screens::stratum_slip(now, rules)?);
-    parts.push(screens::robust(now, before, after, rules)?);
+    let (paired, rows) = (screens::paired(&now_df, &before, &after)?, screens::Rows::of(&now_df)?);
+    parts.push(screens::year_on_year(&paired, &rows, rules)?);
+    parts.push(screens::hidiroglou_berthelot(&paired, &rows, rules)?);
+    parts.push(screens::stratum_slip(&paired, &rows, rules)?);
+    parts.push(screens::robust(&paired, &rows, rules)?);
+    drop(paired);
     parts.extend(screens::shells(now));
     parts.extend(screens::class_sizes(now, rules));
     let pupils = now.clone().group_by([col("year"), col("county_code")]).agg([col("pupils").sum()]);

@@ -187,88 +187,204 @@ pub fn impossible(schools: &LazyFrame, rules: &AuditRules) -> Vec<LazyFrame> {
     out
 }
 
-/// One column of the schools per row: `column`, `x` (its value), with the keys, `pupils`, the stratum columns
-/// and, for a level's column, `level` and the level's pupils as `students` (the school's pupils otherwise).
-fn long(schools: &LazyFrame, columns: &[&str], teachers: &[&str]) -> LazyFrame {
-    let keys = || [col("year"), col("county_code"), col("school_id"), col("school_name"), col("school_type"), col("province"), col("urban"), col("pupils"), col("_row")];
-    let keys = || {
-        let mut k = keys().to_vec();
-        k.push(col("neighbour"));
-        k
-    };
-    let mut parts: Vec<LazyFrame> = columns
+/// The teacher columns of each level the statistical screens read.
+const TEACHER_KINDS: [&str; 5] = ["teachers", "degree_teachers", "titled_teachers", "backbone_teachers", "pe_art_teachers"];
+
+/// Every value the statistical screens read (resources, pupils, each level's teachers), one row per school and
+/// column, in compact form: `i` (the school's row in the year's frame), `c` (the column, an index into
+/// `columns`), `level` (0 whole school, 1 primary, 2 junior), `x`, `students` (the level's pupils for a level's
+/// column, the school's otherwise), `x_other` (the same school's positive value of the year before, or of the year
+/// after where there is none the year before, `next` then; empty where neither exists), and the stratum as small
+/// integers (`province`, `kind`: the school type for a whole-school column, the level for a level's, `urban`).
+/// Built once a year in one pass over the schools and shared by the screens: as Polars frames of text keys,
+/// joined and windowed per screen, a national audit took a minute and 3.6 GB.
+pub struct Paired {
+    pub frame: DataFrame,
+    pub columns: Vec<String>,
+}
+
+/// The year's schools as the screens name them: their keys by row.
+pub struct Rows {
+    year: Vec<Option<i32>>,
+    county: Vec<Option<String>>,
+    id: Vec<Option<String>>,
+    name: Vec<Option<String>>,
+    row: Vec<Option<i64>>,
+}
+
+impl Rows {
+    pub fn of(now: &DataFrame) -> PolarsResult<Rows> {
+        let text = |c: &str| -> PolarsResult<Vec<Option<String>>> { Ok(now.column(c)?.cast(&DataType::String)?.str()?.iter().map(|v| v.map(str::to_string)).collect()) };
+        Ok(Rows {
+            year: now.column("year")?.cast(&DataType::Int32)?.i32()?.iter().collect(),
+            county: text("county_code")?,
+            id: text("school_id")?,
+            name: text("school_name")?,
+            row: now.column("_row")?.cast(&DataType::Int64)?.i64()?.iter().collect(),
+        })
+    }
+}
+
+fn numbers(df: &DataFrame, c: &str) -> PolarsResult<Vec<Option<f64>>> {
+    Ok(df.column(c)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+}
+
+pub fn paired(now: &DataFrame, before: &DataFrame, after: &DataFrame) -> PolarsResult<Paired> {
+    let mut columns: Vec<(String, u8)> = RESOURCES.iter().map(|c| (c.to_string(), 0)).collect();
+    columns.extend([("primary_students".to_string(), 0), ("junior_students".to_string(), 0)]);
+    for (l, level) in LEVELS.iter().zip([1u8, 2]) {
+        columns.extend(TEACHER_KINDS.iter().map(|t| (format!("{l}_{t}"), level)));
+    }
+    let ids = |df: &DataFrame| -> PolarsResult<Vec<Option<String>>> { Ok(df.column("school_id")?.cast(&DataType::String)?.str()?.iter().map(|v| v.map(str::to_string)).collect()) };
+    let (now_ids, before_ids, after_ids) = (ids(now)?, ids(before)?, ids(after)?);
+    let index = |v: &[Option<String>]| -> std::collections::HashMap<String, usize> { v.iter().enumerate().filter_map(|(i, id)| Some((id.clone()?, i))).collect() };
+    let (in_before, in_after) = (index(&before_ids), index(&after_ids));
+    let before_row: Vec<Option<usize>> = now_ids.iter().map(|id| id.as_ref().and_then(|id| in_before.get(id).copied())).collect();
+    let after_row: Vec<Option<usize>> = now_ids.iter().map(|id| id.as_ref().and_then(|id| in_after.get(id).copied())).collect();
+    // The stratum of each school as small integers.
+    let province: Vec<u16> = now.column("county_code")?.str()?.iter().map(|c| c.and_then(|c| c.get(..2)?.parse().ok()).unwrap_or(0)).collect();
+    let mut types: Vec<String> = Vec::new();
+    let kind: Vec<u16> = now
+        .column("school_type")?
+        .str()?
         .iter()
-        .map(|c| {
-            let mut s = keys().to_vec();
-            s.extend([lit(NULL).cast(DataType::String).alias("level"), text(c).alias("column"), f(c).alias("x"), col("pupils").alias("students"), col("school_type").alias("stratum")]);
-            schools.clone().select(s)
+        .map(|t| {
+            let t = t.unwrap_or("").to_string();
+            match types.iter().position(|x| *x == t) {
+                Some(k) => k as u16,
+                None => {
+                    types.push(t);
+                    (types.len() - 1) as u16
+                }
+            }
         })
         .collect();
-    for l in LEVELS {
-        for t in teachers {
-            let c = format!("{l}_{t}");
-            let mut s = keys().to_vec();
-            s.extend([text(l).alias("level"), text(&c).alias("column"), f(&c).alias("x"), f(&format!("{l}_students")).alias("students"), text(l).alias("stratum")]);
-            parts.push(schools.clone().select(s));
+    let urban: Vec<u8> = now.column("urban_rural_code")?.cast(&DataType::Int32)?.i32()?.iter().map(|c| match c.unwrap_or(220) {
+        c if c < 120 => 0,
+        c if c < 200 => 1,
+        _ => 2,
+    }).collect();
+    let pupils = numbers(now, "pupils")?;
+    let level_pupils = [numbers(now, "primary_students")?, numbers(now, "junior_students")?];
+    let n = now.height();
+    let cap = n * columns.len();
+    let (mut i_, mut c_, mut level_, mut x_, mut students_, mut other_, mut next_, mut province_, mut kind_, mut urban_) =
+        (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
+    for (c, (name, level)) in columns.iter().enumerate() {
+        let (x, b, a) = (numbers(now, name)?, numbers(before, name)?, numbers(after, name)?);
+        let positive = |v: Option<f64>| v.filter(|v| *v > 0.0);
+        for r in 0..n {
+            let prior = before_row[r].and_then(|j| positive(b[j]));
+            let next = if prior.is_none() { after_row[r].and_then(|j| positive(a[j])) } else { None };
+            i_.push(r as u32);
+            c_.push(c as u32);
+            level_.push(u32::from(*level));
+            x_.push(x[r]);
+            students_.push(if *level == 0 { pupils[r].unwrap_or(0.0) } else { level_pupils[usize::from(*level) - 1][r].unwrap_or(0.0) });
+            other_.push(prior.or(next));
+            next_.push(next.is_some());
+            province_.push(u32::from(province[r]));
+            kind_.push(if *level == 0 { u32::from(kind[r]) } else { 1000 + u32::from(*level) });
+            urban_.push(u32::from(urban[r]));
         }
     }
-    concat(parts, UnionArgs::default()).expect("frames of one shape")
+    let frame = DataFrame::new_infer_height(vec![
+        Column::new("i".into(), i_),
+        Column::new("c".into(), c_),
+        Column::new("level".into(), level_),
+        Column::new("x".into(), x_),
+        Column::new("students".into(), students_),
+        Column::new("x_other".into(), other_),
+        Column::new("next".into(), next_),
+        Column::new("province".into(), province_),
+        Column::new("kind".into(), kind_),
+        Column::new("urban".into(), urban_),
+    ])?;
+    Ok(Paired { frame, columns: columns.into_iter().map(|(c, _)| c).collect() })
+}
+
+impl Paired {
+    /// The rows of the given columns (whole-school ones by name, a level's teacher kinds as `teachers`, …).
+    fn of(&self, columns: &[&str], teachers: &[&str]) -> LazyFrame {
+        let mut names: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+        for l in LEVELS {
+            names.extend(teachers.iter().map(|t| format!("{l}_{t}")));
+        }
+        let wanted: Vec<u32> = self.columns.iter().enumerate().filter(|(_, c)| names.contains(c)).map(|(k, _)| k as u32).collect();
+        self.frame.clone().lazy().filter(col("c").is_in(lit(Series::new("w".into(), wanted)).implode(false), false))
+    }
+
+    /// The flags of the screened rows `hits` (`i`, `c`, `level`, `x`, `compared`, `deviation`, `detail`, `next`),
+    /// with the school's keys, in the shape of [`FLAG_FIELDS`].
+    fn flags(&self, hits: LazyFrame, rows: &Rows, rule: &str) -> PolarsResult<LazyFrame> {
+        let h = hits.select(["i", "c", "level", "x", "compared", "deviation", "detail", "next"].map(col)).collect()?;
+        let (i, c, level) = (h.column("i")?.u32()?, h.column("c")?.u32()?, h.column("level")?.u32()?);
+        let (x, compared, deviation, detail) = (h.column("x")?.f64()?, h.column("compared")?.f64()?, h.column("deviation")?.f64()?, h.column("detail")?.f64()?);
+        let next = h.column("next")?.bool()?;
+        let at = |k: usize| i.get(k).unwrap_or(0) as usize;
+        let n = h.height();
+        let level_name = |l: Option<u32>| match l {
+            Some(1) => Some("primary".to_string()),
+            Some(2) => Some("junior".to_string()),
+            _ => None,
+        };
+        let column_of = |k: usize| c.get(k).map(|c| self.columns[c as usize].clone());
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new("year".into(), (0..n).map(|k| rows.year[at(k)]).collect::<Vec<_>>()),
+            Column::new("county_code".into(), (0..n).map(|k| rows.county[at(k)].clone()).collect::<Vec<_>>()),
+            Column::new("school_id".into(), (0..n).map(|k| rows.id[at(k)].clone()).collect::<Vec<_>>()),
+            Column::new("school_name".into(), (0..n).map(|k| rows.name[at(k)].clone()).collect::<Vec<_>>()),
+            Column::new("level".into(), (0..n).map(|k| level_name(level.get(k))).collect::<Vec<_>>()),
+            Column::new("column".into(), (0..n).map(column_of).collect::<Vec<_>>()),
+            Column::new("value".into(), x.iter().collect::<Vec<_>>()),
+            Column::new("compared_with".into(), compared.iter().collect::<Vec<_>>()),
+            Column::new("rule".into(), vec![rule.to_string(); n]),
+            Column::new("severity".into(), vec![HINT.to_string(); n]),
+            Column::new("deviation".into(), deviation.iter().collect::<Vec<_>>()),
+            Column::new("base".into(), (0..n).map(column_of).collect::<Vec<_>>()),
+            Column::new("detail".into(), detail.iter().collect::<Vec<_>>()),
+            Column::new("_row".into(), (0..n).map(|k| rows.row[at(k)]).collect::<Vec<_>>()),
+            Column::new("neighbour".into(), (0..n).map(|k| next.get(k).map(|n| if n { "下年" } else { "上年" }.to_string())).collect::<Vec<_>>()),
+        ])?
+        .lazy())
+    }
+}
+
+/// Statistics of each stratum joined onto its rows.
+fn per_stratum(rows: LazyFrame, stratum: &[&str], stats: Vec<Expr>) -> LazyFrame {
+    let keys: Vec<Expr> = stratum.iter().map(|c| col(*c)).collect();
+    let by = rows.clone().group_by(keys.clone()).agg(stats);
+    rows.join(by, keys.clone(), keys, JoinArgs::new(JoinType::Left))
 }
 
 /// Unit slips year over year: a value more than the configured decades from the same school's value the year
-/// before (the year after, where the school has no value the year before: its first year), both positive. `now`,
-/// `before` and `after` as [`prepare`] gives them.
-pub fn year_on_year(now: &LazyFrame, before: &LazyFrame, after: &LazyFrame, rules: &AuditRules) -> LazyFrame {
+/// before (the year after, where the school has no value the year before: its first year), both positive.
+pub fn year_on_year(p: &Paired, rows: &Rows, rules: &AuditRules) -> PolarsResult<LazyFrame> {
     let d = rules.unit_slip.year_on_year_decades;
-    let pairs = pairs(now, before, after, &RESOURCES, &[]);
     let ratio = (col("x") / col("x_other")).log(lit(10.0));
-    shape(
-        pairs.filter(col("x").gt(lit(0.0)).and(ratio.clone().abs().gt(lit(d)))),
-        col("level"),
-        col("column"),
-        col("x"),
-        col("x_other"),
-        "unit_slip_year_on_year",
-        HINT,
-        (col("x") - col("x_other")).abs(),
-        col("column"),
-        ratio,
-    )
-}
-
-/// Each column of a school this year beside the same school's positive value of the year before (`x_other`,
-/// `neighbour` 上年), or of the year after where there is none the year before (下年: a school's first year, or
-/// the first year held, is checked against what follows).
-fn pairs(now: &LazyFrame, before: &LazyFrame, after: &LazyFrame, columns: &[&str], teachers: &[&str]) -> LazyFrame {
-    let other = |frame: &LazyFrame, shift: i32, name: &str| {
-        long(frame, columns, teachers).filter(col("x").gt(lit(0.0))).select([col("school_id"), col("column"), (col("year") + lit(shift)).alias("year"), col("x").alias(name)])
-    };
-    let on = || [col("school_id"), col("column"), col("year")];
-    long(now, columns, teachers)
-        .join(other(before, 1, "x_prior"), on(), on(), JoinArgs::new(JoinType::Left))
-        .join(other(after, -1, "x_next"), on(), on(), JoinArgs::new(JoinType::Left))
-        .with_columns([
-            when(col("x_prior").is_not_null()).then(col("x_prior")).otherwise(col("x_next")).alias("x_other"),
-            when(col("x_prior").is_not_null()).then(lit("上年")).otherwise(lit("下年")).alias("neighbour"),
-        ])
-        .filter(col("x_other").is_not_null())
+    let hits = p
+        .of(&RESOURCES, &[])
+        .filter(col("x").gt(lit(0.0)).and(col("x_other").is_not_null()).and(ratio.clone().abs().gt(lit(d))))
+        .with_columns([col("x_other").alias("compared"), (col("x") - col("x_other")).abs().alias("deviation"), ratio.alias("detail")]);
+    p.flags(hits, rows, "unit_slip_year_on_year")
 }
 
 /// Period-to-period outliers by the method of Hidiroglou and Berthelot over pupils, teachers and each resource,
-/// within province × year; zeros and gaps left out.
-pub fn hidiroglou_berthelot(now: &LazyFrame, before: &LazyFrame, after: &LazyFrame, rules: &AuditRules) -> PolarsResult<LazyFrame> {
+/// within a province's schools of the year (a school's first year against the year after, a stratum of its own);
+/// zeros and gaps left out.
+pub fn hidiroglou_berthelot(p: &Paired, rows: &Rows, rules: &AuditRules) -> PolarsResult<LazyFrame> {
     let h = rules.hidiroglou_berthelot;
     // Rooms are left out: a ratio of a handful (1 → 2 music rooms) is a new room, not an outlier.
     let columns = ["primary_students", "junior_students", "teaching_area_m2", "sports_area_m2", "equipment_value_yuan", "computers", "books", "public_funds_received_yuan"];
-    let stratum = [col("province"), col("year"), col("column"), col("neighbour")];
-    let p = pairs(now, before, after, &columns, &["teachers"]).filter(col("x").gt(lit(0.0)));
-    let p = p.with_column((col("x") / col("x_other")).alias("r"));
-    let p = p.with_columns([col("r").median().over(stratum.clone())?.alias("r_m"), col("r").count().over(stratum.clone())?.alias("n")]);
+    let stratum = ["province", "c", "next"];
+    let t = p.of(&columns, &["teachers"]).filter(col("x").gt(lit(0.0)).and(col("x_other").is_not_null()));
+    let t = t.with_column((col("x") / col("x_other")).alias("r"));
+    let t = per_stratum(t, &stratum, vec![col("r").median().alias("r_m"), col("r").count().alias("n")]);
     let centred = when(col("r").lt(col("r_m"))).then(lit(1.0) - col("r_m") / col("r")).otherwise(col("r") / col("r_m") - lit(1.0));
     let size = when(col("x").gt(col("x_other"))).then(col("x")).otherwise(col("x_other")).pow(lit(h.u));
-    let p = p.with_column((centred * size).alias("e"));
-    let q = |at: f64| col("e").quantile(lit(at), QuantileMethod::Linear).over(stratum.clone());
-    let p = p.with_columns([q(0.25)?.alias("e_q1"), q(0.5)?.alias("e_m"), q(0.75)?.alias("e_q3")]);
+    let t = t.with_column((centred * size).alias("e"));
+    let q = |at: f64| col("e").quantile(lit(at), QuantileMethod::Linear);
+    let t = per_stratum(t, &stratum, vec![q(0.25).alias("e_q1"), q(0.5).alias("e_m"), q(0.75).alias("e_q3")]);
     let floor = (lit(h.a) * col("e_m")).abs();
     let below = col("e_m") - col("e_q1");
     let above = col("e_q3") - col("e_m");
@@ -276,49 +392,31 @@ pub fn hidiroglou_berthelot(now: &LazyFrame, before: &LazyFrame, after: &LazyFra
     let d_q3 = when(above.clone().gt(floor.clone())).then(above).otherwise(floor);
     let outside = col("e").lt(col("e_m") - lit(h.c) * d_q1).or(col("e").gt(col("e_m") + lit(h.c) * d_q3));
     let expected = col("x_other") * col("r_m");
-    Ok(shape(
-        p.filter(col("n").gt_eq(lit(h.min_schools)).and(outside)),
-        col("level"),
-        col("column"),
-        col("x"),
-        expected.clone(),
-        "hidiroglou_berthelot",
-        HINT,
-        (col("x") - expected).abs(),
-        col("column"),
-        col("r"),
-    ))
+    let hits = t
+        .filter(col("n").gt_eq(lit(h.min_schools)).and(outside))
+        .with_columns([expected.clone().alias("compared"), (col("x") - expected).abs().alias("deviation"), col("r").alias("detail")]);
+    p.flags(hits, rows, "hidiroglou_berthelot")
 }
 
-/// Per-pupil values of the balance indicators' resources and of each level's teachers: `v` = x / students, with
-/// the stratum (province × school type or level × 城区/镇区/乡村 × year).
-fn per_pupil(schools: &LazyFrame) -> LazyFrame {
-    long(schools, &BALANCE_RESOURCES, &["teachers", "degree_teachers", "titled_teachers", "backbone_teachers", "pe_art_teachers"])
-        .filter(col("students").gt(lit(0.0)).and(col("x").is_not_null()))
-        .with_column((col("x") / col("students")).alias("v"))
+/// Per-pupil values of the balance indicators' resources and of each level's teachers: `v` = x / students.
+fn per_pupil(p: &Paired) -> LazyFrame {
+    p.of(&BALANCE_RESOURCES, &TEACHER_KINDS).filter(col("students").gt(lit(0.0)).and(col("x").is_not_null())).with_column((col("x") / col("students")).alias("v"))
 }
+
+/// The stratum of the per-pupil screens: province × school type or level × 城区/镇区/乡村 (the year is one).
+const STRATUM: [&str; 4] = ["province", "kind", "urban", "c"];
 
 /// Unit slips across schools: a school's per-pupil value more than the configured decades from the median of its
 /// stratum (both positive).
-pub fn stratum_slip(schools: &LazyFrame, rules: &AuditRules) -> PolarsResult<LazyFrame> {
+pub fn stratum_slip(p: &Paired, rows: &Rows, rules: &AuditRules) -> PolarsResult<LazyFrame> {
     let d = rules.unit_slip.stratum_decades;
-    let stratum = [col("province"), col("stratum"), col("urban"), col("year"), col("column")];
-    let p = per_pupil(schools).filter(col("v").gt(lit(0.0)));
-    let p = p.with_column(col("v").median().over(stratum)?.alias("v_m"));
+    let t = per_stratum(per_pupil(p).filter(col("v").gt(lit(0.0))), &STRATUM, vec![col("v").median().alias("v_m")]);
     let decades = (col("v") / col("v_m")).log(lit(10.0));
     let expected = col("v_m") * col("students");
-    Ok(shape(
-        p.filter(col("v_m").gt(lit(0.0)).and(decades.clone().abs().gt(lit(d)))),
-        col("level"),
-        col("column"),
-        col("x"),
-        expected.clone(),
-        "unit_slip_stratum",
-        HINT,
-        (col("x") - expected).abs(),
-        col("column"),
-        decades,
-    ))
+    let hits = t
+        .filter(col("v_m").gt(lit(0.0)).and(decades.clone().abs().gt(lit(d))))
+        .with_columns([expected.clone().alias("compared"), (col("x") - expected).abs().alias("deviation"), decades.alias("detail")]);
+    p.flags(hits, rows, "unit_slip_stratum")
 }
 
 /// Robust outliers within a stratum: |log(v + 1) − median| / (1.4826 · MAD) above the configured z, for the
@@ -327,34 +425,24 @@ pub fn stratum_slip(schools: &LazyFrame, rules: &AuditRules) -> PolarsResult<Laz
 /// Hidiroglou–Berthelot screen judge the value against the school's own history, which the stratum (a mixture of
 /// counties rich and poor, schools large and small) cannot: on the generated sample, the same screen over every
 /// value flagged 14 % of clean school-years at z > 3 and 4 % at z > 5.
-pub fn robust(now: &LazyFrame, before: &LazyFrame, after: &LazyFrame, rules: &AuditRules) -> PolarsResult<LazyFrame> {
+pub fn robust(p: &Paired, rows: &Rows, rules: &AuditRules) -> PolarsResult<LazyFrame> {
     let r = rules.robust;
-    let stratum = [col("province"), col("stratum"), col("urban"), col("year"), col("column")];
-    let p = per_pupil(now).with_column(col("v").log1p().alias("y"));
-    let p = p.with_columns([col("y").median().over(stratum.clone())?.alias("y_m"), col("y").count().over(stratum.clone())?.alias("n")]);
-    let p = p.with_column((col("y") - col("y_m")).abs().alias("dev"));
-    let p = p.with_column(col("dev").median().over(stratum)?.alias("mad"));
-    let teachers = ["teachers", "degree_teachers", "titled_teachers", "backbone_teachers", "pe_art_teachers"];
-    let held = |frame: &LazyFrame, shift: i32| {
-        long(frame, &BALANCE_RESOURCES, &teachers).filter(col("x").gt(lit(0.0))).select([col("school_id"), col("column"), (col("year") + lit(shift)).alias("year"), lit(true).alias("held")])
-    };
-    let on = || [col("school_id"), col("column"), col("year")];
-    let neighbours = concat([held(before, 1), held(after, -1)], UnionArgs::default())?.unique(None, UniqueKeepStrategy::Any);
-    let p = p.join(neighbours, on(), on(), JoinArgs::new(JoinType::Left)).filter(col("held").is_null());
+    // Only the strata that hold a value without a year before or after are screened (most hold none).
+    let candidates = per_pupil(p).filter(col("x_other").is_null()).select(STRATUM.map(col)).unique(None, UniqueKeepStrategy::Any).collect()?;
+    if candidates.height() == 0 {
+        return p.flags(per_pupil(p).filter(lit(false)).with_columns([lit(NULL).cast(DataType::Float64).alias("compared"), lit(NULL).cast(DataType::Float64).alias("deviation"), lit(NULL).cast(DataType::Float64).alias("detail")]), rows, "robust_outlier");
+    }
+    let keys = STRATUM.map(col);
+    let t = per_pupil(p).join(candidates.lazy(), keys.clone(), keys, JoinArgs::new(JoinType::Inner)).with_column(col("v").log1p().alias("y"));
+    let t = per_stratum(t, &STRATUM, vec![col("y").median().alias("y_m"), col("y").count().alias("n")]);
+    let t = t.with_column((col("y") - col("y_m")).abs().alias("dev"));
+    let t = per_stratum(t, &STRATUM, vec![col("dev").median().alias("mad")]);
     let z = col("dev") / (lit(1.4826) * col("mad"));
     let expected = (col("y_m").exp() - lit(1.0)) * col("students");
-    Ok(shape(
-        p.filter(col("n").gt_eq(lit(r.min_schools)).and(col("mad").gt(lit(0.0))).and(z.clone().gt(lit(r.mad_z)))),
-        col("level"),
-        col("column"),
-        col("x"),
-        expected.clone(),
-        "robust_outlier",
-        HINT,
-        (col("x") - expected).abs(),
-        col("column"),
-        z,
-    ))
+    let hits = t
+        .filter(col("x_other").is_null().and(col("n").gt_eq(lit(r.min_schools))).and(col("mad").gt(lit(0.0))).and(z.clone().gt(lit(r.mad_z))))
+        .with_columns([expected.clone().alias("compared"), (col("x") - expected).abs().alias("deviation"), z.alias("detail")]);
+    p.flags(hits, rows, "robust_outlier")
 }
 
 /// Shell schools (no pupils and no teachers; or pupils and none of the key resources), and schools with pupils

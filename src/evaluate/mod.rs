@@ -306,6 +306,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
             continue;
         }
         let (mut total, mut judged, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
+        let mut missing_veto = false;
         let mut vetoes = Vec::new();
         let mut gaps: Vec<(f64, String)> = Vec::new();
         let mut all_gaps: Vec<(u8, f64, String)> = Vec::new();
@@ -325,7 +326,10 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
                         vetoes.push(p.id.clone());
                     }
                 }
-                "missing" => missing += 1,
+                "missing" => {
+                    missing += 1;
+                    missing_veto |= p.veto;
+                }
                 _ => {}
             }
             if let Some(g) = &o.gap {
@@ -343,14 +347,32 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         all_gaps.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}（−{}）", g.1, num(g.0))).collect();
         let total = round_points(total);
-        let grade = match scheme.kind {
-            Kind::Recognition if all_gaps.is_empty() => scheme::MET.to_string(),
-            Kind::Recognition => scheme::NOT_MET.to_string(),
-            Kind::Points => scheme.grade(total, !vetoes.is_empty()),
+        let judged = round_points(judged);
+        // A point without data is never a failed point: a grade that would rest on it is withheld (待补报), and
+        // the grade the points with data earn is given beside it, said as such. A failed veto or a failed item of
+        // a recognition settles the verdict whatever is missing.
+        let vetoed = !vetoes.is_empty();
+        let (grade, on_data, graded_on_data) = match scheme.kind {
+            Kind::Recognition if all_gaps.is_empty() => (scheme::MET.to_string(), Some(total), Some(scheme::MET.to_string())),
+            Kind::Recognition if failed > 0 || vetoed => (scheme::NOT_MET.to_string(), Some(total), Some(scheme::NOT_MET.to_string())),
+            Kind::Recognition => (scheme::PENDING.to_string(), None, None),
+            Kind::Points => {
+                let on_data = (judged > 0.0).then(|| round_points(total / judged * max));
+                // A grade on the points with data needs at least half of them judged.
+                let graded = on_data.filter(|_| judged >= max / 2.0).map(|s| scheme.grade(s, vetoed));
+                // Settled when the points without data cannot change it: the grade of the total is that of the
+                // total with every such point earned, and none of them is a veto.
+                let best = total + (max - judged);
+                let settled = !missing_veto && scheme.grade(total, vetoed) == scheme.grade(best, vetoed);
+                let grade = if settled { scheme.grade(total, vetoed) } else { scheme::PENDING.to_string() };
+                (grade, on_data, graded)
+            }
         };
         summary.total.push(Some(total));
-        summary.points_with_data.push(round_points(judged));
+        summary.points_with_data.push(judged);
         summary.grade.push(Some(grade));
+        summary.score_on_data.push(on_data);
+        summary.grade_on_data.push(graded_on_data);
         summary.failed.push(failed);
         summary.missing.push(missing);
         summary.vetoes.push(vetoes.join(", "));
@@ -360,10 +382,13 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
     Ok((rows.frame()?, summary.frame()?))
 }
 
-/// Orders the summaries by total (equal totals, as shown to the hundredth, share a rank: 1, 2, 2, 4), overall or
-/// within each province or prefecture; counties without data get no rank and come last.
+/// Orders the summaries by the score on the points with data (`score_on_data`: the total itself where every
+/// point has data; equal scores, as shown to the hundredth, share a rank: 1, 2, 2, 4), overall or within each
+/// province or prefecture, so that a county is never ranked down for data it has not reported; counties without a
+/// grade on their data (no data, or fewer than half the points judged) get no rank and come last.
 pub fn rank(summary: &DataFrame, within: Option<&str>) -> PolarsResult<DataFrame> {
-    let rank = col("total").rank(RankOptions { method: RankMethod::Min, descending: true }, None);
+    let score = when(col("grade_on_data").is_not_null()).then(col("score_on_data")).otherwise(lit(NULL).cast(DataType::Float64));
+    let rank = score.rank(RankOptions { method: RankMethod::Min, descending: true }, None);
     let rank = match within {
         Some(area) => rank.over([col(area)])?,
         None => rank,
@@ -464,6 +489,8 @@ struct SummaryColumns {
     max_points: Vec<f64>,
     points_with_data: Vec<f64>,
     grade: Vec<Option<String>>,
+    score_on_data: Vec<Option<f64>>,
+    grade_on_data: Vec<Option<String>>,
     failed: Vec<i64>,
     missing: Vec<i64>,
     vetoes: Vec<String>,
@@ -491,6 +518,8 @@ impl SummaryColumns {
         self.total.push(None);
         self.points_with_data.push(0.0);
         self.grade.push(None);
+        self.score_on_data.push(None);
+        self.grade_on_data.push(None);
         self.failed.push(0);
         self.missing.push(points as i64);
         self.vetoes.push(String::new());
@@ -514,6 +543,8 @@ impl SummaryColumns {
             Column::new("max_points".into(), self.max_points),
             Column::new("points_with_data".into(), self.points_with_data),
             Column::new("grade".into(), self.grade),
+            Column::new("score_on_data".into(), self.score_on_data),
+            Column::new("grade_on_data".into(), self.grade_on_data),
             Column::new("failed_points".into(), self.failed),
             Column::new("missing_points".into(), self.missing),
             Column::new("vetoes".into(), self.vetoes),

@@ -142,9 +142,32 @@ fn missing_data_scores_as_missing_and_ties_share_a_rank() {
     assert_eq!(missing.column("explanation").unwrap().str().unwrap().get(0), Some("学前三年毛入园率：缺少数据（待填报）"));
     assert_eq!(summary.column("missing_points").unwrap().i64().unwrap().get(0), Some(4));
     assert_eq!(summary.column("points_with_data").unwrap().f64().unwrap().get(0), Some(5.0), "only P1 had data");
+    // 4 points without data: the grade is withheld (待补报), never failed; with fewer than half the points judged
+    // there is no grade on the data either, and no rank.
+    // C failed the veto point: its grade is settled at the veto grade, whatever the missing points bring.
+    let grades: Vec<Option<&str>> = summary.column("grade").unwrap().str().unwrap().iter().collect();
+    assert_eq!(grades, [Some("待补报"), Some("待补报"), Some("不合格")]);
+    assert!(summary.column("grade_on_data").unwrap().str().unwrap().iter().all(|g| g.is_none()));
     let ranked = rank(&summary, None).unwrap();
+    assert!(ranked.column("rank").unwrap().i64().unwrap().iter().all(|r| r.is_none()));
+    // Graded on their data, equal scores share a rank.
+    let graded = summary.clone().lazy().with_column(lit("合格").alias("grade_on_data")).collect().unwrap();
+    let ranked = rank(&graded, None).unwrap();
     let ranks: Vec<i64> = ranked.column("rank").unwrap().i64().unwrap().iter().map(Option::unwrap).collect();
     assert_eq!(ranks, [1, 1, 3]);
+}
+
+#[test]
+fn a_grade_is_given_on_the_points_with_data_and_settled_only_when_the_missing_ones_cannot_change_it() {
+    let s = Scheme::parse(TINY).unwrap();
+    let max: f64 = s.points.iter().map(|p| p.points).sum();
+    let every: Vec<(&str, Metric, f64)> = s.points.iter().map(|p| ("A", p.metric.clone(), 100.0)).collect();
+    let f = figures(&every);
+    let (_, summary) = evaluate(&s, 2021, &[county("A", "central")], &f, &Config::default()).unwrap();
+    let total = summary.column("total").unwrap().f64().unwrap().get(0).unwrap();
+    assert_eq!(summary.column("score_on_data").unwrap().f64().unwrap().get(0), Some(total), "every point judged: the score is the total");
+    assert_eq!(summary.column("grade").unwrap().str().unwrap().get(0), summary.column("grade_on_data").unwrap().str().unwrap().get(0));
+    assert_eq!(summary.column("points_with_data").unwrap().f64().unwrap().get(0), Some(max));
 }
 
 #[test]

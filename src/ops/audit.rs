@@ -46,9 +46,17 @@ pub fn audit(inputs: &Inputs) -> Result<Audited> {
     let indicator_years = wh.query_df("SELECT DISTINCT year FROM county_indicators")?;
     let with_indicators: Vec<i32> = crate::ops::f64s(&indicator_years, "year")?.into_iter().flatten().map(|y| y as i32).collect();
     years.extend(with_indicators.into_iter().filter(|y| selection.years.is_empty() || selection.years.contains(y)));
-    let read = |year: i32| -> Result<LazyFrame> {
+    // Each year is read once: a year is the year after of one part and the year before of the next.
+    let mut held: BTreeMap<i32, DataFrame> = BTreeMap::new();
+    let mut read = |year: i32| -> Result<LazyFrame> {
+        if let Some(df) = held.get(&year) {
+            return Ok(df.clone().lazy());
+        }
         let scope = Scope::all().text("county_code", &strata).int("year", &[year]);
-        Ok(screens::prepare(wh.read_schools(screens::READS, &scope)?.lazy(), false))
+        let df = screens::prepare(wh.read_schools(screens::READS, &scope)?.lazy(), false).collect()?;
+        held.retain(|y, _| *y >= year - 2);
+        held.insert(year, df.clone());
+        Ok(df.lazy())
     };
     let (mut all_flags, mut all_verdicts) = (Vec::new(), Vec::new());
     for year in years {
@@ -58,7 +66,8 @@ pub fn audit(inputs: &Inputs) -> Result<Audited> {
             year - 1,
             year
         ))?;
-        let year_inputs = YearInputs { year, now: read(year)?, before: read(year - 1)?, after: read(year + 1)?, indicators: indicators.lazy() };
+        let (before, now, after) = (read(year - 1)?, read(year)?, read(year + 1)?);
+        let year_inputs = YearInputs { year, now, before, after, indicators: indicators.lazy() };
         let flags = audit::flags(&year_inputs, &rules.audit, &selection.counties)?;
         let schools = year_inputs.now.clone().collect()?;
         let (flags, verdicts) = sensitivity(year, flags, &schools, &rules.balance)?;

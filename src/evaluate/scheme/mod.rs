@@ -145,6 +145,8 @@ pub enum Kind {
 /// The grades of a recognition.
 pub const MET: &str = "达到";
 pub const NOT_MET: &str = "未达到";
+/// The verdict withheld while points lack data (待补报): neither met nor failed.
+pub const PENDING: &str = "待补报";
 
 /// How a point turns a value into points.
 #[derive(Clone, Debug, PartialEq)]
