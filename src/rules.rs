@@ -20,6 +20,12 @@ const NATIONAL_FUNDING: &str = include_str!("../config/national/funding.toml");
 const NATIONAL_STANDARDS: &str = include_str!("../config/national/funding_standards.csv");
 const NATIONAL_AUDIT: &str = crate::audit::config::NATIONAL_TOML;
 
+/// The provinces whose rules ship (`config/provinces/<code>/`), with their floors. A province's floors concern its
+/// own counties only (their `scope` is its code), so they apply by default: every county is judged against the
+/// higher of the national floor and its province's own, as `shared/domain/README.md` §6 says. (A test keeps this
+/// list equal to the folders.)
+const SHIPPED_PROVINCE_FLOORS: &[(&str, &str)] = &[("140000", include_str!("../config/provinces/140000/funding_standards.csv"))];
+
 /// The files a rules folder may hold.
 pub const FILES: [&str; 4] = ["balance.toml", "funding.toml", "funding_standards.csv", "audit.toml"];
 
@@ -135,6 +141,34 @@ impl Rules {
     /// The national rules built into the binary.
     pub fn national() -> Rules {
         Rules::build("national".into(), None, None, None, None).expect("the shipped national rules are valid")
+    }
+
+    /// The rules that apply without --rules: the national ones, with every shipped province's floors for that
+    /// province's counties (`national+provinces`).
+    pub fn default_rules() -> Rules {
+        let mut floors = String::from("scope,region,level,from_year,amount,source\n");
+        for (_, csv) in SHIPPED_PROVINCE_FLOORS {
+            floors.extend(csv.lines().skip(1).map(|l| format!("{l}\n")));
+        }
+        Rules::build("national+provinces".into(), None, None, Some(&floors), None).expect("the shipped provinces' floors are valid")
+    }
+
+    /// The rules as a reader names them, for a county of `province_code` (`province_name`): 全国标准, with the
+    /// province's own floors where the rules hold them (山西省生均公用经费标准 2021 年起).
+    pub fn title(&self, zh: bool, province_code: &str, province_name: &str) -> String {
+        let own: Vec<&crate::growth::standards::StandardRow> = self.standards.rows().iter().filter(|r| r.scope == province_code).collect();
+        let from = own.iter().map(|r| r.from_year).min();
+        let base = match (self.name.starts_with("national"), zh) {
+            (true, true) => "全国标准".to_string(),
+            (true, false) => "national rules".to_string(),
+            (false, true) => format!("规则文件夹 {}", self.name),
+            (false, false) => format!("the rules of folder {}", self.name),
+        };
+        match (from, zh) {
+            (Some(y), true) => format!("{base}；{province_name}生均公用经费标准（{y} 年起）"),
+            (Some(y), false) => format!("{base}, with {province_name}'s own 生均公用经费 floors (from {y})"),
+            (None, _) => base,
+        }
     }
 
     /// The national rules with a folder's files laid over them; the error names the file and what is wrong.
@@ -275,6 +309,23 @@ mod tests {
         assert_eq!(built_in.hash, folder.hash);
         assert_eq!(built_in.funding.per_student_basis, Basis::Reported);
         assert_eq!(built_in.funding.small_school_pupils, 100.0);
+    }
+
+    #[test]
+    fn the_default_rules_hold_every_shipped_provinces_floors_for_its_own_counties() {
+        let shipped: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/provinces"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let listed: Vec<String> = SHIPPED_PROVINCE_FLOORS.iter().map(|(c, _)| c.to_string()).collect();
+        assert_eq!(shipped, listed, "SHIPPED_PROVINCE_FLOORS lists every folder of config/provinces");
+        let r = Rules::default_rules();
+        assert_eq!(r.standards.floor("140000", "central", "primary", 2021).unwrap().amount, 930.0);
+        assert_eq!(r.standards.floor("140000", "central", "junior", 2021).unwrap().amount, 1180.0);
+        assert_eq!(r.standards.floor("410000", "central", "primary", 2021).unwrap().amount, 650.0, "another province keeps the national floor");
+        assert_eq!(r.balance, Rules::national().balance);
+        assert_eq!(r.title(true, "140000", "山西省"), "全国标准；山西省生均公用经费标准（2021 年起）");
+        assert_eq!(r.title(true, "410000", "河南省"), "全国标准");
     }
 
     #[test]

@@ -47,7 +47,8 @@ impl WaitArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct RulesArgs {
     /// A rules folder (config/README.md): a province's rules laid over the national ones, e.g.
-    /// config/provinces/140000 [default: the national rules built in]
+    /// config/provinces/140000 [default: the national rules built in, each county judged against its own
+    /// province's shipped floors where they are higher]
     #[arg(long, env = "COUNTYEDU_RULES", value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Replaced by --rules DIR.
@@ -76,7 +77,7 @@ impl RulesArgs {
             )));
         }
         match &self.rules {
-            None => Ok(Rules::national()),
+            None => Ok(Rules::default_rules()),
             Some(dir) => Rules::load(dir).map_err(|e| Error::Usage(Problem::new("the rules are refused").with_source(e))),
         }
     }

@@ -151,7 +151,14 @@ pub fn run(args: Args) -> Result<()> {
         code("county", c)?;
     }
     if let Some((a, c)) = &across {
-        code(a.id(), c)?;
+        // An area's own digits (14, 1405) name it as well as its whole code.
+        let own = match a {
+            Across::Province => 2,
+            Across::Prefecture => 4,
+        };
+        if !(c.len() == own && c.bytes().all(|b| b.is_ascii_digit())) {
+            code(a.id(), c)?;
+        }
     }
     let format = format(args.format.as_deref(), args.output.as_deref())?;
     if format == "md" && args.output.is_none() {

@@ -333,13 +333,15 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
                 _ => {}
             }
             if let Some(g) = &o.gap {
-                // Failed items first (largest loss first), then partial ones, then those without data.
-                let order = match o.status {
-                    "failed" => 0,
-                    "partial" => 1,
-                    _ => 2,
+                // Failed 一票否决 items first, named so; then failed items (largest loss first), partial ones, and
+                // those without data.
+                let (order, named) = match o.status {
+                    "failed" if p.veto => (0, format!("一票否决 {} {g}", p.id)),
+                    "failed" => (1, format!("{} {g}", p.id)),
+                    "partial" => (2, format!("{} {g}", p.id)),
+                    _ => (3, format!("{} {g}", p.id)),
                 };
-                all_gaps.push((order, lost, format!("{} {g}", p.id)));
+                all_gaps.push((order, lost, named));
             }
             rows.push(year, county, p, scheme, &o);
         }

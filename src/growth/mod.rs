@@ -435,9 +435,24 @@ pub fn checks(values: &DataFrame, counties: &DataFrame, standards: &Standards, b
             }
         };
         not_decreasing("budget_not_decreasing", "education budget spending", now.get("edu_budget_expenditure"), before.map(|b| b.get("edu_budget_expenditure")));
-        let what = format!("per-student budget spending ({})", basis.id());
-        not_decreasing("per_student_not_decreasing", &what, per_student(now), before.map(per_student));
-        out.basis_for_last(basis);
+        // Under the reported basis, a county that does not report its per-student spending in one of the two years
+        // is judged on spending ÷ pupils in both (said in the detail and the basis): a fall hidden behind a
+        // missing figure is still a fall.
+        let computed = |f: &Figures| match (f.get("edu_budget_expenditure"), f.get("edu_budget_students")) {
+            (Some(e), Some(s)) if s > 0.0 => Some(e / s),
+            _ => None,
+        };
+        let reported_both = per_student(now).is_some() && before.map(per_student).flatten().is_some();
+        let derive = basis == Basis::Reported && !reported_both && computed(now).is_some() && before.map(computed).flatten().is_some();
+        if derive {
+            let what = "per-student budget spending (computed: spending ÷ pupils, as the county does not report it)";
+            not_decreasing("per_student_not_decreasing", what, computed(now), before.map(computed));
+            out.basis_for_last(Basis::Computed);
+        } else {
+            let what = format!("per-student budget spending ({})", basis.id());
+            not_decreasing("per_student_not_decreasing", &what, per_student(now), before.map(per_student));
+            out.basis_for_last(basis);
+        }
         let (reg, province) = region.get(county).cloned().unwrap_or_default();
         funding_floors(&mut out, (year, county), now, standards, (&reg, &province));
         paid_against(&mut out, (year, county), now);

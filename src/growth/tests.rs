@@ -294,8 +294,9 @@ fn crosswalks_with_cycles_forks_or_unknown_targets_are_refused() {
 
 #[test]
 fn the_per_student_basis_is_one_for_every_year_never_reported_then_computed() {
-    // 2020 reported 12500; 2021 not reported, computed 12600. Reported basis: 2021 cannot be judged (it used to
-    // compare 12500 reported with 12600 computed and pass). Computed basis: 12000 → 12600, passed.
+    // 2020 reported 12500; 2021 not reported, computed 12600. Reported basis: 2021 is judged on spending ÷ pupils
+    // in both years, 12000 → 12600 (never 12500 reported against 12600 computed), and says so (issue 31: a fall
+    // hidden behind a missing figure is still a fall). Computed basis: the same.
     let rows = [
         (2020, "140521", "edu_budget_expenditure", 6.0e8),
         (2020, "140521", "edu_budget_students", 50000.0),
@@ -303,11 +304,23 @@ fn the_per_student_basis_is_one_for_every_year_never_reported_then_computed() {
         (2021, "140521", "edu_budget_expenditure", 6.3e8),
         (2021, "140521", "edu_budget_students", 50000.0),
     ];
-    assert_eq!(checks_with(&rows, "140521", 2021, Basis::Reported)["per_student_not_decreasing"], (None, None));
-    let computed = checks_with(&rows, "140521", 2021, Basis::Computed)["per_student_not_decreasing"];
-    assert_eq!(computed.0, Some(true));
-    assert!((computed.1.unwrap() - 5.0).abs() < 1e-9);
-    let t = checks(&series(&rows), &counties(&["140521"]), &Standards::national(), Basis::Computed).unwrap();
-    let basis = t.lazy().filter(col("check").eq(lit("per_student_not_decreasing"))).collect().unwrap();
-    assert!(basis.column("basis").unwrap().str().unwrap().iter().all(|b| b == Some("computed")));
+    for basis in [Basis::Reported, Basis::Computed] {
+        let c = checks_with(&rows, "140521", 2021, basis)["per_student_not_decreasing"];
+        assert_eq!(c.0, Some(true));
+        assert!((c.1.unwrap() - 5.0).abs() < 1e-9, "12000 → 12600, both computed");
+        let t = checks(&series(&rows), &counties(&["140521"]), &Standards::national(), basis).unwrap();
+        let row = t.lazy().filter(col("check").eq(lit("per_student_not_decreasing")).and(col("year").eq(lit(2021)))).collect().unwrap();
+        assert_eq!(row.column("basis").unwrap().str().unwrap().get(0), Some("computed"));
+        if basis == Basis::Reported {
+            assert!(row.column("detail").unwrap().str().unwrap().get(0).unwrap().contains("as the county does not report it"));
+        }
+    }
+    // A fall: the county reports per-student spending in neither year, and spends less per pupil.
+    let falling = [
+        (2021, "140121", "edu_budget_expenditure", 4.1e8),
+        (2021, "140121", "edu_budget_students", 28670.0),
+        (2022, "140121", "edu_budget_expenditure", 4.04e8),
+        (2022, "140121", "edu_budget_students", 29059.0),
+    ];
+    assert_eq!(checks_with(&falling, "140121", 2022, Basis::Reported)["per_student_not_decreasing"].0, Some(false));
 }

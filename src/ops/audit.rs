@@ -72,7 +72,7 @@ pub fn audit(inputs: &Inputs) -> Result<Audited> {
         let schools = year_inputs.now.clone().collect()?;
         let (flags, verdicts) = sensitivity(year, flags, &schools, &rules.balance)?;
         all_flags.push(flags.lazy());
-        all_verdicts.push(verdicts.lazy());
+        all_verdicts.push(unaffected(year, verdicts, &schools, &selection.counties)?.lazy());
     }
     let concat_or_empty = |parts: Vec<LazyFrame>, empty: DataFrame| -> Result<DataFrame> {
         if parts.is_empty() {
@@ -110,6 +110,52 @@ fn empty_flags() -> Result<DataFrame> {
 fn empty_verdicts() -> Result<DataFrame> {
     let types = [DataType::Int32, DataType::String, DataType::String, DataType::String, DataType::Boolean, DataType::Boolean, DataType::Boolean, DataType::Boolean, DataType::String, DataType::String];
     Ok(DataFrame::new(0, VERDICT_COLUMNS.iter().zip(types).map(|(c, t)| Column::new_empty((*c).into(), &t)).collect())?)
+}
+
+/// The verdicts with a row for every other level taught in each audited county (sensitive false, the verdict
+/// itself not restated): every audited county-year has rows, so that a reader tells "checked, nothing suspect"
+/// from "not checked".
+fn unaffected(year: i32, verdicts: DataFrame, schools: &DataFrame, counties: &[String]) -> Result<DataFrame> {
+    let held: BTreeSet<(String, String, String)> = {
+        let (c, l, s) = (crate::ops::strings(&verdicts, "county_code")?, crate::ops::strings(&verdicts, "level")?, crate::ops::strings(&verdicts, "standard")?);
+        (0..verdicts.height()).map(|i| (c[i].clone(), l[i].clone(), s[i].clone())).collect()
+    };
+    let codes = crate::ops::strings(schools, "county_code")?;
+    let (p, j) = (crate::ops::f64s(schools, "primary_students")?, crate::ops::f64s(schools, "junior_students")?);
+    let mut taught: BTreeSet<(String, &str)> = BTreeSet::new();
+    for i in 0..schools.height() {
+        if !counties.is_empty() && !counties.contains(&codes[i]) {
+            continue;
+        }
+        if p[i].unwrap_or(0.0) > 0.0 {
+            taught.insert((codes[i].clone(), "primary"));
+        }
+        if j[i].unwrap_or(0.0) > 0.0 {
+            taught.insert((codes[i].clone(), "junior"));
+        }
+    }
+    let mut extra: Vec<(String, &str, &str)> = Vec::new();
+    for (county, level) in &taught {
+        for standard in ["basic", "quality"] {
+            if !held.contains(&(county.clone(), level.to_string(), standard.to_string())) {
+                extra.push((county.clone(), level, standard));
+            }
+        }
+    }
+    let n = extra.len();
+    let rows = DataFrame::new_infer_height(vec![
+        Column::new("year".into(), vec![year; n]),
+        Column::new("county_code".into(), extra.iter().map(|e| e.0.clone()).collect::<Vec<_>>()),
+        Column::new("level".into(), extra.iter().map(|e| e.1).collect::<Vec<_>>()),
+        Column::new("standard".into(), extra.iter().map(|e| e.2).collect::<Vec<_>>()),
+        Column::new("met".into(), vec![None::<bool>; n]),
+        Column::new("met_without_flagged".into(), vec![None::<bool>; n]),
+        Column::new("met_with_expected".into(), vec![None::<bool>; n]),
+        Column::new("sensitive".into(), vec![false; n]),
+        Column::new("flags".into(), vec![String::new(); n]),
+        Column::new("message".into(), vec!["未发现可能改变该结论的疑似数据".to_string(); n]),
+    ])?;
+    Ok(concat([verdicts.lazy(), rows.lazy()], UnionArgs::default())?.sort(["county_code", "level", "standard"], Default::default()).collect()?)
 }
 
 /// A county verdict's key: county, level, standard.

@@ -106,11 +106,11 @@ pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Opt
 
 /// Lines over years, one per series (solid, dashed, dotted in turn, with markers), and an optional limit as a
 /// dashed horizontal line.
-pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(f64, &str)>) -> Out {
+pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, x_desc: &str, limits: &[(f64, String)]) -> Out {
     let years = series.iter().flat_map(|(_, p)| p.iter().map(|(x, _)| *x));
     let (x0, x1) = years.fold((i32::MAX, i32::MIN), |(a, b), x| (a.min(x), b.max(x)));
     let (x0, x1) = if x0 > x1 { (0, 1) } else if x0 == x1 { (x0 - 1, x1 + 1) } else { (x0, x1) };
-    let top = axis_top(series.iter().flat_map(|(_, p)| p.iter().map(|(_, y)| *y)).chain(limit.map(|l| l.0)));
+    let top = axis_top(series.iter().flat_map(|(_, p)| p.iter().map(|(_, y)| *y)).chain(limits.iter().map(|l| l.0)));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, 380)).into_drawing_area();
@@ -128,7 +128,7 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(
             .x_label_formatter(&|y: &i32| y.to_string())
             .y_label_formatter(&|v: &f64| if top >= 1000.0 { super::fmt::grouped(*v, 0) } else { format!("{v:.2}") })
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("年份 / year")
+            .x_desc(x_desc)
             .y_desc(y_desc)
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 15))
@@ -161,12 +161,15 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, limit: Option<(
                 }
             };
         }
-        if let Some((l, name)) = limit {
+        // Each limit a line of its own, told apart by its dashes and named in the legend (a level's limit beside
+        // that level's series).
+        for (k, (l, name)) in limits.iter().enumerate() {
+            let (dash, gap) = if k % 2 == 0 { (10, 5) } else { (3, 3) };
             chart
-                .draw_series(DashedLineSeries::new(vec![(x0, l), (x1, l)], 10, 5, BLACK.stroke_width(1)))
+                .draw_series(DashedLineSeries::new(vec![(x0, *l), (x1, *l)], dash, gap, BLACK.stroke_width(1)))
                 .map_err(err)?
-                .label(name.to_string())
-                .legend(|(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 6, 3, BLACK.stroke_width(1)));
+                .label(name.clone())
+                .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], dash, gap, BLACK.stroke_width(1)));
         }
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(err)?;
@@ -239,8 +242,11 @@ mod tests {
 
     #[test]
     fn lines_and_columns_draw_every_point() {
-        let svg = lines(&[("小学".into(), vec![(2019, 0.73), (2020, 0.69)]), ("初中".into(), vec![(2019, 0.67), (2020, 0.51)])], "差异系数", Some((0.5, "限值"))).unwrap();
+        let limits = [(0.65, "小学限值 0.650".to_string()), (0.55, "初中限值 0.550".to_string())];
+        let svg = lines(&[("小学".into(), vec![(2019, 0.73), (2020, 0.69)]), ("初中".into(), vec![(2019, 0.67), (2020, 0.51)])], "差异系数", "年份", &limits).unwrap();
         assert!(svg.contains("2019") && svg.contains("2020") && svg.contains("初中"));
+        // Issue 31: both levels' limits are drawn and named, and the axis speaks the report's language.
+        assert!(svg.contains("小学限值 0.650") && svg.contains("初中限值 0.550") && !svg.contains("year"));
         let svg = columns(&["2020".into(), "2021".into()], &[6.7e8, 7.2e8], "元", &|v| crate::report::fmt::money(v)).unwrap();
         assert!(svg.contains("7.2 亿元") && svg.matches("<rect").count() >= 3);
     }

@@ -38,6 +38,12 @@ pub struct Request<'a> {
     pub quality: Option<SchemeRun<'a>>,
 }
 
+/// A name as a sentence puts it before a number (a year): with a space when it ends in a digit, so that 县370121
+/// and 2023 do not run together (县370121 2023 年).
+pub fn name_before_number(name: &str) -> String {
+    if name.chars().last().is_some_and(|c| c.is_ascii_digit()) { format!("{name} ") } else { name.to_string() }
+}
+
 /// The county's name and areas.
 pub struct Area {
     pub code: String,
@@ -144,7 +150,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     sections.push(investment(wh, req, &school_years)?);
     sections.push(quality);
     let title = match lang {
-        Lang::Zh => format!("{}{} 年履行教育职责自评报告（数据部分）", area.name, req.year),
+        Lang::Zh => format!("{}{} 年履行教育职责自评报告（数据部分）", name_before_number(&area.name), req.year),
         Lang::En => format!("{} ({}): education duties self-evaluation, {} (the figures)", area.name, area.code, req.year),
     };
     let subtitle = vec![
@@ -157,7 +163,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             lang.t("县级指标年份", "county indicators"),
             span(&indicator_years)
         ),
-        format!("{}: {}", lang.t("规则", "rules"), req.rules.name),
+        format!("{}: {}", lang.t("评价标准", "rules"), req.rules.title(lang == Lang::Zh, &area.province_code, &area.province)),
     ];
     let mut footer = vec![lang
         .t(
@@ -352,7 +358,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
         let (labels, values): (Vec<String>, Vec<f64>) =
             years.iter().filter_map(|&y| indicator_value(ind, series[0].0, y).ok().flatten().map(|v| (y.to_string(), v.0))).unzip();
         if !values.is_empty() {
-            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出（元）", "education budget spending (yuan)"), &money(lang)).map_err(Error::other)?;
+            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出", "education budget spending"), &money(lang)).map_err(Error::other)?;
             let mut data = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t(series[0].1, series[0].2).into()], rows: Vec::new() };
             for (l, v) in labels.iter().zip(&values) {
                 let src = indicator_value(ind, series[0].0, l.parse().unwrap_or(0))?.and_then(|v| v.1);
@@ -463,11 +469,16 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
     let lang = req.lang;
     let title = lang.t("九、数据质量（数据核查）", "9. Data quality (the audit)").to_string();
     let key = [Value::Text(req.county.clone()), Value::Int(req.year)];
+    // The audit of the county-year is stored when its verdicts are (every audited county-year has rows there, its
+    // flags perhaps none).
     let (flags, verdicts) = match (
-        stored(wh, "audit", "county_code = ? AND year = ?", &key, req.rules)?,
         stored(wh, "audit_verdicts", "county_code = ? AND year = ?", &key, req.rules)?,
+        stored(wh, "audit", "county_code = ? AND year = ?", &key, req.rules)?,
     ) {
-        (Some(f), v) => (f, v.map_or_else(DataFrame::empty, |v| v.df)),
+        (Some(v), f) => {
+            let empty = wh.query_df("SELECT * EXCLUDE (rules, rules_hash) FROM audit LIMIT 0")?;
+            (f.unwrap_or(Got { df: empty, stored: Some("audit") }), v.df)
+        }
         (None, _) => {
             let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
             let a = ops::audit::audit(&inputs)?;
@@ -794,9 +805,14 @@ fn trends(blocks: &mut Vec<Block>, req: &Request, verdicts: &Got) -> Result<()> 
     if series.iter().map(|s| s.1.len()).sum::<usize>() < 2 {
         return Ok(());
     }
-    let limit = lim.iter().flatten().next().copied();
-    let name = lang.t("限值", "limit");
-    let svg = charts::lines(&series, lang.t("综合差异系数", "composite CV"), limit.map(|l| (l, name))).map_err(Error::other)?;
+    // The limit of each level drawn (小学 0.65, 初中 0.55), not only the first one found.
+    let mut limits: Vec<(f64, String)> = Vec::new();
+    for (level, ..) in LEVELS {
+        if let Some(l) = (0..v.height()).filter(|&i| levels[i].as_deref() == Some(level)).find_map(|i| lim[i]) {
+            limits.push((l, format!("{}{} {}", level_name(lang, level), lang.t("限值", " limit"), fmt::ratio(l))));
+        }
+    }
+    let svg = charts::lines(&series, lang.t("综合差异系数", "composite CV"), lang.t("年份", "year"), &limits).map_err(Error::other)?;
     blocks.push(Block::Chart(Chart { id: "cv-trend".into(), title: lang.t("基本均衡综合差异系数历年变化", "The basic composite CV over the years").into(), svg, data: t }));
     Ok(())
 }
@@ -840,7 +856,7 @@ fn reported_cvs(blocks: &mut Vec<Block>, req: &Request, ind: &Got) -> Result<()>
     }
     blocks.push(Block::Subheading(lang.t("县级上报的差异系数", "The CVs the county reported").into()));
     let series: Vec<(String, Vec<(i32, f64)>)> = series.into_iter().collect();
-    let svg = charts::lines(&series, lang.t("差异系数", "CV"), None).map_err(Error::other)?;
+    let svg = charts::lines(&series, lang.t("差异系数", "CV"), lang.t("年份", "year"), &[]).map_err(Error::other)?;
     blocks.push(Block::Chart(Chart { id: "reported-cv".into(), title: lang.t("县级上报的差异系数历年变化", "Reported CVs over the years").into(), svg, data: t }));
     Ok(())
 }
@@ -984,49 +1000,92 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
         match codes.iter().position(|c| c.as_deref() == Some(area.code.as_str())) {
             None => result.push(missing_block(lang, &format!("{} 未对该县作出评价（无数据）", run.scheme.name), "the scheme has no verdict on this county")),
             Some(i) => {
-                let peers: Vec<usize> = (0..summary.df.height()).filter(|&j| provinces[j] == provinces[i]).collect();
-                let rank = 1 + peers.iter().filter(|&&j| totals[j] > totals[i]).count();
+                // Ranked among the province's counties graded on their data, by the score on the points with
+                // data (the total where every point has data): a county is never ranked down for data it has not
+                // reported.
+                let on_data = summary.f64s("score_on_data")?;
+                let graded = summary.strs("grade_on_data")?;
+                let peers: Vec<usize> = (0..summary.df.height()).filter(|&j| provinces[j] == provinces[i] && graded[j].is_some()).collect();
+                let rank = graded[i].as_ref().map(|_| 1 + peers.iter().filter(|&&j| on_data[j] > on_data[i]).count());
                 let keys = ["scheme", "scheme_version", "year", "county_code"];
                 let grade = summary.strs("grade")?[i].clone().unwrap_or_default();
                 let (failed, missing) = (summary.f64s("failed_points")?[i], summary.f64s("missing_points")?[i]);
-                result.push(Block::Paragraph(match lang {
-                    Lang::Zh => format!(
-                        "按《{}》（{} 版）评价，{}{} 年得分 {}（满分 {}），等级为{}，在{} {} 个县（市、区）中排第 {} 位。",
-                        run.scheme.name,
-                        run.scheme.version,
-                        area.name,
-                        req.year,
-                        fmt::trimmed(totals[i].unwrap_or(0.0), 2),
-                        fmt::trimmed(run.scheme.total_points, 2),
-                        grade,
-                        area.province,
-                        peers.len(),
-                        rank
+                let (judged, max) = (summary.f64s("points_with_data")?[i].unwrap_or(0.0), summary.f64s("max_points")?[i].unwrap_or(run.scheme.total_points));
+                let vetoes = summary.strs("vetoes")?[i].clone().unwrap_or_default();
+                // A failed 一票否决 item comes first: it caps the grade whatever the points.
+                if !vetoes.is_empty() {
+                    let named: Vec<String> = vetoes
+                        .split(", ")
+                        .map(|id| run.scheme.points.iter().find(|p| p.id == id).map_or(id.to_string(), |p| format!("{id} {}", if lang == Lang::Zh { &p.title_zh } else { &p.title })))
+                        .collect();
+                    result.push(Block::Missing(match lang {
+                        Lang::Zh => format!("一票否决：{}未达到，等级至多为{}。", named.join("、"), run.scheme.veto_grade),
+                        Lang::En => format!("Veto (一票否决): {} not met; the grade is at most {}.", named.join(", "), run.scheme.veto_grade),
+                    }));
+                }
+                let total = fmt::trimmed(totals[i].unwrap_or(0.0), 2);
+                let place = |zh: bool| match rank {
+                    Some(r) if zh => format!("按有数据观测点的得分率，在{}已评定的 {} 个县（市、区）中排第 {r} 位", area.province, peers.len()),
+                    Some(r) => format!("rank {r} of the {} graded counties of {} by the score on the points with data", peers.len(), area.province),
+                    None if zh => "有数据的观测点不足一半，不排名".to_string(),
+                    None => "fewer than half the points have data: not ranked".to_string(),
+                };
+                let settled = grade != crate::evaluate::scheme::PENDING;
+                result.push(Block::Paragraph(match (lang, settled) {
+                    (Lang::Zh, true) => format!(
+                        "按《{}》（{} 版）评价，{}{} 年得分 {total}（满分 {}），等级为{grade}；{}。",
+                        run.scheme.name, run.scheme.version, name_before_number(&area.name), req.year, fmt::trimmed(max, 2), place(true)
                     ),
-                    Lang::En => format!(
-                        "Under {} (version {}), {} scores {} of {} in {}: grade {}, rank {} of {} counties in {}.",
+                    (Lang::Zh, false) => format!(
+                        "按《{}》（{} 版）评价，{}{} 年已有数据的观测点共 {} 分，得 {total} 分，折合百分制 {}；{} 个观测点待补报数据，等级待补报（按有数据的观测点评定为{}）；{}。",
+                        run.scheme.name,
+                        run.scheme.version,
+                        name_before_number(&area.name),
+                        req.year,
+                        fmt::trimmed(judged, 2),
+                        on_data[i].map_or("—".to_string(), |v| fmt::trimmed(v, 2)),
+                        fmt::count(missing.unwrap_or(0.0)),
+                        graded[i].clone().unwrap_or_else(|| "—（有数据的观测点不足一半）".into()),
+                        place(true)
+                    ),
+                    (Lang::En, true) => format!(
+                        "Under {} (version {}), {} scores {total} of {} in {}: grade {grade}; {}.",
+                        run.scheme.name, run.scheme.version, area.name, fmt::trimmed(max, 2), req.year, place(false)
+                    ),
+                    (Lang::En, false) => format!(
+                        "Under {} (version {}), {} scores {total} of the {} points with data in {} ({} on a scale of 100); {} points lack data, so the grade is pending (on the points with data: {}); {}.",
                         run.scheme.name,
                         run.scheme.version,
                         area.name,
-                        fmt::trimmed(totals[i].unwrap_or(0.0), 2),
-                        fmt::trimmed(run.scheme.total_points, 2),
+                        fmt::trimmed(judged, 2),
                         req.year,
-                        grade,
-                        rank,
-                        peers.len(),
-                        area.province
+                        on_data[i].map_or("—".to_string(), |v| fmt::trimmed(v, 2)),
+                        fmt::count(missing.unwrap_or(0.0)),
+                        graded[i].clone().unwrap_or_else(|| "— (fewer than half the points have data)".into()),
+                        place(false)
                     ),
                 }));
                 result.push(Block::Table(Table {
                     caption: lang.t("评价结果", "The verdict").into(),
-                    headers: [lang.t("得分", "score"), lang.t("满分", "out of"), lang.t("等级", "grade"), lang.t("省内排名", "rank in province"), lang.t("未达到观测点", "points failed"), lang.t("待填报观测点", "points without data")]
-                        .map(String::from)
-                        .to_vec(),
+                    headers: [
+                        lang.t("得分", "score"),
+                        lang.t("有数据的观测点分值", "points with data"),
+                        lang.t("满分", "out of"),
+                        lang.t("等级", "grade"),
+                        lang.t("按有数据观测点评定", "grade on the data"),
+                        lang.t("省内排名", "rank in province"),
+                        lang.t("未达到观测点", "points failed"),
+                        lang.t("待填报观测点", "points without data"),
+                    ]
+                    .map(String::from)
+                    .to_vec(),
                     rows: vec![vec![
                         Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "total")),
-                        Cell::figure(summary.f64s("max_points")?[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "max_points")),
-                        Cell::text(grade),
-                        Cell::text(format!("{rank} / {}", peers.len())),
+                        Cell::figure(Some(judged), |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "points_with_data")),
+                        Cell::figure(Some(max), |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "max_points")),
+                        Cell::text(grade.clone()),
+                        Cell::text(graded[i].clone().unwrap_or_else(|| "—".into())),
+                        Cell::text(rank.map_or("—".to_string(), |r| format!("{r} / {}", peers.len()))),
                         Cell::figure(failed, fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
                         Cell::figure(missing, fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
                     ]],
@@ -1063,14 +1122,26 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
     let blocks = if problems.is_empty() {
         vec![Block::Paragraph(lang.t("各观测点均已达到。", "Every point is met.").into())]
     } else {
-        vec![Block::Paragraph(lang.t("以下按失分从多到少列出未达到或待填报的观测点：", "The points not met or without data, largest loss first:").into()), Block::Table(problems_table(problems, lang))]
+        vec![
+            Block::Paragraph(
+                lang.t(
+                    "以下先列一票否决项，再按失分从多到少列出未达到的观测点，最后列出待补报数据的观测点（不计为失分）：",
+                    "Veto items first, then the points not met, largest loss first, then the points without data (not counted as lost):",
+                )
+                .into(),
+            ),
+            Block::Table(problems_table(problems, lang)),
+        ]
     };
     sections.push(Section { title: lang.t("七、存在问题", "7. Problems").to_string(), blocks });
     Ok(sections)
 }
 
-/// Every failed, partial or missing point of the county, largest loss first: (point, loss, sentence).
-fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, f64, String)>> {
+/// Every failed, partial or missing point of the county: failed 一票否决 items first, then the points lost,
+/// largest first, then the points without data (none of which is a point lost): (point, loss or `None` for a
+/// point without data, sentence).
+fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, Option<f64>, String)>> {
+    let veto: Vec<Option<bool>> = rows.df.column("veto")?.bool()?.iter().collect();
     let (codes, status, points, earned, title, title_en, expl, ids) = (
         rows.strs("county_code")?,
         rows.strs("status")?,
@@ -1086,23 +1157,24 @@ fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, 
         if codes[i].as_deref() != Some(code) || status[i].as_deref() == Some("met") {
             continue;
         }
-        let loss = points[i].unwrap_or(0.0) - earned[i].unwrap_or(0.0);
+        let missing = status[i].as_deref() == Some("missing");
+        let loss = (!missing).then(|| points[i].unwrap_or(0.0) - earned[i].unwrap_or(0.0));
         let name = if lang == Lang::Zh { title[i].clone() } else { title_en[i].clone().or(title[i].clone()) }.unwrap_or_default();
-        let what = match status[i].as_deref() {
-            Some("missing") => format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()),
-            _ => expl[i].clone().unwrap_or_default(),
-        };
-        out.push((format!("{} {name}", ids[i].clone().unwrap_or_default()), loss, what));
+        let what = if missing { format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()) } else { expl[i].clone().unwrap_or_default() };
+        let vetoed = veto[i] == Some(true) && status[i].as_deref() == Some("failed");
+        let label = if vetoed { format!("{}{} {name}", lang.t("【一票否决】", "[veto] "), ids[i].clone().unwrap_or_default()) } else { format!("{} {name}", ids[i].clone().unwrap_or_default()) };
+        out.push((vetoed, label, loss, what));
     }
-    out.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
-    Ok(out)
+    // Vetoes first, then points lost (largest first), then points without data.
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.is_some().cmp(&a.2.is_some())).then(b.2.partial_cmp(&a.2).unwrap_or(std::cmp::Ordering::Equal)).then(a.1.cmp(&b.1)));
+    Ok(out.into_iter().map(|(_, l, loss, w)| (l, loss, w)).collect())
 }
 
-fn problems_table(problems: Vec<(String, f64, String)>, lang: Lang) -> Table {
+fn problems_table(problems: Vec<(String, Option<f64>, String)>, lang: Lang) -> Table {
     Table {
         caption: String::new(),
         headers: [lang.t("观测点", "point"), lang.t("失分", "points lost"), lang.t("情况", "what the figures say")].map(String::from).to_vec(),
-        rows: problems.into_iter().map(|(p, loss, s)| vec![Cell::text(p), Cell::figure(Some(loss), |v| fmt::trimmed(v, 2), ""), Cell::text(s)]).collect(),
+        rows: problems.into_iter().map(|(p, loss, s)| vec![Cell::text(p), Cell::figure(loss, |v| fmt::trimmed(v, 2), lang.t("待补报", "pending")), Cell::text(s)]).collect(),
     }
 }
 

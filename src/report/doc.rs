@@ -119,8 +119,10 @@ footer { margin-top: 18pt; color: var(--muted); font-size: 8.5pt; border-top: 0.
 @page { size: A4; margin: 15mm 12mm; }
 @media print {
   body { margin: 0; max-width: none; }
-  section { break-before: page; page-break-before: always; }
-  section:first-of-type { break-before: auto; page-break-before: auto; }
+  /* Sections follow one another on the page (a new page for each left pages nearly empty); a heading stays with
+     what follows it, and a row, a chart or a short table is never split. */
+  h2, h3, caption, p.subtitle { break-after: avoid; page-break-after: avoid; }
+  section > p:first-of-type { break-before: avoid; }
 }
 "#;
 

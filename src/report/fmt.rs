@@ -99,6 +99,8 @@ pub fn in_unit(x: f64, unit: &str) -> String {
         "%" => pct(x, 2),
         "人" | "所" | "个" | "间" | "台" | "册" => count(x),
         "0/1" | "是/否" => (if x >= 0.5 { "是" } else { "否" }).to_string(),
+        // A year is written as a year: 2014 年, never 2,014 年.
+        "年" => format!("{} 年", x.round() as i64),
         "" | "1" => trimmed(x, 3),
         u => format!("{} {u}", trimmed(x, 2)),
     }
@@ -166,6 +168,7 @@ mod tests {
         assert_eq!(trimmed(12.0, 2), "12");
         assert_eq!(in_unit(1.0, "0/1"), "是");
         assert_eq!(in_unit(5_000_000.0, "元"), "500.0 万元");
+        assert_eq!(in_unit(2014.0, "年"), "2014 年", "issue 31: a year is never grouped by thousands");
     }
 
     #[test]

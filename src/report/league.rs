@@ -37,14 +37,24 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         Across::Province => ("province_code", "province_name"),
         Across::Prefecture => ("prefecture_code", "prefecture_name"),
     };
+    // datasets/README.md lets an area code be written whole (140000, 140500) or by its own digits (14, 1405): a
+    // league finds its counties either way.
+    let digits = match req.across {
+        Across::Province => 2,
+        Across::Prefecture => 4,
+    };
+    let short = req.code.get(..digits).unwrap_or(&req.code).to_string();
+    let whole = format!("{short:0<6}");
     let counties = wh.query_df_with(
-        &format!("SELECT county_code, county_name, prefecture_name, {name_col} AS area_name FROM counties WHERE {code_col} = ? ORDER BY county_code"),
-        &[Value::Text(req.code.clone())],
+        &format!("SELECT county_code, county_name, prefecture_name, {name_col} AS area_name, {code_col} AS area_code FROM counties WHERE {code_col} IN (?, ?) ORDER BY county_code"),
+        &[Value::Text(whole), Value::Text(short)],
     )?;
     if counties.height() == 0 {
         return Err(Error::usage(format!("--{} {}: no county of the warehouse belongs to it", req.across.id(), req.code)));
     }
     let codes: Vec<String> = strs(&counties, "county_code")?.into_iter().flatten().collect();
+    // The area's code as the warehouse writes it (the metric tables key areas by it).
+    let area_code = strs(&counties, "area_code")?[0].clone().unwrap_or_else(|| req.code.clone());
     let with_data = wh.query_df_with(
         &format!(
             "SELECT count(DISTINCT county_code) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL \
@@ -66,22 +76,38 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let mut blocks = Vec::new();
     if let Some(run) = &req.scheme {
         let (summary, _) = evaluation_frames(wh, run, req.year, &mut notes, lang)?;
+        // Ranked by the score on the points with data (the total where every point has data), among the counties
+        // graded on their data: the same order as `rank` and the county report.
+        let score = when(col("grade_on_data").is_not_null()).then(col("score_on_data")).otherwise(lit(NULL).cast(DataType::Float64));
         let summary = summary.select(|d| {
             d.filter(col("county_code").is_in(lit(Series::new("c".into(), codes.clone())).implode(false), false))
-                .sort(["total"], SortMultipleOptions::default().with_order_descending(true).with_nulls_last(true))
+                .with_column(score.alias("_score"))
+                .sort(["_score", "total"], SortMultipleOptions::default().with_order_descending(true).with_nulls_last(true))
         })?;
         let df = &summary.df;
         let (cc, totals, grades, failed, missing) = (strs(df, "county_code")?, f64s(df, "total")?, strs(df, "grade")?, f64s(df, "failed_points")?, f64s(df, "missing_points")?);
+        let (scores, on_data, vetoes) = (f64s(df, "_score")?, strs(df, "grade_on_data")?, strs(df, "vetoes")?);
         let keys = ["scheme", "scheme_version", "year", "county_code"];
         let mut t = Table {
             caption: format!("{} {} {}（{}）", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), run.scheme.name),
-            headers: [lang.t("名次", "rank"), lang.t("县（市、区）", "county"), lang.t("得分", "score"), lang.t("等级", "grade"), lang.t("未达到", "failed"), lang.t("待填报", "no data")].map(String::from).to_vec(),
+            headers: [
+                lang.t("名次", "rank"),
+                lang.t("县（市、区）", "county"),
+                lang.t("得分", "score"),
+                lang.t("有数据观测点得分率", "score on the data"),
+                lang.t("等级", "grade"),
+                lang.t("一票否决", "veto"),
+                lang.t("未达到", "failed"),
+                lang.t("待填报", "no data"),
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: Vec::new(),
         };
         let mut grade_counts: Vec<(String, f64)> = run.scheme.grades.iter().map(|g| (g.name.clone(), 0.0)).collect();
         for i in 0..df.height() {
-            let rank = match totals[i] {
-                Some(t) => (1 + (0..df.height()).filter(|&j| totals[j].is_some_and(|x| x > t)).count()).to_string(),
+            let rank = match scores[i] {
+                Some(t) => (1 + (0..df.height()).filter(|&j| scores[j].is_some_and(|x| x > t)).count()).to_string(),
                 None => "—".to_string(),
             };
             let c = cc[i].clone().unwrap_or_default();
@@ -90,11 +116,18 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                 Some(x) => x.1 += 1.0,
                 None => grade_counts.push((g.clone(), 1.0)),
             }
+            // A grade withheld for missing data says the grade its data earns beside it.
+            let g = match (&on_data[i], g == crate::evaluate::scheme::PENDING) {
+                (Some(d), true) => format!("{g}（{}{d}）", lang.t("按有数据观测点：", "on the data: ")),
+                _ => g,
+            };
             t.rows.push(vec![
                 Cell::text(rank),
                 Cell::text(name_of(&c)),
                 Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "total")),
+                Cell::figure(scores[i], |v| fmt::trimmed(v, 2), "—"),
                 Cell::text(g),
+                Cell::text(vetoes[i].clone().filter(|v| !v.is_empty()).map_or("—".to_string(), |v| format!("{}{v}", lang.t("一票否决 ", "veto ")))),
                 Cell::figure(failed[i], fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
                 Cell::figure(missing[i], fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
             ]);
@@ -217,13 +250,13 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
 
     // 3. Spread across counties.
     let mut blocks = Vec::new();
-    let across = match stored(wh, "equity_across", "across = ? AND area_code = ? AND year = ?", &[Value::Text(req.across.id().into()), Value::Text(req.code.clone()), Value::Int(req.year)], req.rules)? {
+    let across = match stored(wh, "equity_across", "across = ? AND area_code = ? AND year = ?", &[Value::Text(req.across.id().into()), Value::Text(area_code.clone()), Value::Int(req.year)], req.rules)? {
         Some(g) => Some(g),
         None if balance.is_some() => {
             notes.push(lang.t("县际差异为本次计算（仓库未存）。", "The spread across counties was computed now (not stored).").into());
             let inputs = Inputs::new(wh, req.rules, Selection { counties: codes.clone(), years: vec![req.year] });
             let t = ops::equity::across(&inputs, req.across)?;
-            Some(Got::computed(t.frame.lazy().filter(col("area_code").eq(lit(req.code.clone()))).collect()?))
+            Some(Got::computed(t.frame.lazy().filter(col("area_code").eq(lit(area_code.clone()))).collect()?))
         }
         None => None,
     };
@@ -256,7 +289,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
 
     // 4. Spending-growth league.
     let mut blocks = Vec::new();
-    let area_params = [("area_code", QValue::Text(req.code.clone())), ("year", QValue::Int(req.year.into()))];
+    let area_params = [("area_code", QValue::Text(area_code.clone())), ("year", QValue::Int(req.year.into()))];
     let spend = super::named(wh, include_str!("../../queries/per_student_spending_league.sql"), &area_params)?;
     let spend = Got { df: spend, stored: Some("county_indicators") };
     if spend.df.height() == 0 {
@@ -310,7 +343,10 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     Ok(Document {
         lang: lang.code(),
         title,
-        subtitle: vec![format!("{} {} · {} {}", lang.t("代码", "code"), req.code, codes.len(), lang.t("个县（市、区）", "counties")), format!("{}: {}", lang.t("规则", "rules"), req.rules.name)],
+        subtitle: vec![
+            format!("{} {} · {} {}", lang.t("代码", "code"), req.code, codes.len(), lang.t("个县（市、区）", "counties")),
+            format!("{}: {}", lang.t("评价标准", "rules"), req.rules.title(lang == Lang::Zh, &crate::model::province_of(&req.code), &area_name)),
+        ],
         sections,
         footer,
     })

@@ -1,0 +1,128 @@
+//! Regression tests of issue 31 (verdicts a supervision office can sign), each failing on the main of before:
+//! missing data never graded as failure, a county's own province's floors by default, vetoes first, the
+//! per-student 只增不减 rule derived where the county does not report it, and the text and charts of the reports.
+
+mod workdir;
+
+use workdir::{Workdir, repo};
+
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                out.push(' ');
+            }
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn national() -> String {
+    repo("criteria/national.toml").to_string_lossy().into_owned()
+}
+
+#[test]
+fn issue31_01_a_point_without_data_is_never_a_failed_point() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    // 高平市 2021: 40 points judged, all earned, 25 points without data: not 不合格 and not ranked last.
+    let html = wd.ok(&["report", "--county", "140581", "--year", "2021"]);
+    let text = text_of(&html);
+    assert!(!text.contains("不合格"), "{text}");
+    assert!(text.contains("等级待补报") && text.contains("已有数据的观测点共 40 分"), "{text}");
+    assert!(!text.contains("排第 9 位"), "{text}");
+    // The same in evaluate, rank and the league.
+    let summary = wd.ok(&["evaluate", "--scheme", &national(), "--year", "2021", "--summary", "--county", "140581", "--format", "csv", "--no-store"]);
+    assert!(summary.contains("待补报") && !summary.contains("不合格"), "{summary}");
+    let ranked = wd.ok(&["rank", "--scheme", &national(), "--year", "2021", "--format", "csv", "--no-store"]);
+    let gaoping = ranked.lines().find(|l| l.contains("140581")).unwrap();
+    assert!(gaoping.starts_with(",") && gaoping.contains("待补报"), "not ranked, grade pending: {gaoping}");
+    let league = text_of(&wd.ok(&["report", "--province", "140000", "--year", "2021"]));
+    assert!(!league.contains("高平市 40 —") && league.contains("待补报"), "{league}");
+}
+
+#[test]
+fn issue31_02_a_county_is_judged_by_its_own_provinces_floors_by_default() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    // 长华县 2023 pays 860 元 a primary pupil: under Shanxi's 930 that is 未达到, without --rules.
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2023"]);
+    let text = text_of(&html);
+    assert!(text.contains("评价标准: 全国标准；山西省生均公用经费标准（2021 年起）"), "the header names the rules as a reader does");
+    assert!(text.contains("930 元") && !text.contains("650 元"), "{text}");
+    assert!(!text.contains("等级为优秀"), "judged against 930, not 650: {text}");
+    // 高平市 2021's checks against 930 / 1,180 by default, in the growth checks and its report.
+    let checks = wd.ok(&["growth", "--checks", "--county", "140581", "--year", "2021", "--format", "csv", "--no-store"]);
+    assert!(checks.contains("930") && checks.contains("1180"), "{checks}");
+    let report = text_of(&wd.ok(&["report", "--county", "140581", "--year", "2021"]));
+    assert!(report.contains("930 元") && report.contains("1,180 元"), "{report}");
+    // --rules still overrides: the national rules alone judge against 650.
+    std::fs::create_dir(wd.path("national")).unwrap();
+    let national = wd.ok(&["growth", "--checks", "--county", "140121", "--year", "2023", "--format", "csv", "--no-store", "--rules", "national"]);
+    assert!(national.contains("650"), "{national}");
+    // A county of another province keeps the national floor.
+    let zhejiang = wd.ok(&["growth", "--checks", "--county", "330121", "--year", "2023", "--format", "csv", "--no-store"]);
+    assert!(!zhejiang.contains("930"), "{zhejiang}");
+}
+
+#[test]
+fn issue31_03_a_failed_veto_comes_first_named_as_such() {
+    let wd = Workdir::loaded(&["sample"]);
+    // 长华县 admits pupils by examination in 2023: the 优质均衡 gap list opens with it.
+    let quality = repo("criteria/quality_balance_2017.toml").to_string_lossy().into_owned();
+    let summary = wd.ok(&["evaluate", "--scheme", &quality, "--year", "2023", "--county", "140121", "--summary", "--format", "json", "--no-store"]);
+    let rows: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let gaps = rows[0]["gap_list"].as_str().unwrap();
+    assert!(gaps.starts_with("一票否决 V1.1"), "{gaps}");
+    let text = text_of(&wd.ok(&["report", "--county", "140121", "--year", "2023"]));
+    assert!(text.contains("差距清单：一票否决 V1.1"), "{text}");
+    // The league says which counties a veto caps.
+    let league = text_of(&wd.ok(&["report", "--province", "140000", "--year", "2023", "--scheme", &quality]));
+    assert!(league.contains("一票否决 V1.1"), "{league}");
+}
+
+#[test]
+fn issue31_04_the_per_student_rule_is_derived_where_the_county_does_not_report_it() {
+    let wd = Workdir::loaded(&["sample"]);
+    // 长华县 2022: 14,301.7 → 13,903.5 元 a pupil, from spending ÷ pupils (not reported that year): a fall.
+    let checks = wd.ok(&["growth", "--checks", "--county", "140121", "--year", "2022", "--format", "csv", "--no-store"]);
+    let row = checks.lines().find(|l| l.contains("per_student_not_decreasing")).unwrap();
+    assert!(row.contains(",computed,") && row.contains(",false,") && row.contains("as the county does not report it") && row.contains("-2.8%"), "{row}");
+}
+
+#[test]
+fn issue31_05_years_are_years_and_names_do_not_run_into_numbers() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    wd.ok(&["sql", "--write", "INSERT INTO county_indicators VALUES (2021, '140581', 'basic_balance_recognised_year', 2014, '年', NULL)"]);
+    let text = text_of(&wd.ok(&["report", "--county", "140581", "--year", "2021"]));
+    assert!(text.contains("2014 年") && !text.contains("2,014"), "{text}");
+    // A county named with digits keeps them apart from the year.
+    wd.ok(&["sql", "--write", "UPDATE counties SET county_name = '县140121' WHERE county_code = '140121'"]);
+    let text = text_of(&wd.ok(&["report", "--county", "140121", "--year", "2023"]));
+    assert!(text.contains("县140121 2023 年") && !text.contains("县1401212023"), "{text}");
+}
+
+#[test]
+fn issue31_06_the_trend_chart_draws_each_levels_limit_and_sections_share_pages() {
+    let wd = Workdir::loaded(&["sample"]);
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2023"]);
+    assert!(html.contains("小学限值 0.650") && html.contains("初中限值 0.550"), "both limits drawn");
+    assert!(!html.contains("年份 / year"));
+    assert!(!html.contains("section { break-before: page"), "a section does not force a new page");
+}
+
+#[test]
+fn issue31_07_a_league_takes_a_provinces_own_digits() {
+    let wd = Workdir::loaded(&["sample"]);
+    let whole = wd.ok(&["report", "--province", "140000", "--year", "2023"]);
+    let short = wd.ok(&["report", "--province", "14", "--year", "2023"]);
+    assert_eq!(text_of(&whole).matches("县").count(), text_of(&short).matches("县").count());
+    // Data whose province codes are written with their two digits, as datasets/README.md allows.
+    wd.ok(&["sql", "--write", "UPDATE counties SET province_code = '14' WHERE province_code = '140000'"]);
+    let two = text_of(&wd.ok(&["report", "--province", "140000", "--year", "2023"]));
+    assert!(two.contains("长华县"), "{two}");
+}
