@@ -27,8 +27,9 @@ pub fn run(repo: &Path, db: &Path, county: &str, year: i32) -> Result<Found> {
     let wh = Warehouse::open(db, Access::Create)?;
     ingest::ingest(&wh, &[repo.join("datasets/sample")], &Options::default(), &mut ())?;
 
-    // The balance CVs of one county-year, under the national rules; stored like `countyedu balance` stores them.
-    let rules = Rules::national();
+    // The balance CVs of one county-year, under the rules the commands apply by default (the national ones, each
+    // county judged against its own province's shipped floors); stored like `countyedu balance` stores them.
+    let rules = Rules::default_rules();
     let inputs = Inputs::new(&wh, &rules, Selection { counties: vec![county.into()], years: vec![year] });
     let balance = ops::balance::balance(&inputs, ops::balance::Need::All, true)?;
     balance.store(&wh, &rules)?;

@@ -548,11 +548,17 @@ fn fmt_count(x: f64) -> String {
     format!("{}", x.round().max(0.0) as i64)
 }
 
-/// The national 生均公用经费 floor of a level (domain reference §6): 2016 中西部 600 / 800, 东部 650 / 850, from 2017
-/// 650 / 850 everywhere.
-fn national_floor(region: &str, year: i32, junior: bool) -> f64 {
+/// The 生均公用经费 floor of a level for a county (domain reference §6): the national one (2016 中西部 600 / 800,
+/// 东部 650 / 850, from 2017 650 / 850 everywhere), or its province's own where the rules every command applies by
+/// default hold a higher one (Shanxi from 2021: 930 / 1,180), so that a model county is funded as its own province
+/// requires.
+fn floor_of(province: &str, region: &str, year: i32, junior: bool) -> f64 {
+    static RULES: std::sync::OnceLock<crate::rules::Rules> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(crate::rules::Rules::default_rules);
     let base = if junior { 800.0 } else { 600.0 };
-    if year >= 2017 || region == "east" { base + 50.0 } else { base }
+    let national = if year >= 2017 || region == "east" { base + 50.0 } else { base };
+    let level = if junior { "junior" } else { "primary" };
+    rules.standards.floor(province, region, level, year).map_or(national, |f| f.amount.max(national))
 }
 
 fn write_school(w: &mut Writer, year: i32, c: &County, s: &School) -> Result<()> {
@@ -578,7 +584,7 @@ fn write_school(w: &mut Writer, year: i32, c: &County, s: &School) -> Result<()>
     };
     let pupils = p + j;
     let scale = if pupils > 0.0 && pupils < 100.0 { 100.0 / pupils } else { 1.0 };
-    let required = (national_floor(c.region, year, false) * p + national_floor(c.region, year, true) * j) * scale + 200.0 * s.boarders;
+    let required = (floor_of(&c.province_code, c.region, year, false) * p + floor_of(&c.province_code, c.region, year, true) * j) * scale + 200.0 * s.boarders;
     let t = |level: usize, k: usize| fmt_count(s.teachers[level][k]);
     let opt = |x: Option<f64>| x.map(fmt_count).unwrap_or_default();
     let mut row: Vec<(&str, String)> = vec![
@@ -637,6 +643,7 @@ fn write_school(w: &mut Writer, year: i32, c: &County, s: &School) -> Result<()>
 /// rule and reports every item met (a near miss all but its 社会认可度).
 fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option<(f64, f64)>) -> Result<usize> {
     let model = c.profile != Profile::Ordinary;
+    let (province, region) = (c.province_code.clone(), c.region);
     let rng = &mut c.rng;
     let school_students: f64 = c.schools.iter().filter(|s| s.open).map(|s| s.students.iter().sum::<f64>()).sum();
     let students = (school_students * c.budget_pupils_factor).round();
@@ -651,7 +658,7 @@ fn write_indicators(w: &mut Writer, year: i32, c: &mut County, last: &mut Option
     };
     *last = Some((spending, students));
     let per_student = spending / students;
-    let floor = |junior: bool| national_floor(c.region, year, junior);
+    let floor = |junior: bool| floor_of(&province, region, year, junior);
     let (std_p, std_j) = if !model && rng.random_bool(0.05) {
         (floor(false) - 20.0, floor(true) - 30.0)
     } else {

@@ -124,20 +124,23 @@ pub struct ColumnSpec {
     /// The largest plausible value (a school of more pupils, ㎡ or 元 is a typo or a wrong unit); refused beyond it
     /// unless a load widens the bounds.
     pub max: Option<f64>,
+    /// A file usually carries it: left out, it loads as not reported and the load says so (an analyst's sheet of
+    /// the CV indicators alone need not carry rooms or class sizes).
+    pub usual: bool,
 }
 
 const fn col(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: true, nullable: false, unit: None, max: None }
+    ColumnSpec { name, zh, kind, required: true, nullable: false, unit: None, max: None, usual: true }
 }
 
-/// A required column whose cells may be empty.
+/// A column a file usually carries, whose cells may be empty; left out, it loads as not reported (said so).
 const fn opt(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: true, nullable: true, unit: None, max: None }
+    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None, max: None, usual: true }
 }
 
 /// A column a file may leave out altogether (NULL for every row then).
 const fn optional(name: &'static str, zh: &'static [&'static str], kind: Kind) -> ColumnSpec {
-    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None, max: None }
+    ColumnSpec { name, zh, kind, required: false, nullable: true, unit: None, max: None, usual: false }
 }
 
 /// A numeric column with its unit and its largest plausible value.

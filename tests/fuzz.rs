@@ -197,7 +197,9 @@ fn school_file(rng: &mut ChaCha8Rng) -> Case {
 /// Reads and validates a file as `ingest` does, without a warehouse.
 fn load(path: &Path) -> (read::ReadOutcome, Vec<Result<validate::Validated, countyedu::error::InputProblems>>) {
     let mut outcome = read::read(path, &ingest::Options::default()).expect("reading a local file");
-    let validated = outcome.frames.iter().map(|f| validate::validate(f, 50, validate::Bounds { enforce: true })).collect();
+    // Cells are drawn column by column, so a row's parts may exceed its whole: the forms of cells are what is
+    // tested here; the impossible rows are tested in src/audit/tests.rs and tests/audit.rs.
+    let validated = outcome.frames.iter().map(|f| validate::validate(f, 50, validate::Bounds { enforce: true, rows: false })).collect();
     outcome.frames.clear();
     (outcome, validated)
 }

@@ -237,7 +237,7 @@ fn parquet_files_load_and_round_trip() {
 
 /// The bad-input corpus: each file, the place its first problem must be reported at, and what must be said.
 const BAD: &[(&str, &str, &str)] = &[
-    ("missing_column.csv", ":1:", "expected a column \"books\" (图书册数); it is missing"),
+    ("missing_required_column.csv", ":1:", "expected a column \"school_type\" (办学类型); it is missing"),
     ("non_numeric.csv", ":3:17: column \"books\" value \"12k\"", "expected a non-negative whole number"),
     ("negative.csv", ":4:13: column \"teaching_area_m2\" value \"-5\"", "expected a non-negative number"),
     ("fractional_count.csv", ":3:7: column \"primary_students\" value \"420.5\"", "expected a non-negative whole number"),
@@ -259,6 +259,18 @@ const BAD: &[(&str, &str, &str)] = &[
     ("not_text.csv", ": expected", "expected UTF-8 or GBK text"),
     ("gbk_quoted_newline.csv", ":5:17: column \"图书册数\" value \"-1\"", "expected a non-negative whole number"),
 ];
+
+/// Issue 33: a column that may be empty may also be left out: it loads as not reported, and the load says which.
+#[test]
+fn a_usual_column_left_out_loads_as_not_reported_and_is_named() {
+    let wd = loaded();
+    let path = repo("tests/data/good/schools_without_books.csv");
+    let out = wd.run(&["ingest", &path.to_string_lossy()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("columns not in the file, loaded as not reported (empty): books"), "{stderr}");
+    assert_eq!(wd.count("SELECT count(*) FROM schools WHERE school_id = 'T0001' AND books IS NULL"), 1);
+}
 
 #[test]
 fn every_bad_file_is_refused_with_its_place_and_the_warehouse_is_unchanged() {

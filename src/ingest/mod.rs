@@ -104,6 +104,12 @@ pub fn expand(paths: &[PathBuf], warnings: &mut Vec<String>) -> Result<Vec<Input
     Ok(files)
 }
 
+/// Whether a file's name says it holds a table: it begins with a table's name, in English or Chinese.
+fn named_like_a_table(path: &Path) -> bool {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    ["schools", "school", "counties", "county_indicators", "indicators", "学校", "县区", "县级指标", "指标"].iter().any(|t| stem.starts_with(t))
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, warnings: &mut Vec<String>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -181,14 +187,15 @@ pub fn ingest(wh: &Warehouse, paths: &[PathBuf], opts: &Options, progress: &mut 
                 problems.problems.extend(outcome.problems);
                 let mut rows_read = 0;
                 for raw in outcome.frames {
-                    // A text file found in a folder that is not a table (说明.txt) is a note, not data.
-                    if !input.named && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
+                    // A text file found in a folder that is not a table (说明.txt) is a note, not data; one named
+                    // like a table (schools_2021.csv, 学校.csv) is data, read or refused, never skipped.
+                    if !input.named && !named_like_a_table(path) && Format::of(path) == Some(Format::Csv) && model::detect_table(&raw.headers).is_none() {
                         warnings.push(format!("{}: skipped: its first line is not a countyedu header", path.display()));
                         continue;
                     }
                     let rows = raw.df.height();
                     rows_read += rows;
-                    match validating.install(|| validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds })) {
+                    match validating.install(|| validate::validate(&raw, opts.max_problems, validate::Bounds { enforce: !opts.allow_out_of_bounds, rows: !opts.allow_out_of_bounds })) {
                         Err(mut found) => {
                             problems.problems.append(&mut found.problems);
                             problems.more += found.more;

@@ -198,11 +198,28 @@ fn read_text(path: &Path, forced: Option<TextEncoding>, at: &HeaderAt<'_>) -> Re
     }))
 }
 
-/// Tab when the first rows hold more tabs than commas, else comma (a title row may hold neither).
+/// The separator the first rows hold most of on one line: a tab, a semicolon (as spreadsheets set to a decimal comma
+/// write CSV) or a comma (the default; a title row may hold none). A comma between two digits is part of a number
+/// (1,234 or 1234,5), not a separator.
 fn delimiter_of(text: &str) -> u8 {
-    let rows = text.lines().filter(|l| !l.trim().is_empty()).take(text::HEADER_SEARCH);
-    let (tabs, commas) = rows.fold((0, 0), |(t, c), l| (t.max(memchr::memchr_iter(b'\t', l.as_bytes()).count()), c.max(memchr::memchr_iter(b',', l.as_bytes()).count())));
-    if tabs > commas { b'\t' } else { b',' }
+    let rows: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(text::HEADER_SEARCH).collect();
+    let most = |sep: u8| {
+        rows.iter()
+            .map(|l| {
+                let b = l.as_bytes();
+                memchr::memchr_iter(sep, b).filter(|&i| sep != b',' || !(i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit())).count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let (commas, tabs, semicolons) = (most(b','), most(b'\t'), most(b';'));
+    if tabs > commas && tabs >= semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
 }
 
 /// The rows skipped above a header, for the summary: `, title line(s) 1 "…", 2 "…" skipped`.

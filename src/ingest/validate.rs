@@ -110,10 +110,21 @@ pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validate
     };
 
     let Header { column_of, factors, value_unit, ignored } = header(raw, table, &mut out);
+    let mut out_warnings_of_totals = Vec::new();
+    // The usual columns a file leaves out load as not reported, and the load says which.
+    let absent: Vec<&str> = table.columns().iter().filter(|c| c.usual && !c.required && !column_of.contains_key(c.name)).map(|c| c.name).collect();
     if !out.problems.is_empty() {
         return Err(out.finish());
     }
 
+    // A totals row (合计, 总计, 小计) under the table is a sum of the rows above, not a school or a county: left out,
+    // and said with its place, rather than refused cell by cell.
+    let totals = totals_rows(raw, table, &column_of);
+    if !totals.is_empty() {
+        let rows: Vec<u64> = totals.iter().copied().collect();
+        let places: Vec<String> = raw.locator.locate(&rows).iter().map(|l| crate::error::place(&raw.path, l)).collect();
+        out_warnings_of_totals.push(format!("{}: a totals row (合计), left out: the warehouse sums schools itself", places.join(", ")));
+    }
     // Cells, one column at a time, in parallel.
     let height = raw.df.height();
     let parsed: Vec<(&ColumnSpec, Column, Vec<BadCell>, usize)> = table
@@ -129,27 +140,39 @@ pub fn validate(raw: &RawFrame, limit: usize, bounds: Bounds) -> Result<Validate
         })
         .collect();
     let mut columns = Vec::with_capacity(parsed.len() + 1);
-    for (spec, col, bad, uncounted) in parsed {
+    for (spec, col, mut bad, uncounted) in parsed {
+        bad.retain(|b| !totals.contains(&b.row));
         if !bad.is_empty() || uncounted > 0 {
             let (i, h) = &column_of[spec.name];
             out.cells(*i, h, bad, uncounted);
         }
         columns.push(col);
     }
-    let mut warnings = Vec::new();
+    let mut warnings = out_warnings_of_totals;
     if table == Table::CountyIndicators {
         indicator_rules(&mut columns, &column_of, value_unit.as_deref(), &mut out, &mut warnings);
     }
     if !ignored.is_empty() {
         warnings.push(format!("{}: ignored columns not in the {} format: {}", raw.path.display(), table.name(), ignored.join(", ")));
     }
+    if !absent.is_empty() {
+        warnings.push(format!("{}: columns not in the file, loaded as not reported (empty): {}", raw.path.display(), absent.join(", ")));
+    }
     columns.push(Column::new("_row".into(), (0..height as i64).collect::<Vec<i64>>()));
-    let df = DataFrame::new(height, columns).map_err(|e| {
+    let mut df = DataFrame::new(height, columns).map_err(|e| {
         let mut c = Collector::new(raw, limit);
         c.header(None, None, format!("a consistent table ({e})"));
         c.finish()
     })?;
-    if table == Table::Schools && bounds.enforce {
+    if !totals.is_empty() {
+        let keep: BooleanChunked = (0..height as u64).map(|r| !totals.contains(&r)).collect();
+        df = df.filter(&keep).map_err(|e| {
+            let mut c = Collector::new(raw, limit);
+            c.header(None, None, format!("a consistent table ({e})"));
+            c.finish()
+        })?;
+    }
+    if table == Table::Schools && bounds.rows {
         impossible_rows(&df, &column_of, limit, &mut out);
     }
     Ok(Validated { table, df, column_of, warnings, problems: out.finish() })
@@ -179,6 +202,29 @@ fn impossible_rows(df: &DataFrame, column_of: &HashMap<&'static str, (usize, Str
         bad.truncate(limit);
         out.cells(*i, header, bad, uncounted);
     }
+}
+
+/// The records (0-based) that are a table's totals: a key text cell (the school's id or name, the county's code
+/// or name, the year) that says 合计, 总计 or 小计 (or Total).
+fn totals_rows(raw: &RawFrame, table: Table, column_of: &HashMap<&'static str, (usize, String)>) -> BTreeSet<u64> {
+    let keys: &[&str] = match table {
+        Table::Schools => &["year", "county_code", "school_id", "school_name"],
+        Table::Counties => &["county_code", "county_name"],
+        Table::CountyIndicators => &["year", "county_code"],
+    };
+    let mut out = BTreeSet::new();
+    for k in keys {
+        let Some((i, _)) = column_of.get(k) else { continue };
+        let Ok(cells) = raw.df.columns()[i - 1].str() else { continue };
+        for (r, cell) in cells.iter().enumerate() {
+            let Some(c) = cell else { continue };
+            let c = c.trim();
+            if ["合计", "总计", "小计"].iter().any(|t| c.starts_with(t) || c.ends_with(t)) || c.eq_ignore_ascii_case("total") {
+                out.insert(r as u64);
+            }
+        }
+    }
+    out
 }
 
 /// Which raw column feeds each canonical column, with what unit; the columns not in the format.
@@ -422,6 +468,8 @@ fn code(s: &str, lengths: std::ops::RangeInclusive<usize>) -> Option<String> {
 pub struct Bounds {
     /// Refuse values beyond the documented per-column bounds (`ingest --allow-out-of-bounds` turns it off).
     pub enforce: bool,
+    /// Refuse the rows that cannot be true (the audit's 强制 rules; off with `--allow-out-of-bounds` too).
+    pub rows: bool,
 }
 
 /// Parses and checks one column. Returns the typed column, the bad cells (up to `limit`) and how many more.

@@ -1,4 +1,5 @@
-//! Rankings: counties ordered by their evaluation totals, as the file a supervision office sends around.
+//! Rankings: counties ordered by their evaluation scores (on the points with data), as the file a supervision
+//! office sends around.
 
 use polars::prelude::*;
 
@@ -12,12 +13,17 @@ const ZH: &[(&str, &str)] = &[
     ("scheme", "评价方案"),
     ("county_code", "县区代码"),
     ("county_name", "县区名称"),
+    ("prefecture_code", "市代码"),
     ("prefecture_name", "市名称"),
+    ("province_code", "省代码"),
     ("province_name", "省名称"),
     ("total", "总分"),
     ("max_points", "满分"),
     ("points_with_data", "有数据观测点分值"),
+    ("score_on_data", "有数据观测点得分率"),
     ("grade", "等级"),
+    ("grade_on_data", "按有数据观测点评定等级"),
+    ("data_check_points", "数据待核实观测点数"),
     ("failed_points", "未达标观测点数"),
     ("missing_points", "待填报观测点数"),
     ("vetoes", "一票否决项"),
