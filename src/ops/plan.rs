@@ -200,6 +200,23 @@ struct Addition {
     cost: f64,
     for_school: bool,
     for_cv: bool,
+    /// What the whole school holds of a whole-school resource (its sports ground, for the land check).
+    held: Option<f64>,
+}
+
+/// The first resource (in quality indicator order) that belongs to the whole school, not to a level: teaching
+/// space, sports ground, equipment and multimedia rooms (a level's teachers come before).
+const WHOLE_SCHOOL: usize = 3;
+
+/// A whole-school addition of one round, asked for by one level or both.
+#[derive(Default)]
+struct WholeAddition {
+    name: String,
+    add: f64,
+    levels: std::collections::BTreeSet<String>,
+    for_school: bool,
+    for_cv: bool,
+    held: Option<f64>,
 }
 
 /// Plans every county of the selection (one year; every county of the year when none is named) for `levels`
@@ -278,6 +295,7 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     for _round in 0..ROUNDS {
         let current = after.as_ref().unwrap_or(&before);
         let mut round: HashMap<(String, String), f64> = HashMap::new();
+        let mut whole: HashMap<(String, String, usize), WholeAddition> = HashMap::new();
         for key in &keys {
             if level_state(current, key)?.0 != Some(false) {
                 continue;
@@ -308,6 +326,22 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
                     if a <= 0.0 {
                         continue;
                     }
+                    if k >= WHOLE_SCHOOL {
+                        // A whole-school resource: each level's plan sizes the school's addition so that its own
+                        // share is what it needs; one addition serves both levels of a combined school, so the
+                        // round adds the larger of the two, once.
+                        let w = whole.entry((key.0.clone(), unit.school_id.clone(), k)).or_insert_with(|| WholeAddition { name: name.clone(), ..Default::default() });
+                        if a > w.add {
+                            w.add = a;
+                        }
+                        w.levels.insert(key.1.clone());
+                        w.for_school |= p.for_school[i][k];
+                        w.for_cv |= p.for_cv[i][k];
+                        if unit.share[k] > 0.0 {
+                            w.held = unit.resource[k].map(|r| r / unit.share[k]);
+                        }
+                        continue;
+                    }
                     let column = RESOURCES[k].0.replace("{level}", level.id());
                     *round.entry((unit.school_id.clone(), column)).or_default() += a;
                     let e = adds.entry((key.0.clone(), key.1.clone(), unit.school_id.clone(), k)).or_default();
@@ -317,16 +351,22 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
                     e.add += a;
                     e.for_school |= p.for_school[i][k];
                     e.for_cv |= p.for_cv[i][k];
-                    if k == 4
-                        && let Some(r) = unit.resource[k]
-                        && e.add * unit.share[k] > costs.grounds.land_flag_ratio * r
-                    {
-                        notes.entry(key.clone()).or_default().push(format!(
-                            "{name}（{}）：需新增体育运动场地 {} ㎡，超过现有面积的 {} 倍，制约因素是用地而非资金",
-                            unit.school_id, e.add, costs.grounds.land_flag_ratio
-                        ));
-                    }
                 }
+            }
+        }
+        // The round's whole-school additions, each once per school and column (the larger level's need).
+        for ((county, school, k), w) in whole.drain() {
+            let column = RESOURCES[k].0.to_string();
+            *round.entry((school.clone(), column)).or_default() += w.add;
+            let levels: Vec<&str> = ["primary", "junior"].into_iter().filter(|l| w.levels.contains(*l)).collect();
+            let e = adds.entry((county, levels.join(","), school, k)).or_default();
+            e.school_name = w.name;
+            e.cost += costs.price(k, w.add, &Unit { school_id: String::new(), students: 0.0, resource: [None; K], share: [1.0; K], designable: 0.0 });
+            e.add += w.add;
+            e.for_school |= w.for_school;
+            e.for_cv |= w.for_cv;
+            if w.held.is_some() {
+                e.held = w.held;
             }
         }
         if round.is_empty() {
@@ -336,6 +376,47 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
         after = Some(split(&verdicts(&state, cfg)?)?);
     }
     let current = after.as_ref().unwrap_or(&before);
+    // A whole-school addition over the rounds, for one level or both, is one row per school and column; the land
+    // it needs is checked against the school's whole ground.
+    let mut merged: BTreeMap<(String, String, String, usize), Addition> = BTreeMap::new();
+    for ((county, level, school, k), a) in std::mem::take(&mut adds) {
+        if k < WHOLE_SCHOOL {
+            merged.insert((county, level, school, k), a);
+            continue;
+        }
+        let same = merged.keys().find(|(c, _, s, kk)| *c == county && *s == school && *kk == k).cloned();
+        match same {
+            Some(old) => {
+                let mut e = merged.remove(&old).expect("found");
+                let mut levels: Vec<&str> = old.1.split(',').chain(level.split(',')).collect();
+                levels.sort_by_key(|l| *l != "primary");
+                levels.dedup();
+                e.add += a.add;
+                e.cost += a.cost;
+                e.for_school |= a.for_school;
+                e.for_cv |= a.for_cv;
+                e.held = e.held.or(a.held);
+                merged.insert((county, levels.join(","), school, k), e);
+            }
+            None => {
+                merged.insert((county, level, school, k), a);
+            }
+        }
+    }
+    let adds = merged;
+    for ((county, level, school, k), a) in &adds {
+        if *k == 4
+            && let Some(ground) = a.held
+            && a.add > costs.grounds.land_flag_ratio * ground
+        {
+            for l in level.split(',') {
+                notes.entry((county.clone(), l.to_string())).or_default().push(format!(
+                    "{}（{school}）：需新增体育运动场地 {} ㎡，超过全校现有面积的 {} 倍，制约因素是用地而非资金",
+                    a.school_name, a.add, costs.grounds.land_flag_ratio
+                ));
+            }
+        }
+    }
 
     // The rows, in the canonical columns' terms.
     let (mut c_county, mut c_level, mut c_id, mut c_name, mut c_res, mut c_add, mut c_unit, mut c_cost, mut c_ind, mut c_for) =
@@ -399,10 +480,15 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     let mut cv_texts: Vec<Vec<String>> = vec![vec![]; 2];
     // Each county-level's cost, in all and by category, in one pass over the additions.
     let mut spent: HashMap<(&str, &str), [f64; 6]> = HashMap::new();
+    // A whole-school addition that serves both levels of a combined school counts half to each.
     for ((c, l, _, k), a) in &adds {
-        let e = spent.entry((c.as_str(), l.as_str())).or_default();
-        e[0] += a.cost;
-        e[1 + cats.iter().position(|x| *x == RESOURCES[*k].2).unwrap_or(0)] += a.cost;
+        let levels: Vec<&str> = l.split(',').collect();
+        for level in &levels {
+            let e = spent.entry((c.as_str(), level)).or_default();
+            let part = a.cost / levels.len() as f64;
+            e[0] += part;
+            e[1 + cats.iter().position(|x| *x == RESOURCES[*k].2).unwrap_or(0)] += part;
+        }
     }
     for key in &keys {
         let (met0, pass0, over0, max0) = level_state(&before, key)?;
