@@ -94,6 +94,13 @@ fn issue31_04_the_per_student_rule_is_derived_where_the_county_does_not_report_i
     let checks = wd.ok(&["growth", "--checks", "--county", "140121", "--year", "2022", "--format", "csv", "--no-store"]);
     let row = checks.lines().find(|l| l.contains("per_student_not_decreasing")).unwrap();
     assert!(row.contains(",computed,") && row.contains(",false,") && row.contains("as the county does not report it") && row.contains("-2.8%"), "{row}");
+    // The report says how the figure was made, and gives 只增不减's totals in 万元, where a change shows.
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2022"]);
+    let rows: Vec<&str> = html.split("<tr>").collect();
+    let per_student = rows.iter().find(|r| r.contains("生均一般公共预算教育支出只增不减")).unwrap();
+    assert!(per_student.contains("县未报生均数") && per_student.contains("未达到") && per_student.contains("13,903 元"), "{per_student}");
+    let budget = rows.iter().find(|r| r.contains("<td>一般公共预算教育支出只增不减</td>")).unwrap();
+    assert!(budget.contains("万元") && !budget.contains("亿元"), "{budget}");
 }
 
 #[test]

@@ -388,6 +388,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
         }
     };
     let (ids, vals, refs, pcts, passed) = (checks.strs("check")?, checks.f64s("value")?, checks.f64s("reference")?, checks.f64s("pct")?, checks.df.column("passed")?.bool()?.clone());
+    let bases = checks.strs("basis")?;
     let mut t = Table {
         caption: format!("{} {}", req.year, lang.t("经费保障检查", "funding rule checks")),
         headers: [lang.t("检查项", "check"), lang.t("数值", "value"), lang.t("参照", "reference"), lang.t("增长或比值", "change or ratio"), lang.t("结论", "verdict")].map(String::from).to_vec(),
@@ -396,7 +397,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
     for i in 0..checks.df.height() {
         let id = ids[i].clone().unwrap_or_default();
         let (name_zh, name_en, write): (&str, &str, fn(f64) -> String) = match id.as_str() {
-            "budget_not_decreasing" => ("一般公共预算教育支出只增不减", "education budget spending not decreasing", money(lang)),
+            "budget_not_decreasing" => ("一般公共预算教育支出只增不减", "education budget spending not decreasing", if lang == Lang::Zh { fmt::wan } else { fmt::money_en }),
             "per_student_not_decreasing" => ("生均一般公共预算教育支出只增不减", "per-student spending not decreasing", yuan(lang)),
             "public_funds_primary" => ("小学生均公用经费不低于基准定额", "primary public funds per pupil at least the floor", yuan(lang)),
             "public_funds_junior" => ("初中生均公用经费不低于基准定额", "junior public funds per pupil at least the floor", yuan(lang)),
@@ -411,8 +412,15 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             Some(false) => lang.t("未达到", "not met"),
             None => lang.missing(),
         };
+        // A per-student figure derived from spending ÷ pupils, because the county does not report it, says so.
+        let derived = id == "per_student_not_decreasing" && bases[i].as_deref() == Some("computed") && req.rules.funding.per_student_basis == crate::rules::Basis::Reported;
+        let name = match (derived, lang) {
+            (true, Lang::Zh) => format!("{name_zh}（县未报生均数，按一般公共预算教育支出 ÷ 在校学生数计算）"),
+            (true, Lang::En) => format!("{name_en} (not reported: computed as spending ÷ pupils)"),
+            (false, _) => lang.t(name_zh, name_en).to_string(),
+        };
         t.rows.push(vec![
-            Cell::text(lang.t(name_zh, name_en)),
+            Cell::text(name),
             Cell::figure(vals[i], write, lang.missing()).from(src("value")),
             Cell::figure(refs[i], write, "—").from(src("reference")),
             if id.ends_with("_not_decreasing") {

@@ -38,6 +38,12 @@ pub fn money(yuan: f64) -> String {
     }
 }
 
+/// An amount of money in 万元 to one decimal, whatever its size: 只增不减's totals are compared year with year, and
+/// 亿元 to one decimal hides the change (4.2 against 4.2 亿元, down 1.5 %).
+pub fn wan(yuan: f64) -> String {
+    format!("{} 万元", grouped(yuan / 1e4, 1))
+}
+
 /// An amount per student (or per person) in whole 元: 12,175 元.
 pub fn yuan(x: f64) -> String {
     format!("{} 元", grouped(x, 0))
@@ -169,6 +175,8 @@ mod tests {
         assert_eq!(in_unit(1.0, "0/1"), "是");
         assert_eq!(in_unit(5_000_000.0, "元"), "500.0 万元");
         assert_eq!(in_unit(2014.0, "年"), "2014 年", "issue 31: a year is never grouped by thousands");
+        assert_eq!(wan(4.21e8), "42,100.0 万元");
+        assert_eq!(parse(&wan(4.2147e8)).map(|p| p.0), Some(4.2147e8), "a 万元 figure reads back");
     }
 
     #[test]
