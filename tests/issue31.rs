@@ -113,6 +113,9 @@ fn issue31_05_years_are_years_and_names_do_not_run_into_numbers() {
     wd.ok(&["sql", "--write", "UPDATE counties SET county_name = '县140121' WHERE county_code = '140121'"]);
     let text = text_of(&wd.ok(&["report", "--county", "140121", "--year", "2023"]));
     assert!(text.contains("县140121 2023 年") && !text.contains("县1401212023"), "{text}");
+    // A school's shortfall names what it lacks (one more teacher), not the per-hundred indicator.
+    assert!(!text.contains("每百名学生拥有高于规定学历教师数差") && !text.contains("生均教学及辅助用房面积差"), "{text}");
+    assert!(text.contains("缺") && (text.contains("缺高于规定学历教师") || text.contains("缺体育、艺术专任教师") || text.contains("缺网络多媒体教室")), "{text}");
 }
 
 #[test]

@@ -86,6 +86,25 @@ pub const QUALITY_INDICATORS: &[&str] = &[
     "multimedia_rooms_per_100",
 ];
 
+/// What a quality indicator counts, as a shortfall names it: a school short of 1 teacher lacks "高于规定学历教师 1
+/// 人", not "每百名学生拥有高于规定学历教师数 1 人" (which reads as one per hundred pupils).
+pub fn resource_zh(id: &str) -> &'static str {
+    match id {
+        "degree_teachers_per_100" | "degree_teachers_per_student" => "高于规定学历教师",
+        "backbone_teachers_per_100" => "县级以上骨干教师",
+        "pe_art_teachers_per_100" => "体育、艺术专任教师",
+        "teach_area_per_student" => "教学及辅助用房",
+        "sports_area_per_student" => "体育运动场馆",
+        "equipment_value_per_student" => "教学仪器设备",
+        "multimedia_rooms_per_100" => "网络多媒体教室",
+        "computers_per_100" => "计算机",
+        "books_per_student" => "图书",
+        "teachers_per_student" => "专任教师",
+        "titled_teachers_per_student" => "中级及以上职称教师",
+        _ => "",
+    }
+}
+
 pub fn indicator(id: &str) -> &'static Indicator {
     INDICATORS.iter().find(|i| i.id == id).expect("a known indicator id")
 }

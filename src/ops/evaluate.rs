@@ -380,7 +380,7 @@ fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()>
             .map(|id| {
                 let unit = balance::indicator(id).shortfall_unit;
                 match lacks[*id][i] {
-                    Some(s) => format!("{}差 {}{unit}", indicator_zh(id), num(s)),
+                    Some(s) => format!("缺{} {} {unit}", balance::resource_zh(id), num(s)),
                     None => format!("{}未报", indicator_zh(id)),
                 }
             })

@@ -752,7 +752,10 @@ fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level:
                     && let Some(s) = short
                 {
                     let ind = balance::indicator(id);
-                    gaps.push(format!("{} {} {}", ind.name_zh, fmt::trimmed(s, 2), ind.shortfall_unit));
+                    gaps.push(match req.lang {
+                        Lang::Zh => format!("缺{} {} {}", balance::resource_zh(id), fmt::trimmed(s, 2), ind.shortfall_unit),
+                        Lang::En => format!("{} short by {} {}", ind.id, fmt::trimmed(s, 2), ind.shortfall_unit),
+                    });
                 }
             }
             t.rows.push(vec![
