@@ -1,5 +1,7 @@
-//! The screens of the audit, each a Polars computation over the schools (or the county indicators) of a year and
-//! the year before, giving flags in one shape ([`FLAG_FIELDS`]); [`super::flags`] puts them together and words them.
+//! The screens of the audit, each over the schools (or the county indicators) of a year, with the year before and
+//! the year after where a value is compared with the school's own history, giving flags in one shape
+//! ([`FLAG_FIELDS`]); [`super::flags`] puts them together and words them. The statistical screens share one compact
+//! frame of the year's values ([`Paired`]).
 
 use polars::prelude::*;
 
