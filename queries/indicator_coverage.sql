@@ -1,6 +1,7 @@
 -- title: Which county indicators were reported, per year
 -- answers: for each catalogued indicator and year, how many counties reported it and how many did not;
---          gaps here become "missing" verdicts in evaluation.
+--          gaps here become "missing" verdicts in evaluation. The series growth derives (their Chinese names end
+--          in （派生）) are not reported, so they are left out.
 -- parameters: none
 WITH county_years AS (
     SELECT DISTINCT county_code, year FROM county_indicators
@@ -12,5 +13,6 @@ FROM indicator_catalogue k
 CROSS JOIN county_years cy
 LEFT JOIN county_indicators i
        ON i.indicator = k.indicator AND i.county_code = cy.county_code AND i.year = cy.year
+WHERE NOT k.name_zh LIKE '%（派生）'
 GROUP BY ALL
 ORDER BY k.indicator, cy.year;

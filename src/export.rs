@@ -14,6 +14,53 @@ use crate::warehouse::Warehouse;
 /// The manifest's file name.
 pub const MANIFEST: &str = "countyedu-export.json";
 
+/// The schema file's name: every table's files, columns, DuckDB types and meanings, and how readers type `year`.
+pub const SCHEMA: &str = "schema.json";
+
+#[derive(serde::Serialize)]
+struct SchemaColumn {
+    name: String,
+    duckdb_type: String,
+    meaning: String,
+    unit: String,
+    values: String,
+}
+
+#[derive(serde::Serialize)]
+struct SchemaTable {
+    name: String,
+    rows: i64,
+    /// Where its files are, relative to the export folder.
+    files: String,
+    /// `year` when the table is split into hive partitions `year=YYYY` (the column then lives in the folder names).
+    partitioned_by: Option<String>,
+    columns: Vec<SchemaColumn>,
+}
+
+#[derive(serde::Serialize)]
+struct Schema {
+    written_by: String,
+    format: String,
+    /// How each reader types the partition column, and the cast back to the warehouse's INTEGER.
+    hive_year: Vec<(String, String)>,
+    /// CSV only: the columns to read as text (codes keep their leading zeros and digits).
+    csv_text_columns: Vec<String>,
+    tables: Vec<SchemaTable>,
+}
+
+/// How the readers analysts use type a hive partition's `year`, and the one line that makes it the warehouse's
+/// integer again.
+pub const HIVE_YEAR: [(&str, &str); 5] = [
+    ("duckdb", "read_parquet('DIR/TABLE/**/*.parquet', hive_partitioning = true) gives year BIGINT; CAST(year AS INTEGER) if a join needs INTEGER"),
+    ("polars", "pl.scan_parquet('DIR/TABLE/**/*.parquet', hive_partitioning=True) gives year Int64; .with_columns(pl.col('year').cast(pl.Int32))"),
+    ("pandas", "pd.read_parquet('DIR/TABLE') gives year as a Categorical of the folder names; df['year'] = df['year'].astype('int32')"),
+    ("pyarrow", "pq.read_table('DIR/TABLE') gives year as dictionary<values=int32>; t.set_column(t.schema.get_field_index('year'), 'year', t['year'].cast('int32'))"),
+    ("spark", "spark.read.parquet('DIR/TABLE') infers year as int (partition column type inference)"),
+];
+
+/// Code columns a CSV reader must read as text (or it drops leading zeros and reads 140121 as a number).
+pub const CSV_TEXT_COLUMNS: [&str; 6] = ["county_code", "prefecture_code", "province_code", "school_id", "area_code", "urban_rural_code"];
+
 /// File formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -35,7 +82,42 @@ pub fn export(wh: &Warehouse, dir: &Path, format: ExportFormat) -> Result<Vec<(S
     std::fs::create_dir_all(dir).map_err(|e| Error::usage(format!("--to {}: {e}", dir.display())))?;
     let staging = tempfile::Builder::new().prefix(".countyedu-export-").tempdir_in(dir)?;
     let mut out = Vec::new();
+    let mut schema = Schema {
+        written_by: format!("countyedu {}", env!("CARGO_PKG_VERSION")),
+        format: match format {
+            ExportFormat::Parquet => "parquet".into(),
+            ExportFormat::Csv { .. } => "csv".into(),
+        },
+        hive_year: HIVE_YEAR.iter().map(|(r, h)| (r.to_string(), h.to_string())).collect(),
+        csv_text_columns: CSV_TEXT_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        tables: Vec::new(),
+    };
     for (name, rows, has_year) in wh.tables()? {
+        let partitioned = matches!(format, ExportFormat::Parquet) && has_year;
+        schema.tables.push(SchemaTable {
+            files: match format {
+                ExportFormat::Parquet if partitioned => format!("{name}/year=*/*.parquet"),
+                ExportFormat::Parquet => format!("{name}/{name}.parquet"),
+                ExportFormat::Csv { .. } => format!("{name}.csv"),
+            },
+            partitioned_by: partitioned.then(|| "year".to_string()),
+            columns: wh
+                .column_types(&name)?
+                .into_iter()
+                .map(|(c, t)| {
+                    let m = crate::meanings::meaning(&name, &c);
+                    SchemaColumn {
+                        meaning: m.map_or(String::new(), |m| m.meaning.to_string()),
+                        unit: m.map_or(String::new(), |m| m.unit.to_string()),
+                        values: m.map_or(String::new(), |m| m.values.to_string()),
+                        name: c,
+                        duckdb_type: t,
+                    }
+                })
+                .collect(),
+            name: name.clone(),
+            rows,
+        });
         match format {
             ExportFormat::Parquet => wh.write_table_parquet(&name, has_year, &staging.path().join(&name))?,
             ExportFormat::Csv { bom } => {
@@ -45,6 +127,7 @@ pub fn export(wh: &Warehouse, dir: &Path, format: ExportFormat) -> Result<Vec<(S
         }
         out.push((name, rows));
     }
+    std::fs::write(staging.path().join(SCHEMA), serde_json::to_string_pretty(&schema).map_err(|e| Error::other(e.to_string()))?)?;
     let written = files_under(staging.path())?;
     // A file of the user's where the export would write: refused before anything is replaced.
     if let Some(clash) = written.iter().find(|f| dir.join(f).exists() && !earlier.contains(f)) {

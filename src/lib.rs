@@ -15,6 +15,7 @@
 //! - [`export`]: every table as Parquet or CSV files, replacing only what an earlier export wrote.
 //! - [`queries`]: the named queries of `queries/` and their parameters.
 //! - [`results`]: the stored metric tables, declared once, and what each row depends on.
+//! - [`meanings`]: what every column of every table means (its unit and values): column comments and RESULTS.md.
 //! - [`plan`]: the investment planner: the cheapest additions school by school that bring a county to 优质均衡.
 //! - [`portable`]: the metric definitions as SQL for Spark SQL and Trino (`countyedu sql-for`, `spark/`).
 //! - [`report`]: reports people read: a county's report and a province's league as self-contained HTML with
@@ -44,6 +45,7 @@ pub mod error;
 pub mod evaluate;
 pub mod export;
 pub mod generate;
+pub mod meanings;
 pub mod growth;
 pub mod ingest;
 pub mod model;

@@ -95,18 +95,20 @@ pub fn sql(metric: Metric, dialect: Dialect, rules: &Rules) -> String {
 /// over the units in the standard's scope that report it, as the engine's `equity::urban_rural_table` takes them.
 fn urban_rural(units: &str, rules: &Rules) -> String {
     let group = "CASE WHEN urban_rural_code IN (111, 112) THEN 'urban' WHEN urban_rural_code BETWEEN 121 AND 123 THEN 'town' ELSE 'rural' END";
-    let mut values = vec!["year, county_code, level, students, in_basic, in_quality".to_string(), format!("{group} AS g")];
+    let mut values: Vec<String> = ["year", "county_code", "level", "students", "in_basic", "in_quality"].map(String::from).to_vec();
+    values.push(format!("{group} AS g"));
     let mut long = Vec::new();
-    let mut k = 0;
+    // One column per indicator, named after it (the same value for both standards; the scopes differ).
+    for id in balance::INDICATORS.iter().filter(|i| balance::STANDARDS.iter().any(|(_, ids)| ids.contains(&i.id))) {
+        values.push(format!("{} AS {}", balance::sql::value(id), id.id));
+    }
     for (standard, ids) in balance::STANDARDS {
         for id in ids {
-            values.push(format!("{} AS x{k}", balance::sql::value(balance::indicator(id))));
             long.push(format!(
-                "SELECT year, county_code, level, {} AS standard, {} AS indicator, g, students AS w, x{k} AS x FROM x WHERE in_{standard} AND x{k} IS NOT NULL",
+                "SELECT year, county_code, level, {} AS standard, {} AS indicator, g, students AS w, {id} AS x\n  FROM x WHERE in_{standard} AND {id} IS NOT NULL",
                 text(standard),
                 text(id)
             ));
-            k += 1;
         }
     }
     let keys = "year, county_code, level, standard, indicator";
@@ -118,9 +120,17 @@ fn urban_rural(units: &str, rules: &Rules) -> String {
         agg.push(format!("CASE WHEN sum({w}) > 0 THEN sum(CASE WHEN g = '{g}' THEN w * x END) / sum({w}) END AS mean_{g}"));
     }
     format!(
-        "WITH x AS (SELECT {values} FROM ({units}) u),
-long AS ({long}),
-means AS (SELECT {keys}, {agg} FROM long GROUP BY {keys})
+        "WITH x AS (
+  SELECT
+    {values}
+  FROM ({units}) u),
+long AS (
+  {long}),
+means AS (
+  SELECT {keys},
+    {agg}
+  FROM long
+  GROUP BY {keys})
 SELECT {keys}, 'three' AS grouping,
   schools_urban, students_urban, mean_urban, schools_town, students_town, mean_town, schools_rural, students_rural, mean_rural,
   CASE WHEN mean_urban <> 0 THEN mean_rural / mean_urban END AS rural_urban_ratio,
@@ -128,9 +138,9 @@ SELECT {keys}, 'three' AS grouping,
   mean_urban - mean_rural AS gap_urban_rural,
   {name} AS rules, {hash} AS rules_hash
 FROM means",
-        values = values.join(", "),
-        long = long.join("\nUNION ALL "),
-        agg = agg.join(", "),
+        values = values.join(",\n    "),
+        long = long.join("\n  UNION ALL\n  "),
+        agg = agg.join(",\n    "),
         name = text(&rules.name),
         hash = text(&rules.hash),
     )
@@ -154,7 +164,8 @@ g AS (SELECT v.*, value - previous_value AS change,
   c.prefecture_code, c.province_code
   FROM v LEFT JOIN counties c ON c.county_code = v.county_code)
 SELECT year, county_code, indicator, value, previous_value, change, pct_change,
-  {prefecture} AS rank_in_prefecture, {province} AS rank_in_province,
+  {prefecture} AS rank_in_prefecture,
+  {province} AS rank_in_province,
   {name} AS rules, {hash} AS rules_hash
 FROM g",
         per_student = text(crate::growth::PER_STUDENT),
@@ -163,4 +174,28 @@ FROM g",
         name = text(&rules.name),
         hash = text(&rules.hash),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 33: the generated SQL is maintainable by a person: one select item per line, columns named after
+    /// their indicators, the exact-sum device explained, no line over 200 characters.
+    #[test]
+    fn the_generated_sql_reads_as_a_person_would_write_it() {
+        let rules = crate::rules::Rules::national();
+        for m in METRICS {
+            for d in [Dialect::Duckdb, Dialect::Spark, Dialect::Trino] {
+                let text = sql(m, d, &rules);
+                for (i, line) in text.lines().enumerate() {
+                    assert!(line.chars().count() <= 200, "{} line {}: {} characters: {line}", m.id(), i + 1, line.chars().count());
+                }
+                let numbered = text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| w.len() > 1 && w.starts_with('x') && w[1..].chars().all(|c| c.is_ascii_digit()));
+                assert!(!numbered, "{}: a column named x0…x14", m.id());
+            }
+        }
+        let cv = sql(Metric::BalanceCv, Dialect::Spark, &rules);
+        assert!(cv.contains("-- Exact sums:") && cv.contains("AS q_equipment_value_per_student"), "{}", &cv[..2000]);
+    }
 }

@@ -326,14 +326,18 @@ pub fn markdown() -> String {
          it again). Each table is created from its declaration, filled by the command named, and replaced by scope: a \
          run with `--county`/`--year` replaces exactly those rows. Every row records the rules it was computed under \
          (`rules`, `rules_hash`). A table stored by another version of countyedu with other columns is named when the \
-         warehouse is opened, with the command that computes it again; its columns are never matched by position.\n",
+         warehouse is opened, with the command that computes it again; its columns are never matched by position. \
+         Each column's meaning, unit and values below are also its DuckDB column comment (`DESCRIBE`, \
+         `duckdb_columns()`), from `src/meanings.rs`.\n",
     );
     for t in RESULT_TABLES {
         out.push_str(&format!("\n## `{}`\n\n{}\n\n", t.name, t.about));
         out.push_str(&format!("Written by `countyedu {}`. Key: {}. An `ingest` removes {}.\n\n", t.written_by, t.key.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "), t.depends.words()));
-        out.push_str("| column | type |\n|---|---|\n");
+        out.push_str("| column | type | meaning | unit | values |\n|---|---|---|---|---|\n");
         for (c, ty) in t.columns() {
-            out.push_str(&format!("| `{c}` | {ty} |\n"));
+            let m = crate::meanings::meaning(t.name, c);
+            let cell = |s: Option<&str>| s.unwrap_or("").replace('|', "\\|");
+            out.push_str(&format!("| `{c}` | {ty} | {} | {} | {} |\n", cell(m.map(|m| m.meaning)), cell(m.map(|m| m.unit)), cell(m.map(|m| m.values))));
         }
     }
     out

@@ -148,10 +148,10 @@ fn every_documented_example_runs_as_written() {
             folder = run(root.path(), &folder, doc, &command);
             ran += 1;
         }
-        // The Python example of the README opens the demo warehouse.
-        if let Some(code) = text.split("```python\n").nth(1).and_then(|b| b.split("```").next()) {
-            let out = Command::new("python3").args(["-c", code]).current_dir(root.path()).output().unwrap();
-            assert!(out.status.success(), "{doc}: the Python example failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        // The Python examples of the README open the demo warehouse (the package from its source folder).
+        for code in text.split("```python\n").skip(1).filter_map(|b| b.split("```").next()) {
+            let out = Command::new("python3").args(["-c", code]).env("PYTHONPATH", repo("python")).current_dir(root.path()).output().unwrap();
+            assert!(out.status.success(), "{doc}: the Python example failed:\n{code}\n{}", String::from_utf8_lossy(&out.stderr));
         }
     }
     let commands = ["ingest", "sql", "query", "export", "balance", "equity", "urban-rural", "growth", "evaluate", "rank", "generate", "demo", "completions", "man"];

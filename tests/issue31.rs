@@ -138,3 +138,60 @@ fn issue31_07_a_league_takes_a_provinces_own_digits() {
     let two = text_of(&wd.ok(&["report", "--province", "140000", "--year", "2023"]));
     assert!(two.contains("长华县"), "{two}");
 }
+
+#[test]
+fn issue31_07_a_league_names_who_reaches_quality_balance_and_shows_the_spread_not_only_medians() {
+    let wd = Workdir::loaded(&["sample"]);
+    let html = wd.ok(&["report", "--province", "140000", "--year", "2023"]);
+    let rows: Vec<&str> = html.split("<tr>").collect();
+    // The ranking names each county's 优质均衡 verdict: the model county 宁江县 reaches it.
+    assert!(html.contains("<th>优质均衡</th>"), "a column of its own");
+    let ningjiang = rows.iter().find(|r| r.contains("<td>宁江县</td>")).unwrap();
+    assert!(ningjiang.contains("<td>达到</td>"), "{ningjiang}");
+    // The CV chart draws each indicator's range across the counties, and the counties over a limit are named.
+    assert!(html.contains("最小至最大"), "the range's legend");
+    assert!(html.contains("超过限值的县："), "{}", &html[..2000.min(html.len())]);
+}
+
+#[test]
+fn issue31_05_an_expected_figure_says_so_and_the_investment_reads_as_an_office_would() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    let html = wd.ok(&["report", "--county", "140581", "--year", "2021"]);
+    let text = text_of(&html);
+    // 高平市 reports its 2021 spending as expected (预计达到7.2亿元): the report says so, in the sentence and the table.
+    assert!(text.contains("一般公共预算教育支出预计 7.2 亿元"), "{text}");
+    assert!(html.contains("7.2 亿元（预计）"), "the table marks the figure");
+    // The investment section: 小学 before 初中, a table of additions counted as it holds, recurring pay said.
+    let text = text_of(&wd.ok(&["report", "--county", "140121", "--year", "2023"]));
+    let invest = &text[text.find("达到优质均衡的投入测算").expect("section 8")..];
+    if let (Some(p), Some(j)) = (invest.find("小学需投入"), invest.find("初中需投入")) {
+        assert!(p < j, "小学 before 初中: {invest}");
+    }
+    // "投入最大的 15 项" only when 15 are shown; otherwise "全部 N 项投入".
+    assert!(invest.contains("投入最大的 15 项") || invest.contains("项投入（按费用从大到小）"), "{invest}");
+    if invest.contains("新招聘教师") {
+        assert!(invest.contains("工资此后每年发生") && invest.contains("一次性投入"), "{invest}");
+    }
+    assert!(invest.contains("教师（含首年工资）"), "{invest}");
+}
+
+#[test]
+fn issue31_07_a_league_shows_each_countys_rank_change_and_explains_vetoes() {
+    let wd = Workdir::loaded(&["sample"]);
+    let html = wd.ok(&["report", "--province", "140000", "--year", "2023"]);
+    let text = text_of(&html);
+    assert!(html.contains("<th>名次（较上年）</th>"), "the trend column");
+    assert!(text.contains("括号内为较上年名次的变化"), "{text}");
+    assert!(html.contains("（↑") || html.contains("（↓") || html.contains("（持平）"), "a change against 2022");
+}
+
+#[test]
+fn issue31_08_an_english_report_says_grades_and_verdicts_in_english() {
+    let wd = Workdir::loaded(&["sample"]);
+    let html = wd.ok(&["report", "--province", "140000", "--year", "2023", "--lang", "en"]);
+    let table = &html[html.find("<table").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for word in ["优秀", "良好", "合格", "达到", "待补报"] {
+        assert!(!table.contains(&format!("<td>{word}</td>")), "{word} in the English ranking: {table}");
+    }
+}

@@ -3,31 +3,465 @@
 -- reads: a table or view `schools` with the canonical columns (countyedu export's schools/)
 -- parameters: none
 SELECT c.*, 'national+provinces' AS rules, 'bb87d4814d1ea962' AS rules_hash FROM (
-WITH x AS (SELECT year, county_code, level, students, CAST(in_quality AS BIGINT) AS in_quality, CASE WHEN in_basic THEN 1e0 * teach_area / students END AS x0, CASE WHEN in_basic THEN 1e0 * sports_area / students END AS x1, CASE WHEN in_basic THEN 1e0 * equipment_value / students END AS x2, CASE WHEN in_basic THEN 1e2 * computers / students END AS x3, CASE WHEN in_basic THEN 1e0 * books / students END AS x4, CASE WHEN in_basic THEN 1e0 * teachers / students END AS x5, CASE WHEN in_basic THEN 1e0 * degree_teachers / students END AS x6, CASE WHEN in_basic THEN 1e0 * titled_teachers / students END AS x7, CASE WHEN in_quality THEN 1e2 * degree_teachers / students END AS x8, CASE WHEN in_quality THEN 1e2 * backbone_teachers / students END AS x9, CASE WHEN in_quality THEN 1e2 * pe_art_teachers / students END AS x10, CASE WHEN in_quality THEN 1e0 * teach_area / students END AS x11, CASE WHEN in_quality THEN 1e0 * sports_area / students END AS x12, CASE WHEN in_quality THEN 1e0 * equipment_value / students END AS x13, CASE WHEN in_quality THEN 1e2 * multimedia_rooms / students END AS x14 FROM (SELECT * FROM (
-SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, 'primary' AS level, n_primary AS students, teach_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area, sports_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area, equipment_value * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value, computers * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers, books * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books, multimedia_rooms * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms, primary_teachers AS teachers, primary_degree_teachers AS degree_teachers, primary_titled_teachers AS titled_teachers, primary_backbone_teachers AS backbone_teachers, primary_pe_art_teachers AS pe_art_teachers, school_type <> 'special' AS in_basic, school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_primary < 5e1) AS in_quality FROM (SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary, coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior, coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior, CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior, CAST(teaching_area_m2 AS DOUBLE) AS teach_area, CAST(sports_area_m2 AS DOUBLE) AS sports_area, CAST(equipment_value_yuan AS DOUBLE) AS equipment_value, CAST(computers AS DOUBLE) AS computers, CAST(books AS DOUBLE) AS books, CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms, CAST(primary_teachers AS DOUBLE) AS primary_teachers, CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers, CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers, CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers, CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers, CAST(junior_teachers AS DOUBLE) AS junior_teachers, CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers, CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers, CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers, CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers FROM schools) base WHERE n_primary > 0
+-- Exact sums: each sum of non-negative terms (wx_…, rs_…) adds the terms' whole parts and their fractions in units
+-- of 1e-15 as integers, which every engine adds exactly, so that the CVs do not depend on the order in which
+-- threads add the rows (plain floating-point sums differ in their last digits from run to run).
+-- Two passes: the pupil-weighted means first, then the squared relative deviations from them (dev_…), never
+-- E[x^2] - mean^2, which loses digits when schools are nearly equal.
+WITH x AS (
+  SELECT
+    year, county_code, level,
+    students,
+    CAST(in_quality AS BIGINT) AS in_quality,
+    CASE WHEN in_basic THEN 1e0 * teach_area / students END AS b_teach_area_per_student,
+    CASE WHEN in_basic THEN 1e0 * sports_area / students END AS b_sports_area_per_student,
+    CASE WHEN in_basic THEN 1e0 * equipment_value / students END AS b_equipment_value_per_student,
+    CASE WHEN in_basic THEN 1e2 * computers / students END AS b_computers_per_100,
+    CASE WHEN in_basic THEN 1e0 * books / students END AS b_books_per_student,
+    CASE WHEN in_basic THEN 1e0 * teachers / students END AS b_teachers_per_student,
+    CASE WHEN in_basic THEN 1e0 * degree_teachers / students END AS b_degree_teachers_per_student,
+    CASE WHEN in_basic THEN 1e0 * titled_teachers / students END AS b_titled_teachers_per_student,
+    CASE WHEN in_quality THEN 1e2 * degree_teachers / students END AS q_degree_teachers_per_100,
+    CASE WHEN in_quality THEN 1e2 * backbone_teachers / students END AS q_backbone_teachers_per_100,
+    CASE WHEN in_quality THEN 1e2 * pe_art_teachers / students END AS q_pe_art_teachers_per_100,
+    CASE WHEN in_quality THEN 1e0 * teach_area / students END AS q_teach_area_per_student,
+    CASE WHEN in_quality THEN 1e0 * sports_area / students END AS q_sports_area_per_student,
+    CASE WHEN in_quality THEN 1e0 * equipment_value / students END AS q_equipment_value_per_student,
+    CASE WHEN in_quality THEN 1e2 * multimedia_rooms / students END AS q_multimedia_rooms_per_100
+  FROM (SELECT * FROM (
+SELECT
+    year,
+    county_code,
+    school_id,
+    school_name,
+    school_type,
+    urban_rural_code,
+    'primary' AS level,
+    n_primary AS students,
+    teach_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area,
+    sports_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area,
+    equipment_value * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value,
+    computers * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers,
+    books * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books,
+    multimedia_rooms * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms,
+    primary_teachers AS teachers,
+    primary_degree_teachers AS degree_teachers,
+    primary_titled_teachers AS titled_teachers,
+    primary_backbone_teachers AS backbone_teachers,
+    primary_pe_art_teachers AS pe_art_teachers,
+    school_type <> 'special' AS in_basic,
+    school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_primary < 5e1) AS in_quality
+  FROM (SELECT
+      year,
+      county_code,
+      school_id,
+      school_name,
+      school_type,
+      urban_rural_code,
+      coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary,
+      coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior,
+      coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior,
+      CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior,
+      CAST(teaching_area_m2 AS DOUBLE) AS teach_area,
+      CAST(sports_area_m2 AS DOUBLE) AS sports_area,
+      CAST(equipment_value_yuan AS DOUBLE) AS equipment_value,
+      CAST(computers AS DOUBLE) AS computers,
+      CAST(books AS DOUBLE) AS books,
+      CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms,
+      CAST(primary_teachers AS DOUBLE) AS primary_teachers,
+      CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers,
+      CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers,
+      CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers,
+      CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers,
+      CAST(junior_teachers AS DOUBLE) AS junior_teachers,
+      CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers,
+      CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers,
+      CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers,
+      CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers
+    FROM schools) base
+  WHERE n_primary > 0
 UNION ALL
-SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, 'junior' AS level, n_junior AS students, teach_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area, sports_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area, equipment_value * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value, computers * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers, books * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books, multimedia_rooms * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms, junior_teachers AS teachers, junior_degree_teachers AS degree_teachers, junior_titled_teachers AS titled_teachers, junior_backbone_teachers AS backbone_teachers, junior_pe_art_teachers AS pe_art_teachers, school_type <> 'special' AS in_basic, school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_junior < 5e1) AS in_quality FROM (SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary, coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior, coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior, CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior, CAST(teaching_area_m2 AS DOUBLE) AS teach_area, CAST(sports_area_m2 AS DOUBLE) AS sports_area, CAST(equipment_value_yuan AS DOUBLE) AS equipment_value, CAST(computers AS DOUBLE) AS computers, CAST(books AS DOUBLE) AS books, CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms, CAST(primary_teachers AS DOUBLE) AS primary_teachers, CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers, CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers, CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers, CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers, CAST(junior_teachers AS DOUBLE) AS junior_teachers, CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers, CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers, CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers, CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers FROM schools) base WHERE n_junior > 0
-) units WHERE true) u WHERE in_basic),
-pass1 AS (SELECT *, CASE WHEN n0 > 0 THEN wx0 / w0 END AS mean0, CASE WHEN n1 > 0 THEN wx1 / w1 END AS mean1, CASE WHEN n2 > 0 THEN wx2 / w2 END AS mean2, CASE WHEN n3 > 0 THEN wx3 / w3 END AS mean3, CASE WHEN n4 > 0 THEN wx4 / w4 END AS mean4, CASE WHEN n5 > 0 THEN wx5 / w5 END AS mean5, CASE WHEN n6 > 0 THEN wx6 / w6 END AS mean6, CASE WHEN n7 > 0 THEN wx7 / w7 END AS mean7, CASE WHEN n8 > 0 THEN wx8 / w8 END AS mean8, CASE WHEN n9 > 0 THEN wx9 / w9 END AS mean9, CASE WHEN n10 > 0 THEN wx10 / w10 END AS mean10, CASE WHEN n11 > 0 THEN wx11 / w11 END AS mean11, CASE WHEN n12 > 0 THEN wx12 / w12 END AS mean12, CASE WHEN n13 > 0 THEN wx13 / w13 END AS mean13, CASE WHEN n14 > 0 THEN wx14 / w14 END AS mean14 FROM (SELECT year, county_code, level, count(x0) AS n0, CAST(count(*) - count(x0) AS BIGINT) AS miss0, CAST(sum(CASE WHEN x0 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w0, (CAST(sum(CAST(floor(students * x0) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x0 - floor(students * x0)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx0, min(x0) AS min0, max(x0) AS max0, count(x1) AS n1, CAST(count(*) - count(x1) AS BIGINT) AS miss1, CAST(sum(CASE WHEN x1 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w1, (CAST(sum(CAST(floor(students * x1) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x1 - floor(students * x1)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx1, min(x1) AS min1, max(x1) AS max1, count(x2) AS n2, CAST(count(*) - count(x2) AS BIGINT) AS miss2, CAST(sum(CASE WHEN x2 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w2, (CAST(sum(CAST(floor(students * x2) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x2 - floor(students * x2)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx2, min(x2) AS min2, max(x2) AS max2, count(x3) AS n3, CAST(count(*) - count(x3) AS BIGINT) AS miss3, CAST(sum(CASE WHEN x3 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w3, (CAST(sum(CAST(floor(students * x3) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x3 - floor(students * x3)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx3, min(x3) AS min3, max(x3) AS max3, count(x4) AS n4, CAST(count(*) - count(x4) AS BIGINT) AS miss4, CAST(sum(CASE WHEN x4 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w4, (CAST(sum(CAST(floor(students * x4) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x4 - floor(students * x4)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx4, min(x4) AS min4, max(x4) AS max4, count(x5) AS n5, CAST(count(*) - count(x5) AS BIGINT) AS miss5, CAST(sum(CASE WHEN x5 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w5, (CAST(sum(CAST(floor(students * x5) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x5 - floor(students * x5)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx5, min(x5) AS min5, max(x5) AS max5, count(x6) AS n6, CAST(count(*) - count(x6) AS BIGINT) AS miss6, CAST(sum(CASE WHEN x6 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w6, (CAST(sum(CAST(floor(students * x6) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x6 - floor(students * x6)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx6, min(x6) AS min6, max(x6) AS max6, count(x7) AS n7, CAST(count(*) - count(x7) AS BIGINT) AS miss7, CAST(sum(CASE WHEN x7 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w7, (CAST(sum(CAST(floor(students * x7) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x7 - floor(students * x7)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx7, min(x7) AS min7, max(x7) AS max7, count(x8) AS n8, CAST(sum(in_quality) - count(x8) AS BIGINT) AS miss8, CAST(sum(CASE WHEN x8 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w8, (CAST(sum(CAST(floor(students * x8) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x8 - floor(students * x8)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx8, min(x8) AS min8, max(x8) AS max8, count(x9) AS n9, CAST(sum(in_quality) - count(x9) AS BIGINT) AS miss9, CAST(sum(CASE WHEN x9 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w9, (CAST(sum(CAST(floor(students * x9) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x9 - floor(students * x9)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx9, min(x9) AS min9, max(x9) AS max9, count(x10) AS n10, CAST(sum(in_quality) - count(x10) AS BIGINT) AS miss10, CAST(sum(CASE WHEN x10 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w10, (CAST(sum(CAST(floor(students * x10) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x10 - floor(students * x10)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx10, min(x10) AS min10, max(x10) AS max10, count(x11) AS n11, CAST(sum(in_quality) - count(x11) AS BIGINT) AS miss11, CAST(sum(CASE WHEN x11 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w11, (CAST(sum(CAST(floor(students * x11) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x11 - floor(students * x11)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx11, min(x11) AS min11, max(x11) AS max11, count(x12) AS n12, CAST(sum(in_quality) - count(x12) AS BIGINT) AS miss12, CAST(sum(CASE WHEN x12 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w12, (CAST(sum(CAST(floor(students * x12) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x12 - floor(students * x12)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx12, min(x12) AS min12, max(x12) AS max12, count(x13) AS n13, CAST(sum(in_quality) - count(x13) AS BIGINT) AS miss13, CAST(sum(CASE WHEN x13 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w13, (CAST(sum(CAST(floor(students * x13) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x13 - floor(students * x13)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx13, min(x13) AS min13, max(x13) AS max13, count(x14) AS n14, CAST(sum(in_quality) - count(x14) AS BIGINT) AS miss14, CAST(sum(CASE WHEN x14 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w14, (CAST(sum(CAST(floor(students * x14) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((students * x14 - floor(students * x14)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx14, min(x14) AS min14, max(x14) AS max14 FROM x GROUP BY year, county_code, level) g),
-pass2 AS (SELECT year, county_code, level, (CAST(sum(CAST(floor(CASE WHEN mean0 > 0 THEN students * ((x0 - mean0) / mean0) * ((x0 - mean0) / mean0) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean0 > 0 THEN students * ((x0 - mean0) / mean0) * ((x0 - mean0) / mean0) END - floor(CASE WHEN mean0 > 0 THEN students * ((x0 - mean0) / mean0) * ((x0 - mean0) / mean0) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs0, (CAST(sum(CAST(floor(CASE WHEN mean1 > 0 THEN students * ((x1 - mean1) / mean1) * ((x1 - mean1) / mean1) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean1 > 0 THEN students * ((x1 - mean1) / mean1) * ((x1 - mean1) / mean1) END - floor(CASE WHEN mean1 > 0 THEN students * ((x1 - mean1) / mean1) * ((x1 - mean1) / mean1) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs1, (CAST(sum(CAST(floor(CASE WHEN mean2 > 0 THEN students * ((x2 - mean2) / mean2) * ((x2 - mean2) / mean2) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean2 > 0 THEN students * ((x2 - mean2) / mean2) * ((x2 - mean2) / mean2) END - floor(CASE WHEN mean2 > 0 THEN students * ((x2 - mean2) / mean2) * ((x2 - mean2) / mean2) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs2, (CAST(sum(CAST(floor(CASE WHEN mean3 > 0 THEN students * ((x3 - mean3) / mean3) * ((x3 - mean3) / mean3) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean3 > 0 THEN students * ((x3 - mean3) / mean3) * ((x3 - mean3) / mean3) END - floor(CASE WHEN mean3 > 0 THEN students * ((x3 - mean3) / mean3) * ((x3 - mean3) / mean3) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs3, (CAST(sum(CAST(floor(CASE WHEN mean4 > 0 THEN students * ((x4 - mean4) / mean4) * ((x4 - mean4) / mean4) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean4 > 0 THEN students * ((x4 - mean4) / mean4) * ((x4 - mean4) / mean4) END - floor(CASE WHEN mean4 > 0 THEN students * ((x4 - mean4) / mean4) * ((x4 - mean4) / mean4) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs4, (CAST(sum(CAST(floor(CASE WHEN mean5 > 0 THEN students * ((x5 - mean5) / mean5) * ((x5 - mean5) / mean5) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean5 > 0 THEN students * ((x5 - mean5) / mean5) * ((x5 - mean5) / mean5) END - floor(CASE WHEN mean5 > 0 THEN students * ((x5 - mean5) / mean5) * ((x5 - mean5) / mean5) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs5, (CAST(sum(CAST(floor(CASE WHEN mean6 > 0 THEN students * ((x6 - mean6) / mean6) * ((x6 - mean6) / mean6) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean6 > 0 THEN students * ((x6 - mean6) / mean6) * ((x6 - mean6) / mean6) END - floor(CASE WHEN mean6 > 0 THEN students * ((x6 - mean6) / mean6) * ((x6 - mean6) / mean6) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs6, (CAST(sum(CAST(floor(CASE WHEN mean7 > 0 THEN students * ((x7 - mean7) / mean7) * ((x7 - mean7) / mean7) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean7 > 0 THEN students * ((x7 - mean7) / mean7) * ((x7 - mean7) / mean7) END - floor(CASE WHEN mean7 > 0 THEN students * ((x7 - mean7) / mean7) * ((x7 - mean7) / mean7) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs7, (CAST(sum(CAST(floor(CASE WHEN mean8 > 0 THEN students * ((x8 - mean8) / mean8) * ((x8 - mean8) / mean8) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean8 > 0 THEN students * ((x8 - mean8) / mean8) * ((x8 - mean8) / mean8) END - floor(CASE WHEN mean8 > 0 THEN students * ((x8 - mean8) / mean8) * ((x8 - mean8) / mean8) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs8, (CAST(sum(CAST(floor(CASE WHEN mean9 > 0 THEN students * ((x9 - mean9) / mean9) * ((x9 - mean9) / mean9) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean9 > 0 THEN students * ((x9 - mean9) / mean9) * ((x9 - mean9) / mean9) END - floor(CASE WHEN mean9 > 0 THEN students * ((x9 - mean9) / mean9) * ((x9 - mean9) / mean9) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs9, (CAST(sum(CAST(floor(CASE WHEN mean10 > 0 THEN students * ((x10 - mean10) / mean10) * ((x10 - mean10) / mean10) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean10 > 0 THEN students * ((x10 - mean10) / mean10) * ((x10 - mean10) / mean10) END - floor(CASE WHEN mean10 > 0 THEN students * ((x10 - mean10) / mean10) * ((x10 - mean10) / mean10) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs10, (CAST(sum(CAST(floor(CASE WHEN mean11 > 0 THEN students * ((x11 - mean11) / mean11) * ((x11 - mean11) / mean11) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean11 > 0 THEN students * ((x11 - mean11) / mean11) * ((x11 - mean11) / mean11) END - floor(CASE WHEN mean11 > 0 THEN students * ((x11 - mean11) / mean11) * ((x11 - mean11) / mean11) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs11, (CAST(sum(CAST(floor(CASE WHEN mean12 > 0 THEN students * ((x12 - mean12) / mean12) * ((x12 - mean12) / mean12) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean12 > 0 THEN students * ((x12 - mean12) / mean12) * ((x12 - mean12) / mean12) END - floor(CASE WHEN mean12 > 0 THEN students * ((x12 - mean12) / mean12) * ((x12 - mean12) / mean12) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs12, (CAST(sum(CAST(floor(CASE WHEN mean13 > 0 THEN students * ((x13 - mean13) / mean13) * ((x13 - mean13) / mean13) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean13 > 0 THEN students * ((x13 - mean13) / mean13) * ((x13 - mean13) / mean13) END - floor(CASE WHEN mean13 > 0 THEN students * ((x13 - mean13) / mean13) * ((x13 - mean13) / mean13) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs13, (CAST(sum(CAST(floor(CASE WHEN mean14 > 0 THEN students * ((x14 - mean14) / mean14) * ((x14 - mean14) / mean14) END) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST((CASE WHEN mean14 > 0 THEN students * ((x14 - mean14) / mean14) * ((x14 - mean14) / mean14) END - floor(CASE WHEN mean14 > 0 THEN students * ((x14 - mean14) / mean14) * ((x14 - mean14) / mean14) END)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs14 FROM x JOIN (SELECT year, county_code, level, mean0, mean1, mean2, mean3, mean4, mean5, mean6, mean7, mean8, mean9, mean10, mean11, mean12, mean13, mean14 FROM pass1) m USING (year, county_code, level) GROUP BY year, county_code, level),
+SELECT
+    year,
+    county_code,
+    school_id,
+    school_name,
+    school_type,
+    urban_rural_code,
+    'junior' AS level,
+    n_junior AS students,
+    teach_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area,
+    sports_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area,
+    equipment_value * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value,
+    computers * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers,
+    books * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books,
+    multimedia_rooms * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms,
+    junior_teachers AS teachers,
+    junior_degree_teachers AS degree_teachers,
+    junior_titled_teachers AS titled_teachers,
+    junior_backbone_teachers AS backbone_teachers,
+    junior_pe_art_teachers AS pe_art_teachers,
+    school_type <> 'special' AS in_basic,
+    school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_junior < 5e1) AS in_quality
+  FROM (SELECT
+      year,
+      county_code,
+      school_id,
+      school_name,
+      school_type,
+      urban_rural_code,
+      coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary,
+      coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior,
+      coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior,
+      CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior,
+      CAST(teaching_area_m2 AS DOUBLE) AS teach_area,
+      CAST(sports_area_m2 AS DOUBLE) AS sports_area,
+      CAST(equipment_value_yuan AS DOUBLE) AS equipment_value,
+      CAST(computers AS DOUBLE) AS computers,
+      CAST(books AS DOUBLE) AS books,
+      CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms,
+      CAST(primary_teachers AS DOUBLE) AS primary_teachers,
+      CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers,
+      CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers,
+      CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers,
+      CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers,
+      CAST(junior_teachers AS DOUBLE) AS junior_teachers,
+      CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers,
+      CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers,
+      CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers,
+      CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers
+    FROM schools) base
+  WHERE n_junior > 0
+) units WHERE true) u
+  WHERE in_basic),
+pass1 AS (
+  SELECT *,
+    CASE WHEN n_b_teach_area_per_student > 0 THEN wx_b_teach_area_per_student / w_b_teach_area_per_student END AS mean_b_teach_area_per_student,
+    CASE WHEN n_b_sports_area_per_student > 0 THEN wx_b_sports_area_per_student / w_b_sports_area_per_student END AS mean_b_sports_area_per_student,
+    CASE WHEN n_b_equipment_value_per_student > 0 THEN wx_b_equipment_value_per_student / w_b_equipment_value_per_student END AS mean_b_equipment_value_per_student,
+    CASE WHEN n_b_computers_per_100 > 0 THEN wx_b_computers_per_100 / w_b_computers_per_100 END AS mean_b_computers_per_100,
+    CASE WHEN n_b_books_per_student > 0 THEN wx_b_books_per_student / w_b_books_per_student END AS mean_b_books_per_student,
+    CASE WHEN n_b_teachers_per_student > 0 THEN wx_b_teachers_per_student / w_b_teachers_per_student END AS mean_b_teachers_per_student,
+    CASE WHEN n_b_degree_teachers_per_student > 0 THEN wx_b_degree_teachers_per_student / w_b_degree_teachers_per_student END AS mean_b_degree_teachers_per_student,
+    CASE WHEN n_b_titled_teachers_per_student > 0 THEN wx_b_titled_teachers_per_student / w_b_titled_teachers_per_student END AS mean_b_titled_teachers_per_student,
+    CASE WHEN n_q_degree_teachers_per_100 > 0 THEN wx_q_degree_teachers_per_100 / w_q_degree_teachers_per_100 END AS mean_q_degree_teachers_per_100,
+    CASE WHEN n_q_backbone_teachers_per_100 > 0 THEN wx_q_backbone_teachers_per_100 / w_q_backbone_teachers_per_100 END AS mean_q_backbone_teachers_per_100,
+    CASE WHEN n_q_pe_art_teachers_per_100 > 0 THEN wx_q_pe_art_teachers_per_100 / w_q_pe_art_teachers_per_100 END AS mean_q_pe_art_teachers_per_100,
+    CASE WHEN n_q_teach_area_per_student > 0 THEN wx_q_teach_area_per_student / w_q_teach_area_per_student END AS mean_q_teach_area_per_student,
+    CASE WHEN n_q_sports_area_per_student > 0 THEN wx_q_sports_area_per_student / w_q_sports_area_per_student END AS mean_q_sports_area_per_student,
+    CASE WHEN n_q_equipment_value_per_student > 0 THEN wx_q_equipment_value_per_student / w_q_equipment_value_per_student END AS mean_q_equipment_value_per_student,
+    CASE WHEN n_q_multimedia_rooms_per_100 > 0 THEN wx_q_multimedia_rooms_per_100 / w_q_multimedia_rooms_per_100 END AS mean_q_multimedia_rooms_per_100
+  FROM (SELECT
+    year, county_code, level,
+    count(b_teach_area_per_student) AS n_b_teach_area_per_student,
+    CAST(count(*) - count(b_teach_area_per_student) AS BIGINT) AS miss_b_teach_area_per_student,
+    CAST(sum(CASE WHEN b_teach_area_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_teach_area_per_student,
+    (CAST(sum(CAST(floor(students * b_teach_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_teach_area_per_student - floor(students * b_teach_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_teach_area_per_student,
+    min(b_teach_area_per_student) AS min_b_teach_area_per_student,
+    max(b_teach_area_per_student) AS max_b_teach_area_per_student,
+    count(b_sports_area_per_student) AS n_b_sports_area_per_student,
+    CAST(count(*) - count(b_sports_area_per_student) AS BIGINT) AS miss_b_sports_area_per_student,
+    CAST(sum(CASE WHEN b_sports_area_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_sports_area_per_student,
+    (CAST(sum(CAST(floor(students * b_sports_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_sports_area_per_student - floor(students * b_sports_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_sports_area_per_student,
+    min(b_sports_area_per_student) AS min_b_sports_area_per_student,
+    max(b_sports_area_per_student) AS max_b_sports_area_per_student,
+    count(b_equipment_value_per_student) AS n_b_equipment_value_per_student,
+    CAST(count(*) - count(b_equipment_value_per_student) AS BIGINT) AS miss_b_equipment_value_per_student,
+    CAST(sum(CASE WHEN b_equipment_value_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_equipment_value_per_student,
+    (CAST(sum(CAST(floor(students * b_equipment_value_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_equipment_value_per_student - floor(students * b_equipment_value_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_equipment_value_per_student,
+    min(b_equipment_value_per_student) AS min_b_equipment_value_per_student,
+    max(b_equipment_value_per_student) AS max_b_equipment_value_per_student,
+    count(b_computers_per_100) AS n_b_computers_per_100,
+    CAST(count(*) - count(b_computers_per_100) AS BIGINT) AS miss_b_computers_per_100,
+    CAST(sum(CASE WHEN b_computers_per_100 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_computers_per_100,
+    (CAST(sum(CAST(floor(students * b_computers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_computers_per_100 - floor(students * b_computers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_computers_per_100,
+    min(b_computers_per_100) AS min_b_computers_per_100,
+    max(b_computers_per_100) AS max_b_computers_per_100,
+    count(b_books_per_student) AS n_b_books_per_student,
+    CAST(count(*) - count(b_books_per_student) AS BIGINT) AS miss_b_books_per_student,
+    CAST(sum(CASE WHEN b_books_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_books_per_student,
+    (CAST(sum(CAST(floor(students * b_books_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_books_per_student - floor(students * b_books_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_books_per_student,
+    min(b_books_per_student) AS min_b_books_per_student,
+    max(b_books_per_student) AS max_b_books_per_student,
+    count(b_teachers_per_student) AS n_b_teachers_per_student,
+    CAST(count(*) - count(b_teachers_per_student) AS BIGINT) AS miss_b_teachers_per_student,
+    CAST(sum(CASE WHEN b_teachers_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_teachers_per_student,
+    (CAST(sum(CAST(floor(students * b_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_teachers_per_student - floor(students * b_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_teachers_per_student,
+    min(b_teachers_per_student) AS min_b_teachers_per_student,
+    max(b_teachers_per_student) AS max_b_teachers_per_student,
+    count(b_degree_teachers_per_student) AS n_b_degree_teachers_per_student,
+    CAST(count(*) - count(b_degree_teachers_per_student) AS BIGINT) AS miss_b_degree_teachers_per_student,
+    CAST(sum(CASE WHEN b_degree_teachers_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_degree_teachers_per_student,
+    (CAST(sum(CAST(floor(students * b_degree_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_degree_teachers_per_student - floor(students * b_degree_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_degree_teachers_per_student,
+    min(b_degree_teachers_per_student) AS min_b_degree_teachers_per_student,
+    max(b_degree_teachers_per_student) AS max_b_degree_teachers_per_student,
+    count(b_titled_teachers_per_student) AS n_b_titled_teachers_per_student,
+    CAST(count(*) - count(b_titled_teachers_per_student) AS BIGINT) AS miss_b_titled_teachers_per_student,
+    CAST(sum(CASE WHEN b_titled_teachers_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_b_titled_teachers_per_student,
+    (CAST(sum(CAST(floor(students * b_titled_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * b_titled_teachers_per_student - floor(students * b_titled_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_b_titled_teachers_per_student,
+    min(b_titled_teachers_per_student) AS min_b_titled_teachers_per_student,
+    max(b_titled_teachers_per_student) AS max_b_titled_teachers_per_student,
+    count(q_degree_teachers_per_100) AS n_q_degree_teachers_per_100,
+    CAST(sum(in_quality) - count(q_degree_teachers_per_100) AS BIGINT) AS miss_q_degree_teachers_per_100,
+    CAST(sum(CASE WHEN q_degree_teachers_per_100 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_degree_teachers_per_100,
+    (CAST(sum(CAST(floor(students * q_degree_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_degree_teachers_per_100 - floor(students * q_degree_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_degree_teachers_per_100,
+    min(q_degree_teachers_per_100) AS min_q_degree_teachers_per_100,
+    max(q_degree_teachers_per_100) AS max_q_degree_teachers_per_100,
+    count(q_backbone_teachers_per_100) AS n_q_backbone_teachers_per_100,
+    CAST(sum(in_quality) - count(q_backbone_teachers_per_100) AS BIGINT) AS miss_q_backbone_teachers_per_100,
+    CAST(sum(CASE WHEN q_backbone_teachers_per_100 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_backbone_teachers_per_100,
+    (CAST(sum(CAST(floor(students * q_backbone_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_backbone_teachers_per_100 - floor(students * q_backbone_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_backbone_teachers_per_100,
+    min(q_backbone_teachers_per_100) AS min_q_backbone_teachers_per_100,
+    max(q_backbone_teachers_per_100) AS max_q_backbone_teachers_per_100,
+    count(q_pe_art_teachers_per_100) AS n_q_pe_art_teachers_per_100,
+    CAST(sum(in_quality) - count(q_pe_art_teachers_per_100) AS BIGINT) AS miss_q_pe_art_teachers_per_100,
+    CAST(sum(CASE WHEN q_pe_art_teachers_per_100 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_pe_art_teachers_per_100,
+    (CAST(sum(CAST(floor(students * q_pe_art_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_pe_art_teachers_per_100 - floor(students * q_pe_art_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_pe_art_teachers_per_100,
+    min(q_pe_art_teachers_per_100) AS min_q_pe_art_teachers_per_100,
+    max(q_pe_art_teachers_per_100) AS max_q_pe_art_teachers_per_100,
+    count(q_teach_area_per_student) AS n_q_teach_area_per_student,
+    CAST(sum(in_quality) - count(q_teach_area_per_student) AS BIGINT) AS miss_q_teach_area_per_student,
+    CAST(sum(CASE WHEN q_teach_area_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_teach_area_per_student,
+    (CAST(sum(CAST(floor(students * q_teach_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_teach_area_per_student - floor(students * q_teach_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_teach_area_per_student,
+    min(q_teach_area_per_student) AS min_q_teach_area_per_student,
+    max(q_teach_area_per_student) AS max_q_teach_area_per_student,
+    count(q_sports_area_per_student) AS n_q_sports_area_per_student,
+    CAST(sum(in_quality) - count(q_sports_area_per_student) AS BIGINT) AS miss_q_sports_area_per_student,
+    CAST(sum(CASE WHEN q_sports_area_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_sports_area_per_student,
+    (CAST(sum(CAST(floor(students * q_sports_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_sports_area_per_student - floor(students * q_sports_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_sports_area_per_student,
+    min(q_sports_area_per_student) AS min_q_sports_area_per_student,
+    max(q_sports_area_per_student) AS max_q_sports_area_per_student,
+    count(q_equipment_value_per_student) AS n_q_equipment_value_per_student,
+    CAST(sum(in_quality) - count(q_equipment_value_per_student) AS BIGINT) AS miss_q_equipment_value_per_student,
+    CAST(sum(CASE WHEN q_equipment_value_per_student IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_equipment_value_per_student,
+    (CAST(sum(CAST(floor(students * q_equipment_value_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_equipment_value_per_student - floor(students * q_equipment_value_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_equipment_value_per_student,
+    min(q_equipment_value_per_student) AS min_q_equipment_value_per_student,
+    max(q_equipment_value_per_student) AS max_q_equipment_value_per_student,
+    count(q_multimedia_rooms_per_100) AS n_q_multimedia_rooms_per_100,
+    CAST(sum(in_quality) - count(q_multimedia_rooms_per_100) AS BIGINT) AS miss_q_multimedia_rooms_per_100,
+    CAST(sum(CASE WHEN q_multimedia_rooms_per_100 IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_q_multimedia_rooms_per_100,
+    (CAST(sum(CAST(floor(students * q_multimedia_rooms_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((students * q_multimedia_rooms_per_100 - floor(students * q_multimedia_rooms_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS wx_q_multimedia_rooms_per_100,
+    min(q_multimedia_rooms_per_100) AS min_q_multimedia_rooms_per_100,
+    max(q_multimedia_rooms_per_100) AS max_q_multimedia_rooms_per_100
+  FROM x
+  GROUP BY year, county_code, level) g),
+dev AS (
+  SELECT
+    year, county_code, level,
+    CASE WHEN mean_b_teach_area_per_student > 0
+      THEN students * ((b_teach_area_per_student - mean_b_teach_area_per_student) / mean_b_teach_area_per_student)
+        * ((b_teach_area_per_student - mean_b_teach_area_per_student) / mean_b_teach_area_per_student) END AS dev_b_teach_area_per_student,
+    CASE WHEN mean_b_sports_area_per_student > 0
+      THEN students * ((b_sports_area_per_student - mean_b_sports_area_per_student) / mean_b_sports_area_per_student)
+        * ((b_sports_area_per_student - mean_b_sports_area_per_student) / mean_b_sports_area_per_student) END AS dev_b_sports_area_per_student,
+    CASE WHEN mean_b_equipment_value_per_student > 0
+      THEN students * ((b_equipment_value_per_student - mean_b_equipment_value_per_student) / mean_b_equipment_value_per_student)
+        * ((b_equipment_value_per_student - mean_b_equipment_value_per_student) / mean_b_equipment_value_per_student) END AS dev_b_equipment_value_per_student,
+    CASE WHEN mean_b_computers_per_100 > 0
+      THEN students * ((b_computers_per_100 - mean_b_computers_per_100) / mean_b_computers_per_100)
+        * ((b_computers_per_100 - mean_b_computers_per_100) / mean_b_computers_per_100) END AS dev_b_computers_per_100,
+    CASE WHEN mean_b_books_per_student > 0
+      THEN students * ((b_books_per_student - mean_b_books_per_student) / mean_b_books_per_student)
+        * ((b_books_per_student - mean_b_books_per_student) / mean_b_books_per_student) END AS dev_b_books_per_student,
+    CASE WHEN mean_b_teachers_per_student > 0
+      THEN students * ((b_teachers_per_student - mean_b_teachers_per_student) / mean_b_teachers_per_student)
+        * ((b_teachers_per_student - mean_b_teachers_per_student) / mean_b_teachers_per_student) END AS dev_b_teachers_per_student,
+    CASE WHEN mean_b_degree_teachers_per_student > 0
+      THEN students * ((b_degree_teachers_per_student - mean_b_degree_teachers_per_student) / mean_b_degree_teachers_per_student)
+        * ((b_degree_teachers_per_student - mean_b_degree_teachers_per_student) / mean_b_degree_teachers_per_student) END AS dev_b_degree_teachers_per_student,
+    CASE WHEN mean_b_titled_teachers_per_student > 0
+      THEN students * ((b_titled_teachers_per_student - mean_b_titled_teachers_per_student) / mean_b_titled_teachers_per_student)
+        * ((b_titled_teachers_per_student - mean_b_titled_teachers_per_student) / mean_b_titled_teachers_per_student) END AS dev_b_titled_teachers_per_student,
+    CASE WHEN mean_q_degree_teachers_per_100 > 0
+      THEN students * ((q_degree_teachers_per_100 - mean_q_degree_teachers_per_100) / mean_q_degree_teachers_per_100)
+        * ((q_degree_teachers_per_100 - mean_q_degree_teachers_per_100) / mean_q_degree_teachers_per_100) END AS dev_q_degree_teachers_per_100,
+    CASE WHEN mean_q_backbone_teachers_per_100 > 0
+      THEN students * ((q_backbone_teachers_per_100 - mean_q_backbone_teachers_per_100) / mean_q_backbone_teachers_per_100)
+        * ((q_backbone_teachers_per_100 - mean_q_backbone_teachers_per_100) / mean_q_backbone_teachers_per_100) END AS dev_q_backbone_teachers_per_100,
+    CASE WHEN mean_q_pe_art_teachers_per_100 > 0
+      THEN students * ((q_pe_art_teachers_per_100 - mean_q_pe_art_teachers_per_100) / mean_q_pe_art_teachers_per_100)
+        * ((q_pe_art_teachers_per_100 - mean_q_pe_art_teachers_per_100) / mean_q_pe_art_teachers_per_100) END AS dev_q_pe_art_teachers_per_100,
+    CASE WHEN mean_q_teach_area_per_student > 0
+      THEN students * ((q_teach_area_per_student - mean_q_teach_area_per_student) / mean_q_teach_area_per_student)
+        * ((q_teach_area_per_student - mean_q_teach_area_per_student) / mean_q_teach_area_per_student) END AS dev_q_teach_area_per_student,
+    CASE WHEN mean_q_sports_area_per_student > 0
+      THEN students * ((q_sports_area_per_student - mean_q_sports_area_per_student) / mean_q_sports_area_per_student)
+        * ((q_sports_area_per_student - mean_q_sports_area_per_student) / mean_q_sports_area_per_student) END AS dev_q_sports_area_per_student,
+    CASE WHEN mean_q_equipment_value_per_student > 0
+      THEN students * ((q_equipment_value_per_student - mean_q_equipment_value_per_student) / mean_q_equipment_value_per_student)
+        * ((q_equipment_value_per_student - mean_q_equipment_value_per_student) / mean_q_equipment_value_per_student) END AS dev_q_equipment_value_per_student,
+    CASE WHEN mean_q_multimedia_rooms_per_100 > 0
+      THEN students * ((q_multimedia_rooms_per_100 - mean_q_multimedia_rooms_per_100) / mean_q_multimedia_rooms_per_100)
+        * ((q_multimedia_rooms_per_100 - mean_q_multimedia_rooms_per_100) / mean_q_multimedia_rooms_per_100) END AS dev_q_multimedia_rooms_per_100
+  FROM x
+  JOIN (SELECT year, county_code, level,
+    mean_b_teach_area_per_student,
+    mean_b_sports_area_per_student,
+    mean_b_equipment_value_per_student,
+    mean_b_computers_per_100,
+    mean_b_books_per_student,
+    mean_b_teachers_per_student,
+    mean_b_degree_teachers_per_student,
+    mean_b_titled_teachers_per_student,
+    mean_q_degree_teachers_per_100,
+    mean_q_backbone_teachers_per_100,
+    mean_q_pe_art_teachers_per_100,
+    mean_q_teach_area_per_student,
+    mean_q_sports_area_per_student,
+    mean_q_equipment_value_per_student,
+    mean_q_multimedia_rooms_per_100
+  FROM pass1) m USING (year, county_code, level)),
+pass2 AS (
+  SELECT
+    year, county_code, level,
+    (CAST(sum(CAST(floor(dev_b_teach_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_teach_area_per_student - floor(dev_b_teach_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_teach_area_per_student,
+    (CAST(sum(CAST(floor(dev_b_sports_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_sports_area_per_student - floor(dev_b_sports_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_sports_area_per_student,
+    (CAST(sum(CAST(floor(dev_b_equipment_value_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_equipment_value_per_student - floor(dev_b_equipment_value_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_equipment_value_per_student,
+    (CAST(sum(CAST(floor(dev_b_computers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_computers_per_100 - floor(dev_b_computers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_computers_per_100,
+    (CAST(sum(CAST(floor(dev_b_books_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_books_per_student - floor(dev_b_books_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_books_per_student,
+    (CAST(sum(CAST(floor(dev_b_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_teachers_per_student - floor(dev_b_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_teachers_per_student,
+    (CAST(sum(CAST(floor(dev_b_degree_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_degree_teachers_per_student - floor(dev_b_degree_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_degree_teachers_per_student,
+    (CAST(sum(CAST(floor(dev_b_titled_teachers_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_b_titled_teachers_per_student - floor(dev_b_titled_teachers_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_b_titled_teachers_per_student,
+    (CAST(sum(CAST(floor(dev_q_degree_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_degree_teachers_per_100 - floor(dev_q_degree_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_degree_teachers_per_100,
+    (CAST(sum(CAST(floor(dev_q_backbone_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_backbone_teachers_per_100 - floor(dev_q_backbone_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_backbone_teachers_per_100,
+    (CAST(sum(CAST(floor(dev_q_pe_art_teachers_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_pe_art_teachers_per_100 - floor(dev_q_pe_art_teachers_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_pe_art_teachers_per_100,
+    (CAST(sum(CAST(floor(dev_q_teach_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_teach_area_per_student - floor(dev_q_teach_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_teach_area_per_student,
+    (CAST(sum(CAST(floor(dev_q_sports_area_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_sports_area_per_student - floor(dev_q_sports_area_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_sports_area_per_student,
+    (CAST(sum(CAST(floor(dev_q_equipment_value_per_student) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_equipment_value_per_student - floor(dev_q_equipment_value_per_student)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_equipment_value_per_student,
+    (CAST(sum(CAST(floor(dev_q_multimedia_rooms_per_100) AS BIGINT)) AS DOUBLE)
+      + CAST(sum(CAST((dev_q_multimedia_rooms_per_100 - floor(dev_q_multimedia_rooms_per_100)) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15) AS rs_q_multimedia_rooms_per_100
+  FROM dev
+  GROUP BY year, county_code, level),
 grouped AS (SELECT * FROM pass1 JOIN pass2 USING (year, county_code, level)),
-long AS (SELECT year, county_code, level, 'basic' AS standard, 'teach_area_per_student' AS indicator, 0 AS k, n0 AS n_schools, miss0 AS n_missing, w0 AS students, mean0 AS mean, CASE WHEN w0 > 0 THEN rs0 / w0 END AS rv, min0 AS min, max0 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'sports_area_per_student' AS indicator, 1 AS k, n1 AS n_schools, miss1 AS n_missing, w1 AS students, mean1 AS mean, CASE WHEN w1 > 0 THEN rs1 / w1 END AS rv, min1 AS min, max1 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'equipment_value_per_student' AS indicator, 2 AS k, n2 AS n_schools, miss2 AS n_missing, w2 AS students, mean2 AS mean, CASE WHEN w2 > 0 THEN rs2 / w2 END AS rv, min2 AS min, max2 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'computers_per_100' AS indicator, 3 AS k, n3 AS n_schools, miss3 AS n_missing, w3 AS students, mean3 AS mean, CASE WHEN w3 > 0 THEN rs3 / w3 END AS rv, min3 AS min, max3 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'books_per_student' AS indicator, 4 AS k, n4 AS n_schools, miss4 AS n_missing, w4 AS students, mean4 AS mean, CASE WHEN w4 > 0 THEN rs4 / w4 END AS rv, min4 AS min, max4 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'teachers_per_student' AS indicator, 5 AS k, n5 AS n_schools, miss5 AS n_missing, w5 AS students, mean5 AS mean, CASE WHEN w5 > 0 THEN rs5 / w5 END AS rv, min5 AS min, max5 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'degree_teachers_per_student' AS indicator, 6 AS k, n6 AS n_schools, miss6 AS n_missing, w6 AS students, mean6 AS mean, CASE WHEN w6 > 0 THEN rs6 / w6 END AS rv, min6 AS min, max6 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'titled_teachers_per_student' AS indicator, 7 AS k, n7 AS n_schools, miss7 AS n_missing, w7 AS students, mean7 AS mean, CASE WHEN w7 > 0 THEN rs7 / w7 END AS rv, min7 AS min, max7 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'degree_teachers_per_100' AS indicator, 8 AS k, n8 AS n_schools, miss8 AS n_missing, w8 AS students, mean8 AS mean, CASE WHEN w8 > 0 THEN rs8 / w8 END AS rv, min8 AS min, max8 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'backbone_teachers_per_100' AS indicator, 9 AS k, n9 AS n_schools, miss9 AS n_missing, w9 AS students, mean9 AS mean, CASE WHEN w9 > 0 THEN rs9 / w9 END AS rv, min9 AS min, max9 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'pe_art_teachers_per_100' AS indicator, 10 AS k, n10 AS n_schools, miss10 AS n_missing, w10 AS students, mean10 AS mean, CASE WHEN w10 > 0 THEN rs10 / w10 END AS rv, min10 AS min, max10 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'teach_area_per_student' AS indicator, 11 AS k, n11 AS n_schools, miss11 AS n_missing, w11 AS students, mean11 AS mean, CASE WHEN w11 > 0 THEN rs11 / w11 END AS rv, min11 AS min, max11 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'sports_area_per_student' AS indicator, 12 AS k, n12 AS n_schools, miss12 AS n_missing, w12 AS students, mean12 AS mean, CASE WHEN w12 > 0 THEN rs12 / w12 END AS rv, min12 AS min, max12 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'equipment_value_per_student' AS indicator, 13 AS k, n13 AS n_schools, miss13 AS n_missing, w13 AS students, mean13 AS mean, CASE WHEN w13 > 0 THEN rs13 / w13 END AS rv, min13 AS min, max13 AS max FROM grouped
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'multimedia_rooms_per_100' AS indicator, 14 AS k, n14 AS n_schools, miss14 AS n_missing, w14 AS students, mean14 AS mean, CASE WHEN w14 > 0 THEN rs14 / w14 END AS rv, min14 AS min, max14 AS max FROM grouped),
-cv AS (SELECT *, CASE WHEN n_schools = 0 THEN NULL WHEN mean <= 0 THEN 0.0 ELSE mean * CASE WHEN rv <= 1e-24 THEN 0.0 ELSE sqrt(rv) END END AS sd,
-  CASE WHEN n_schools > 0 AND mean > 0 THEN CASE WHEN rv <= 1e-24 THEN 0.0 ELSE sqrt(rv) END END AS cv, CASE WHEN standard = 'quality' THEN (CASE WHEN level = 'primary' THEN 5e-1 ELSE 4.5e-1 END) END AS threshold FROM long)
+long AS (
+  SELECT year, county_code, level, 'basic' AS standard, 'teach_area_per_student' AS indicator, 0 AS k,
+    n_b_teach_area_per_student AS n_schools, miss_b_teach_area_per_student AS n_missing, w_b_teach_area_per_student AS students, mean_b_teach_area_per_student AS mean,
+    CASE WHEN w_b_teach_area_per_student > 0 THEN rs_b_teach_area_per_student / w_b_teach_area_per_student END AS rv,
+    min_b_teach_area_per_student AS min, max_b_teach_area_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'sports_area_per_student' AS indicator, 1 AS k,
+    n_b_sports_area_per_student AS n_schools, miss_b_sports_area_per_student AS n_missing, w_b_sports_area_per_student AS students, mean_b_sports_area_per_student AS mean,
+    CASE WHEN w_b_sports_area_per_student > 0 THEN rs_b_sports_area_per_student / w_b_sports_area_per_student END AS rv,
+    min_b_sports_area_per_student AS min, max_b_sports_area_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'equipment_value_per_student' AS indicator, 2 AS k,
+    n_b_equipment_value_per_student AS n_schools, miss_b_equipment_value_per_student AS n_missing, w_b_equipment_value_per_student AS students, mean_b_equipment_value_per_student AS mean,
+    CASE WHEN w_b_equipment_value_per_student > 0 THEN rs_b_equipment_value_per_student / w_b_equipment_value_per_student END AS rv,
+    min_b_equipment_value_per_student AS min, max_b_equipment_value_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'computers_per_100' AS indicator, 3 AS k,
+    n_b_computers_per_100 AS n_schools, miss_b_computers_per_100 AS n_missing, w_b_computers_per_100 AS students, mean_b_computers_per_100 AS mean,
+    CASE WHEN w_b_computers_per_100 > 0 THEN rs_b_computers_per_100 / w_b_computers_per_100 END AS rv,
+    min_b_computers_per_100 AS min, max_b_computers_per_100 AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'books_per_student' AS indicator, 4 AS k,
+    n_b_books_per_student AS n_schools, miss_b_books_per_student AS n_missing, w_b_books_per_student AS students, mean_b_books_per_student AS mean,
+    CASE WHEN w_b_books_per_student > 0 THEN rs_b_books_per_student / w_b_books_per_student END AS rv,
+    min_b_books_per_student AS min, max_b_books_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'teachers_per_student' AS indicator, 5 AS k,
+    n_b_teachers_per_student AS n_schools, miss_b_teachers_per_student AS n_missing, w_b_teachers_per_student AS students, mean_b_teachers_per_student AS mean,
+    CASE WHEN w_b_teachers_per_student > 0 THEN rs_b_teachers_per_student / w_b_teachers_per_student END AS rv,
+    min_b_teachers_per_student AS min, max_b_teachers_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'degree_teachers_per_student' AS indicator, 6 AS k,
+    n_b_degree_teachers_per_student AS n_schools, miss_b_degree_teachers_per_student AS n_missing, w_b_degree_teachers_per_student AS students, mean_b_degree_teachers_per_student AS mean,
+    CASE WHEN w_b_degree_teachers_per_student > 0 THEN rs_b_degree_teachers_per_student / w_b_degree_teachers_per_student END AS rv,
+    min_b_degree_teachers_per_student AS min, max_b_degree_teachers_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'titled_teachers_per_student' AS indicator, 7 AS k,
+    n_b_titled_teachers_per_student AS n_schools, miss_b_titled_teachers_per_student AS n_missing, w_b_titled_teachers_per_student AS students, mean_b_titled_teachers_per_student AS mean,
+    CASE WHEN w_b_titled_teachers_per_student > 0 THEN rs_b_titled_teachers_per_student / w_b_titled_teachers_per_student END AS rv,
+    min_b_titled_teachers_per_student AS min, max_b_titled_teachers_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'degree_teachers_per_100' AS indicator, 8 AS k,
+    n_q_degree_teachers_per_100 AS n_schools, miss_q_degree_teachers_per_100 AS n_missing, w_q_degree_teachers_per_100 AS students, mean_q_degree_teachers_per_100 AS mean,
+    CASE WHEN w_q_degree_teachers_per_100 > 0 THEN rs_q_degree_teachers_per_100 / w_q_degree_teachers_per_100 END AS rv,
+    min_q_degree_teachers_per_100 AS min, max_q_degree_teachers_per_100 AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'backbone_teachers_per_100' AS indicator, 9 AS k,
+    n_q_backbone_teachers_per_100 AS n_schools, miss_q_backbone_teachers_per_100 AS n_missing, w_q_backbone_teachers_per_100 AS students, mean_q_backbone_teachers_per_100 AS mean,
+    CASE WHEN w_q_backbone_teachers_per_100 > 0 THEN rs_q_backbone_teachers_per_100 / w_q_backbone_teachers_per_100 END AS rv,
+    min_q_backbone_teachers_per_100 AS min, max_q_backbone_teachers_per_100 AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'pe_art_teachers_per_100' AS indicator, 10 AS k,
+    n_q_pe_art_teachers_per_100 AS n_schools, miss_q_pe_art_teachers_per_100 AS n_missing, w_q_pe_art_teachers_per_100 AS students, mean_q_pe_art_teachers_per_100 AS mean,
+    CASE WHEN w_q_pe_art_teachers_per_100 > 0 THEN rs_q_pe_art_teachers_per_100 / w_q_pe_art_teachers_per_100 END AS rv,
+    min_q_pe_art_teachers_per_100 AS min, max_q_pe_art_teachers_per_100 AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'teach_area_per_student' AS indicator, 11 AS k,
+    n_q_teach_area_per_student AS n_schools, miss_q_teach_area_per_student AS n_missing, w_q_teach_area_per_student AS students, mean_q_teach_area_per_student AS mean,
+    CASE WHEN w_q_teach_area_per_student > 0 THEN rs_q_teach_area_per_student / w_q_teach_area_per_student END AS rv,
+    min_q_teach_area_per_student AS min, max_q_teach_area_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'sports_area_per_student' AS indicator, 12 AS k,
+    n_q_sports_area_per_student AS n_schools, miss_q_sports_area_per_student AS n_missing, w_q_sports_area_per_student AS students, mean_q_sports_area_per_student AS mean,
+    CASE WHEN w_q_sports_area_per_student > 0 THEN rs_q_sports_area_per_student / w_q_sports_area_per_student END AS rv,
+    min_q_sports_area_per_student AS min, max_q_sports_area_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'equipment_value_per_student' AS indicator, 13 AS k,
+    n_q_equipment_value_per_student AS n_schools, miss_q_equipment_value_per_student AS n_missing, w_q_equipment_value_per_student AS students, mean_q_equipment_value_per_student AS mean,
+    CASE WHEN w_q_equipment_value_per_student > 0 THEN rs_q_equipment_value_per_student / w_q_equipment_value_per_student END AS rv,
+    min_q_equipment_value_per_student AS min, max_q_equipment_value_per_student AS max
+  FROM grouped
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'multimedia_rooms_per_100' AS indicator, 14 AS k,
+    n_q_multimedia_rooms_per_100 AS n_schools, miss_q_multimedia_rooms_per_100 AS n_missing, w_q_multimedia_rooms_per_100 AS students, mean_q_multimedia_rooms_per_100 AS mean,
+    CASE WHEN w_q_multimedia_rooms_per_100 > 0 THEN rs_q_multimedia_rooms_per_100 / w_q_multimedia_rooms_per_100 END AS rv,
+    min_q_multimedia_rooms_per_100 AS min, max_q_multimedia_rooms_per_100 AS max
+  FROM grouped),
+cv AS (
+  SELECT *,
+    CASE WHEN n_schools = 0 THEN NULL WHEN mean <= 0 THEN 0.0 ELSE mean * CASE WHEN rv <= 1e-24 THEN 0.0 ELSE sqrt(rv) END END AS sd,
+    CASE WHEN n_schools > 0 AND mean > 0 THEN CASE WHEN rv <= 1e-24 THEN 0.0 ELSE sqrt(rv) END END AS cv,
+    CASE WHEN standard = 'quality' THEN (CASE WHEN level = 'primary' THEN 5e-1 ELSE 4.5e-1 END) END AS threshold
+  FROM long)
 SELECT year, county_code, level, standard, indicator, n_schools, n_missing, students, mean, sd, cv, min, max, threshold,
   cv <= threshold AS met,
   CASE WHEN n_schools = 0 THEN 'no school reported this indicator'

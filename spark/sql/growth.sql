@@ -11,6 +11,7 @@ g AS (SELECT v.*, value - previous_value AS change,
   c.prefecture_code, c.province_code
   FROM v LEFT JOIN counties c ON c.county_code = v.county_code)
 SELECT year, county_code, indicator, value, previous_value, change, pct_change,
-  CASE WHEN pct_change IS NOT NULL THEN RANK() OVER (PARTITION BY year, indicator, prefecture_code, pct_change IS NULL ORDER BY pct_change DESC) END AS rank_in_prefecture, CASE WHEN pct_change IS NOT NULL THEN RANK() OVER (PARTITION BY year, indicator, province_code, pct_change IS NULL ORDER BY pct_change DESC) END AS rank_in_province,
+  CASE WHEN pct_change IS NOT NULL THEN RANK() OVER (PARTITION BY year, indicator, prefecture_code, pct_change IS NULL ORDER BY pct_change DESC) END AS rank_in_prefecture,
+  CASE WHEN pct_change IS NOT NULL THEN RANK() OVER (PARTITION BY year, indicator, province_code, pct_change IS NULL ORDER BY pct_change DESC) END AS rank_in_province,
   'national+provinces' AS rules, 'bb87d4814d1ea962' AS rules_hash
 FROM g

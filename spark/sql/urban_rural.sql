@@ -2,27 +2,194 @@
 -- answers: the rows countyedu stores in urban_rural, under the rules national+provinces (bb87d4814d1ea962)
 -- reads: a table or view `schools` with the canonical columns (countyedu export's schools/)
 -- parameters: none
-WITH x AS (SELECT year, county_code, level, students, in_basic, in_quality, CASE WHEN urban_rural_code IN (111, 112) THEN 'urban' WHEN urban_rural_code BETWEEN 121 AND 123 THEN 'town' ELSE 'rural' END AS g, 1e0 * teach_area / students AS x0, 1e0 * sports_area / students AS x1, 1e0 * equipment_value / students AS x2, 1e2 * computers / students AS x3, 1e0 * books / students AS x4, 1e0 * teachers / students AS x5, 1e0 * degree_teachers / students AS x6, 1e0 * titled_teachers / students AS x7, 1e2 * degree_teachers / students AS x8, 1e2 * backbone_teachers / students AS x9, 1e2 * pe_art_teachers / students AS x10, 1e0 * teach_area / students AS x11, 1e0 * sports_area / students AS x12, 1e0 * equipment_value / students AS x13, 1e2 * multimedia_rooms / students AS x14 FROM (SELECT * FROM (
-SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, 'primary' AS level, n_primary AS students, teach_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area, sports_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area, equipment_value * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value, computers * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers, books * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books, multimedia_rooms * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms, primary_teachers AS teachers, primary_degree_teachers AS degree_teachers, primary_titled_teachers AS titled_teachers, primary_backbone_teachers AS backbone_teachers, primary_pe_art_teachers AS pe_art_teachers, school_type <> 'special' AS in_basic, school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_primary < 5e1) AS in_quality FROM (SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary, coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior, coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior, CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior, CAST(teaching_area_m2 AS DOUBLE) AS teach_area, CAST(sports_area_m2 AS DOUBLE) AS sports_area, CAST(equipment_value_yuan AS DOUBLE) AS equipment_value, CAST(computers AS DOUBLE) AS computers, CAST(books AS DOUBLE) AS books, CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms, CAST(primary_teachers AS DOUBLE) AS primary_teachers, CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers, CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers, CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers, CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers, CAST(junior_teachers AS DOUBLE) AS junior_teachers, CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers, CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers, CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers, CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers FROM schools) base WHERE n_primary > 0
+WITH x AS (
+  SELECT
+    year,
+    county_code,
+    level,
+    students,
+    in_basic,
+    in_quality,
+    CASE WHEN urban_rural_code IN (111, 112) THEN 'urban' WHEN urban_rural_code BETWEEN 121 AND 123 THEN 'town' ELSE 'rural' END AS g,
+    1e0 * teach_area / students AS teach_area_per_student,
+    1e0 * sports_area / students AS sports_area_per_student,
+    1e0 * equipment_value / students AS equipment_value_per_student,
+    1e2 * computers / students AS computers_per_100,
+    1e0 * books / students AS books_per_student,
+    1e0 * teachers / students AS teachers_per_student,
+    1e0 * degree_teachers / students AS degree_teachers_per_student,
+    1e0 * titled_teachers / students AS titled_teachers_per_student,
+    1e2 * degree_teachers / students AS degree_teachers_per_100,
+    1e2 * backbone_teachers / students AS backbone_teachers_per_100,
+    1e2 * pe_art_teachers / students AS pe_art_teachers_per_100,
+    1e2 * multimedia_rooms / students AS multimedia_rooms_per_100
+  FROM (SELECT * FROM (
+SELECT
+    year,
+    county_code,
+    school_id,
+    school_name,
+    school_type,
+    urban_rural_code,
+    'primary' AS level,
+    n_primary AS students,
+    teach_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area,
+    sports_area * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area,
+    equipment_value * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value,
+    computers * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers,
+    books * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books,
+    multimedia_rooms * (w_primary * n_primary / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms,
+    primary_teachers AS teachers,
+    primary_degree_teachers AS degree_teachers,
+    primary_titled_teachers AS titled_teachers,
+    primary_backbone_teachers AS backbone_teachers,
+    primary_pe_art_teachers AS pe_art_teachers,
+    school_type <> 'special' AS in_basic,
+    school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_primary < 5e1) AS in_quality
+  FROM (SELECT
+      year,
+      county_code,
+      school_id,
+      school_name,
+      school_type,
+      urban_rural_code,
+      coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary,
+      coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior,
+      coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior,
+      CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior,
+      CAST(teaching_area_m2 AS DOUBLE) AS teach_area,
+      CAST(sports_area_m2 AS DOUBLE) AS sports_area,
+      CAST(equipment_value_yuan AS DOUBLE) AS equipment_value,
+      CAST(computers AS DOUBLE) AS computers,
+      CAST(books AS DOUBLE) AS books,
+      CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms,
+      CAST(primary_teachers AS DOUBLE) AS primary_teachers,
+      CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers,
+      CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers,
+      CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers,
+      CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers,
+      CAST(junior_teachers AS DOUBLE) AS junior_teachers,
+      CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers,
+      CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers,
+      CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers,
+      CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers
+    FROM schools) base
+  WHERE n_primary > 0
 UNION ALL
-SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, 'junior' AS level, n_junior AS students, teach_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area, sports_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area, equipment_value * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value, computers * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers, books * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books, multimedia_rooms * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms, junior_teachers AS teachers, junior_degree_teachers AS degree_teachers, junior_titled_teachers AS titled_teachers, junior_backbone_teachers AS backbone_teachers, junior_pe_art_teachers AS pe_art_teachers, school_type <> 'special' AS in_basic, school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_junior < 5e1) AS in_quality FROM (SELECT year, county_code, school_id, school_name, school_type, urban_rural_code, coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary, coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior, coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary, CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior, CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior, CAST(teaching_area_m2 AS DOUBLE) AS teach_area, CAST(sports_area_m2 AS DOUBLE) AS sports_area, CAST(equipment_value_yuan AS DOUBLE) AS equipment_value, CAST(computers AS DOUBLE) AS computers, CAST(books AS DOUBLE) AS books, CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms, CAST(primary_teachers AS DOUBLE) AS primary_teachers, CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers, CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers, CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers, CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers, CAST(junior_teachers AS DOUBLE) AS junior_teachers, CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers, CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers, CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers, CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers FROM schools) base WHERE n_junior > 0
+SELECT
+    year,
+    county_code,
+    school_id,
+    school_name,
+    school_type,
+    urban_rural_code,
+    'junior' AS level,
+    n_junior AS students,
+    teach_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS teach_area,
+    sports_area * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS sports_area,
+    equipment_value * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS equipment_value,
+    computers * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS computers,
+    books * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS books,
+    multimedia_rooms * (w_junior * n_junior / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior)) AS multimedia_rooms,
+    junior_teachers AS teachers,
+    junior_degree_teachers AS degree_teachers,
+    junior_titled_teachers AS titled_teachers,
+    junior_backbone_teachers AS backbone_teachers,
+    junior_pe_art_teachers AS pe_art_teachers,
+    school_type <> 'special' AS in_basic,
+    school_type <> 'special' AND NOT (school_type = 'teaching_point' AND n_junior < 5e1) AS in_quality
+  FROM (SELECT
+      year,
+      county_code,
+      school_id,
+      school_name,
+      school_type,
+      urban_rural_code,
+      coalesce(CAST(primary_students AS DOUBLE), 0) AS n_primary,
+      coalesce(CAST(junior_students AS DOUBLE), 0) AS n_junior,
+      coalesce(CAST(senior_students AS DOUBLE), 0) AS n_senior,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1e0 WHEN 'twelve_year' THEN 1e0 ELSE 1e0 END AS w_primary,
+      CASE school_type WHEN 'complete_secondary' THEN 1e0 WHEN 'nine_year' THEN 1.1e0 WHEN 'twelve_year' THEN 1.1e0 ELSE 1.1e0 END AS w_junior,
+      CASE school_type WHEN 'complete_secondary' THEN 1.2e0 WHEN 'nine_year' THEN 1.32e0 WHEN 'twelve_year' THEN 1.32e0 ELSE 1.32e0 END AS w_senior,
+      CAST(teaching_area_m2 AS DOUBLE) AS teach_area,
+      CAST(sports_area_m2 AS DOUBLE) AS sports_area,
+      CAST(equipment_value_yuan AS DOUBLE) AS equipment_value,
+      CAST(computers AS DOUBLE) AS computers,
+      CAST(books AS DOUBLE) AS books,
+      CAST(multimedia_rooms AS DOUBLE) AS multimedia_rooms,
+      CAST(primary_teachers AS DOUBLE) AS primary_teachers,
+      CAST(primary_degree_teachers AS DOUBLE) AS primary_degree_teachers,
+      CAST(primary_titled_teachers AS DOUBLE) AS primary_titled_teachers,
+      CAST(primary_backbone_teachers AS DOUBLE) AS primary_backbone_teachers,
+      CAST(primary_pe_art_teachers AS DOUBLE) AS primary_pe_art_teachers,
+      CAST(junior_teachers AS DOUBLE) AS junior_teachers,
+      CAST(junior_degree_teachers AS DOUBLE) AS junior_degree_teachers,
+      CAST(junior_titled_teachers AS DOUBLE) AS junior_titled_teachers,
+      CAST(junior_backbone_teachers AS DOUBLE) AS junior_backbone_teachers,
+      CAST(junior_pe_art_teachers AS DOUBLE) AS junior_pe_art_teachers
+    FROM schools) base
+  WHERE n_junior > 0
 ) units WHERE true) u),
-long AS (SELECT year, county_code, level, 'basic' AS standard, 'teach_area_per_student' AS indicator, g, students AS w, x0 AS x FROM x WHERE in_basic AND x0 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'sports_area_per_student' AS indicator, g, students AS w, x1 AS x FROM x WHERE in_basic AND x1 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'equipment_value_per_student' AS indicator, g, students AS w, x2 AS x FROM x WHERE in_basic AND x2 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'computers_per_100' AS indicator, g, students AS w, x3 AS x FROM x WHERE in_basic AND x3 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'books_per_student' AS indicator, g, students AS w, x4 AS x FROM x WHERE in_basic AND x4 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'teachers_per_student' AS indicator, g, students AS w, x5 AS x FROM x WHERE in_basic AND x5 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'degree_teachers_per_student' AS indicator, g, students AS w, x6 AS x FROM x WHERE in_basic AND x6 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'basic' AS standard, 'titled_teachers_per_student' AS indicator, g, students AS w, x7 AS x FROM x WHERE in_basic AND x7 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'degree_teachers_per_100' AS indicator, g, students AS w, x8 AS x FROM x WHERE in_quality AND x8 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'backbone_teachers_per_100' AS indicator, g, students AS w, x9 AS x FROM x WHERE in_quality AND x9 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'pe_art_teachers_per_100' AS indicator, g, students AS w, x10 AS x FROM x WHERE in_quality AND x10 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'teach_area_per_student' AS indicator, g, students AS w, x11 AS x FROM x WHERE in_quality AND x11 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'sports_area_per_student' AS indicator, g, students AS w, x12 AS x FROM x WHERE in_quality AND x12 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'equipment_value_per_student' AS indicator, g, students AS w, x13 AS x FROM x WHERE in_quality AND x13 IS NOT NULL
-UNION ALL SELECT year, county_code, level, 'quality' AS standard, 'multimedia_rooms_per_100' AS indicator, g, students AS w, x14 AS x FROM x WHERE in_quality AND x14 IS NOT NULL),
-means AS (SELECT year, county_code, level, standard, indicator, count(CASE WHEN g = 'urban' THEN w END) AS schools_urban, coalesce(sum(CASE WHEN g = 'urban' THEN w END), 0.0) AS students_urban, CASE WHEN sum(CASE WHEN g = 'urban' THEN w END) > 0 THEN sum(CASE WHEN g = 'urban' THEN w * x END) / sum(CASE WHEN g = 'urban' THEN w END) END AS mean_urban, count(CASE WHEN g = 'town' THEN w END) AS schools_town, coalesce(sum(CASE WHEN g = 'town' THEN w END), 0.0) AS students_town, CASE WHEN sum(CASE WHEN g = 'town' THEN w END) > 0 THEN sum(CASE WHEN g = 'town' THEN w * x END) / sum(CASE WHEN g = 'town' THEN w END) END AS mean_town, count(CASE WHEN g = 'rural' THEN w END) AS schools_rural, coalesce(sum(CASE WHEN g = 'rural' THEN w END), 0.0) AS students_rural, CASE WHEN sum(CASE WHEN g = 'rural' THEN w END) > 0 THEN sum(CASE WHEN g = 'rural' THEN w * x END) / sum(CASE WHEN g = 'rural' THEN w END) END AS mean_rural FROM long GROUP BY year, county_code, level, standard, indicator)
+long AS (
+  SELECT year, county_code, level, 'basic' AS standard, 'teach_area_per_student' AS indicator, g, students AS w, teach_area_per_student AS x
+  FROM x WHERE in_basic AND teach_area_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'sports_area_per_student' AS indicator, g, students AS w, sports_area_per_student AS x
+  FROM x WHERE in_basic AND sports_area_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'equipment_value_per_student' AS indicator, g, students AS w, equipment_value_per_student AS x
+  FROM x WHERE in_basic AND equipment_value_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'computers_per_100' AS indicator, g, students AS w, computers_per_100 AS x
+  FROM x WHERE in_basic AND computers_per_100 IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'books_per_student' AS indicator, g, students AS w, books_per_student AS x
+  FROM x WHERE in_basic AND books_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'teachers_per_student' AS indicator, g, students AS w, teachers_per_student AS x
+  FROM x WHERE in_basic AND teachers_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'degree_teachers_per_student' AS indicator, g, students AS w, degree_teachers_per_student AS x
+  FROM x WHERE in_basic AND degree_teachers_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'basic' AS standard, 'titled_teachers_per_student' AS indicator, g, students AS w, titled_teachers_per_student AS x
+  FROM x WHERE in_basic AND titled_teachers_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'degree_teachers_per_100' AS indicator, g, students AS w, degree_teachers_per_100 AS x
+  FROM x WHERE in_quality AND degree_teachers_per_100 IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'backbone_teachers_per_100' AS indicator, g, students AS w, backbone_teachers_per_100 AS x
+  FROM x WHERE in_quality AND backbone_teachers_per_100 IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'pe_art_teachers_per_100' AS indicator, g, students AS w, pe_art_teachers_per_100 AS x
+  FROM x WHERE in_quality AND pe_art_teachers_per_100 IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'teach_area_per_student' AS indicator, g, students AS w, teach_area_per_student AS x
+  FROM x WHERE in_quality AND teach_area_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'sports_area_per_student' AS indicator, g, students AS w, sports_area_per_student AS x
+  FROM x WHERE in_quality AND sports_area_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'equipment_value_per_student' AS indicator, g, students AS w, equipment_value_per_student AS x
+  FROM x WHERE in_quality AND equipment_value_per_student IS NOT NULL
+  UNION ALL
+  SELECT year, county_code, level, 'quality' AS standard, 'multimedia_rooms_per_100' AS indicator, g, students AS w, multimedia_rooms_per_100 AS x
+  FROM x WHERE in_quality AND multimedia_rooms_per_100 IS NOT NULL),
+means AS (
+  SELECT year, county_code, level, standard, indicator,
+    count(CASE WHEN g = 'urban' THEN w END) AS schools_urban,
+    coalesce(sum(CASE WHEN g = 'urban' THEN w END), 0.0) AS students_urban,
+    CASE WHEN sum(CASE WHEN g = 'urban' THEN w END) > 0 THEN sum(CASE WHEN g = 'urban' THEN w * x END) / sum(CASE WHEN g = 'urban' THEN w END) END AS mean_urban,
+    count(CASE WHEN g = 'town' THEN w END) AS schools_town,
+    coalesce(sum(CASE WHEN g = 'town' THEN w END), 0.0) AS students_town,
+    CASE WHEN sum(CASE WHEN g = 'town' THEN w END) > 0 THEN sum(CASE WHEN g = 'town' THEN w * x END) / sum(CASE WHEN g = 'town' THEN w END) END AS mean_town,
+    count(CASE WHEN g = 'rural' THEN w END) AS schools_rural,
+    coalesce(sum(CASE WHEN g = 'rural' THEN w END), 0.0) AS students_rural,
+    CASE WHEN sum(CASE WHEN g = 'rural' THEN w END) > 0 THEN sum(CASE WHEN g = 'rural' THEN w * x END) / sum(CASE WHEN g = 'rural' THEN w END) END AS mean_rural
+  FROM long
+  GROUP BY year, county_code, level, standard, indicator)
 SELECT year, county_code, level, standard, indicator, 'three' AS grouping,
   schools_urban, students_urban, mean_urban, schools_town, students_town, mean_town, schools_rural, students_rural, mean_rural,
   CASE WHEN mean_urban <> 0 THEN mean_rural / mean_urban END AS rural_urban_ratio,

@@ -65,14 +65,21 @@ pub fn units(source: &str, filter: &str, cfg: &Config) -> String {
     } else {
         (d("teaching_area_m2"), d("sports_area_m2"))
     };
-    let mut base = vec![
-        "year, county_code, school_id, school_name, school_type, urban_rural_code".to_string(),
-        format!("{} AS n_primary, {} AS n_junior", pupils("primary_students"), pupils("junior_students")),
+    let mut base: Vec<String> = ["year", "county_code", "school_id", "school_name", "school_type", "urban_rural_code"].map(String::from).to_vec();
+    base.extend([
+        format!("{} AS n_primary", pupils("primary_students")),
+        format!("{} AS n_junior", pupils("junior_students")),
         format!("{} AS n_senior", pupils("senior_students")),
-        format!("{} AS w_primary, {} AS w_junior, {} AS w_senior", weight(cfg, |w| w.primary), weight(cfg, |w| w.junior), weight(cfg, |w| w.senior)),
-        format!("{teach} AS teach_area, {sports} AS sports_area, {} AS equipment_value", d("equipment_value_yuan")),
-        format!("{} AS computers, {} AS books, {} AS multimedia_rooms", d("computers"), d("books"), d("multimedia_rooms")),
-    ];
+        format!("{} AS w_primary", weight(cfg, |w| w.primary)),
+        format!("{} AS w_junior", weight(cfg, |w| w.junior)),
+        format!("{} AS w_senior", weight(cfg, |w| w.senior)),
+        format!("{teach} AS teach_area"),
+        format!("{sports} AS sports_area"),
+        format!("{} AS equipment_value", d("equipment_value_yuan")),
+        format!("{} AS computers", d("computers")),
+        format!("{} AS books", d("books")),
+        format!("{} AS multimedia_rooms", d("multimedia_rooms")),
+    ]);
     for level in Level::ALL {
         let l = level.id();
         base.extend(OWN.iter().map(|c| format!("{} AS {l}_{c}", d(&format!("{l}_{c}")))));
@@ -80,12 +87,13 @@ pub fn units(source: &str, filter: &str, cfg: &Config) -> String {
     let unit = |level: Level| {
         let l = level.id();
         let share = format!("(w_{l} * n_{l} / (w_primary * n_primary + w_junior * n_junior + w_senior * n_senior))");
-        let mut cols = vec![format!("year, county_code, school_id, school_name, school_type, urban_rural_code, '{l}' AS level, n_{l} AS students")];
+        let mut cols: Vec<String> = ["year", "county_code", "school_id", "school_name", "school_type", "urban_rural_code"].map(String::from).to_vec();
+        cols.extend([format!("'{l}' AS level"), format!("n_{l} AS students")]);
         cols.extend(SPLIT.iter().map(|c| format!("{c} * {share} AS {c}")));
         cols.extend(OWN.iter().map(|c| format!("{l}_{c} AS {c}")));
         let students = format!("n_{l}");
         cols.extend(["basic", "quality"].map(|st| format!("{} AS in_{st}", scope(st, &students, cfg))));
-        format!("SELECT {} FROM (SELECT {} FROM {source}) base WHERE n_{l} > 0", cols.join(", "), base.join(", "))
+        format!("SELECT\n    {}\n  FROM (SELECT\n      {}\n    FROM {source}) base\n  WHERE n_{l} > 0", cols.join(",\n    "), base.join(",\n      "))
     };
     format!("SELECT * FROM (\n{}\nUNION ALL\n{}\n) units WHERE {filter}", unit(Level::Primary), unit(Level::Junior))
 }
@@ -111,9 +119,12 @@ pub fn value(i: &Indicator) -> String {
 /// into its whole part and its fraction in units of 1e-15, both as integers, which DuckDB adds exactly (as
 /// HUGEINT); the sum is their total, to within 1e-15 per term. NULL terms are left out (all NULL: NULL).
 fn exact_sum(term: &str) -> String {
-    format!(
-        "(CAST(sum(CAST(floor({term}) AS BIGINT)) AS DOUBLE) + CAST(sum(CAST(({term} - floor({term})) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15)"
-    )
+    format!("(CAST(sum(CAST(floor({term}) AS BIGINT)) AS DOUBLE)\n      + CAST(sum(CAST(({term} - floor({term})) * 1e15 AS BIGINT)) AS DOUBLE) * 1e-15)")
+}
+
+/// The name of an indicator's column in the CV query: `b_` (basic) or `q_` (quality) and its id.
+fn column(standard: &str, id: &str) -> String {
+    format!("{}_{id}", if standard == "basic" { "b" } else { "q" })
 }
 
 /// One row per (year, county_code, level, standard, indicator) of the units in relation `units` (the columns
@@ -124,34 +135,40 @@ fn exact_sum(term: &str) -> String {
 pub fn cvs(units: &str, cfg: &Config) -> String {
     let pairs: Vec<(&str, &str)> = STANDARDS.iter().flat_map(|(s, ids)| ids.iter().map(move |id| (*s, *id))).collect();
     let keys = GROUP.join(", ");
-    // Units outside a standard's scope, or missing the value, get no value there (x NULL); a unit in scope
-    // without the value is counted as missing.
-    let (mut values, mut pass1, mut means, mut pass2, mut long) = (
+    // Units outside a standard's scope, or missing the value, get no value there (NULL); a unit in scope without
+    // the value is counted as missing. Each indicator's columns are named after it: b_… basic, q_… quality.
+    let (mut values, mut pass1, mut means, mut devs, mut pass2, mut long) = (
         vec![keys.clone(), "students".into(), "CAST(in_quality AS BIGINT) AS in_quality".into()],
         vec![keys.clone()],
         vec![],
-        vec![],
+        vec![keys.clone()],
+        vec![keys.clone()],
         vec![],
     );
     for (k, (standard, id)) in pairs.iter().enumerate() {
+        let x = column(standard, id);
         let v = value(indicator(id));
-        values.push(format!("CASE WHEN in_{standard} THEN {v} END AS x{k}"));
-        let w = format!("CASE WHEN x{k} IS NOT NULL THEN students ELSE 0 END");
+        values.push(format!("CASE WHEN in_{standard} THEN {v} END AS {x}"));
         let n_in = if *standard == "basic" { "count(*)" } else { "sum(in_quality)" };
-        pass1.push(format!(
-            "count(x{k}) AS n{k}, CAST({n_in} - count(x{k}) AS BIGINT) AS miss{k}, CAST(sum({w}) AS DOUBLE) AS w{k}, {} AS wx{k}, min(x{k}) AS min{k}, max(x{k}) AS max{k}",
-            exact_sum(&format!("students * x{k}"))
-        ));
-        means.push(format!("CASE WHEN n{k} > 0 THEN wx{k} / w{k} END AS mean{k}"));
-        let d = format!("((x{k} - mean{k}) / mean{k})");
-        pass2.push(format!("{} AS rs{k}", exact_sum(&format!("CASE WHEN mean{k} > 0 THEN students * {d} * {d} END"))));
+        pass1.extend([
+            format!("count({x}) AS n_{x}"),
+            format!("CAST({n_in} - count({x}) AS BIGINT) AS miss_{x}"),
+            format!("CAST(sum(CASE WHEN {x} IS NOT NULL THEN students ELSE 0 END) AS DOUBLE) AS w_{x}"),
+            format!("{} AS wx_{x}", exact_sum(&format!("students * {x}"))),
+            format!("min({x}) AS min_{x}"),
+            format!("max({x}) AS max_{x}"),
+        ]);
+        means.push(format!("CASE WHEN n_{x} > 0 THEN wx_{x} / w_{x} END AS mean_{x}"));
+        let d = format!("(({x} - mean_{x}) / mean_{x})");
+        devs.push(format!("CASE WHEN mean_{x} > 0\n      THEN students * {d}\n        * {d} END AS dev_{x}"));
+        pass2.push(format!("{} AS rs_{x}", exact_sum(&format!("dev_{x}"))));
         long.push(format!(
-            "SELECT {keys}, {} AS standard, {} AS indicator, {k} AS k, n{k} AS n_schools, miss{k} AS n_missing, w{k} AS students, mean{k} AS mean, CASE WHEN w{k} > 0 THEN rs{k} / w{k} END AS rv, min{k} AS min, max{k} AS max FROM grouped",
+            "SELECT {keys}, {} AS standard, {} AS indicator, {k} AS k,\n    n_{x} AS n_schools, miss_{x} AS n_missing, w_{x} AS students, mean_{x} AS mean,\n    CASE WHEN w_{x} > 0 THEN rs_{x} / w_{x} END AS rv,\n    min_{x} AS min, max_{x} AS max\n  FROM grouped",
             text(standard),
             text(id)
         ));
     }
-    let means_only: Vec<String> = (0..pairs.len()).map(|k| format!("mean{k}")).collect();
+    let means_only: Vec<String> = pairs.iter().map(|(s, id)| format!("mean_{}", column(s, id))).collect();
     let threshold = format!(
         "CASE WHEN standard = 'quality' THEN (CASE WHEN level = 'primary' THEN {} ELSE {} END) END",
         num(cfg.quality.cv_max.primary),
@@ -161,24 +178,56 @@ pub fn cvs(units: &str, cfg: &Config) -> String {
     // mean it is none. A mean of 0 (every value 0, values being non-negative) has no spread and no CV.
     let rel = "CASE WHEN rv <= 1e-24 THEN 0.0 ELSE sqrt(rv) END";
     format!(
-        "WITH x AS (SELECT {values} FROM ({units}) u WHERE in_basic),
-pass1 AS (SELECT *, {means} FROM (SELECT {pass1} FROM x GROUP BY {keys}) g),
-pass2 AS (SELECT {keys}, {pass2} FROM x JOIN (SELECT {keys}, {means_only} FROM pass1) m USING ({keys}) GROUP BY {keys}),
+        "-- Exact sums: each sum of non-negative terms (wx_…, rs_…) adds the terms' whole parts and their fractions in units
+-- of 1e-15 as integers, which every engine adds exactly, so that the CVs do not depend on the order in which
+-- threads add the rows (plain floating-point sums differ in their last digits from run to run).
+-- Two passes: the pupil-weighted means first, then the squared relative deviations from them (dev_…), never
+-- E[x^2] - mean^2, which loses digits when schools are nearly equal.
+WITH x AS (
+  SELECT
+    {values}
+  FROM ({units}) u
+  WHERE in_basic),
+pass1 AS (
+  SELECT *,
+    {means}
+  FROM (SELECT
+    {pass1}
+  FROM x
+  GROUP BY {keys}) g),
+dev AS (
+  SELECT
+    {devs}
+  FROM x
+  JOIN (SELECT {keys},
+    {means_only}
+  FROM pass1) m USING ({keys})),
+pass2 AS (
+  SELECT
+    {pass2}
+  FROM dev
+  GROUP BY {keys}),
 grouped AS (SELECT * FROM pass1 JOIN pass2 USING ({keys})),
-long AS ({long}),
-cv AS (SELECT *, CASE WHEN n_schools = 0 THEN NULL WHEN mean <= 0 THEN 0.0 ELSE mean * {rel} END AS sd,
-  CASE WHEN n_schools > 0 AND mean > 0 THEN {rel} END AS cv, {threshold} AS threshold FROM long)
+long AS (
+  {long}),
+cv AS (
+  SELECT *,
+    CASE WHEN n_schools = 0 THEN NULL WHEN mean <= 0 THEN 0.0 ELSE mean * {rel} END AS sd,
+    CASE WHEN n_schools > 0 AND mean > 0 THEN {rel} END AS cv,
+    {threshold} AS threshold
+  FROM long)
 SELECT year, county_code, level, standard, indicator, n_schools, n_missing, students, mean, sd, cv, min, max, threshold,
   cv <= threshold AS met,
   CASE WHEN n_schools = 0 THEN 'no school reported this indicator'
        WHEN mean <= 0 THEN 'mean is zero: CV undefined'
        WHEN n_schools = 1 THEN 'one school: CV is 0 by definition' END AS note
 FROM cv ORDER BY year, county_code, level, k",
-        values = values.join(", "),
-        means = means.join(", "),
-        pass1 = pass1.join(", "),
-        pass2 = pass2.join(", "),
-        means_only = means_only.join(", "),
-        long = long.join("\nUNION ALL "),
+        values = values.join(",\n    "),
+        means = means.join(",\n    "),
+        pass1 = pass1.join(",\n    "),
+        devs = devs.join(",\n    "),
+        pass2 = pass2.join(",\n    "),
+        means_only = means_only.join(",\n    "),
+        long = long.join("\n  UNION ALL\n  "),
     )
 }

@@ -12,9 +12,9 @@ use crate::output::OutputArgs;
 
 /// Growth of county series: year-on-year change, compound annual growth, ranks, and the funding rules.
 ///
-/// Series: every county indicator as reported; edu_expenditure_per_student_computed = edu_budget_expenditure / edu_budget_students (a series of its own: the reported edu_expenditure_per_student is never filled with it; where both exist a note flags a disagreement beyond 0.5%); the balance CVs (basic_composite_cv_{level} and cv_{standard}_{level}_{indicator}: is the gap between schools shrinking?) unless --no-cv.
+/// Series: every county indicator as reported; edu_expenditure_per_student_computed = edu_budget_expenditure / edu_budget_students (a series of its own: the reported edu_expenditure_per_student is never filled with it; where both exist a note flags a disagreement beyond 0.5%); the balance CVs (basic_composite_cv_{level} and cv_{standard}_{level}_{indicator}: is the gap between schools shrinking?) unless --no-cv. Every series is listed in the warehouse's indicator_catalogue (the derived ones named …（派生）): countyedu sql "SELECT * FROM indicator_catalogue".
 ///
-/// Rows: value, previous_value, change, pct_change (percent), rank_in_prefecture and rank_in_province of pct_change (1 = largest increase; ties share the lower rank: 1, 2, 2, 4). A year missing from a series breaks the chain: no change is computed across the gap and the note says so; a county that stops reporting before the last year is named on stderr and in the note of its last rows (counties re-coded after merging: --crosswalk FILE with columns old_code,new_code,year moves the old code's values onto the new one before that year; merged counties' money and head counts add up, their rates are left out).
+/// Rows: value, previous_value, change, pct_change (percent), rank_in_prefecture and rank_in_province of pct_change (1 = largest increase; ties share the lower rank: 1, 2, 2, 4; for a CV series the largest increase is the gap between schools widening most, so rank 1 is the worst). A year missing from a series breaks the chain: no change is computed across the gap and the note says so; a county that stops reporting before the last year is named on stderr and in the note of its last rows (counties re-coded after merging: --crosswalk FILE with columns old_code,new_code,year moves the old code's values onto the new one before that year; merged counties' money and head counts add up, their rates are left out).
 ///
 /// --window: compound annual growth from --from to --to (default: first and last year of the data), ranked. --checks: 两个只增不减 (budget spending and per-student spending not below the year before, with growth rates; per-student spending on one basis in every year, per_student_basis of the rules: reported or computed, named in the basis column), 生均公用经费 standards against the floor for the county's region and year (the floors of the rules: national ones, a province's added with --rules DIR), county matching funds paid ≥ required, teachers' average pay ≥ civil servants'. A check without data has passed empty.
 ///
@@ -26,6 +26,9 @@ use crate::output::OutputArgs;
 ///     --rules config/provinces/140000
 ///   countyedu growth --window --from 2019 --to 2023 \
 ///     --indicator edu_expenditure_per_student
+///   countyedu growth --county 140121 \
+///     --indicator edu_expenditure_per_student_computed
+///   countyedu growth --indicator basic_composite_cv_primary --year 2023
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

@@ -94,14 +94,14 @@ pub struct Wanted {
 pub fn build(wh: &crate::warehouse::Warehouse, w: &Wanted, rules_args: &RulesArgs) -> Result<doc::Document> {
     let rules = rules_args.load()?;
     let main = scheme(&w.scheme.clone().unwrap_or_else(|| shipped("criteria", "national.toml")), w.year, rules_args, w.scheme.is_some())?;
+    let quality_path = shipped("criteria", "quality_balance_2017.toml");
+    let quality = if quality_path.exists() { scheme(&quality_path, w.year, rules_args, false)? } else { None };
     if let Some(c) = &w.county {
-        let quality_path = shipped("criteria", "quality_balance_2017.toml");
-        let quality = if quality_path.exists() { scheme(&quality_path, w.year, rules_args, false)? } else { None };
         let req = county::Request { county: c.clone(), year: w.year, lang: w.lang, rules: &rules, scheme: scheme_run(&main), quality: scheme_run(&quality) };
         return county::report(wh, &req);
     }
     let (across, code) = w.across.clone().ok_or_else(|| Error::usage("give --county, --province or --prefecture"))?;
-    league::report(wh, &league::Request { across, code, year: w.year, lang: w.lang, rules: &rules, scheme: scheme_run(&main) })
+    league::report(wh, &league::Request { across, code, year: w.year, lang: w.lang, rules: &rules, scheme: scheme_run(&main), quality: scheme_run(&quality) })
 }
 
 /// Writes a report: HTML, or Markdown with its charts beside it; through a temporary file renamed into place, so

@@ -591,3 +591,22 @@ impl CheckRows {
 
 #[cfg(test)]
 mod tests;
+
+/// The series `growth` derives, beside the county indicators as reported: (id, Chinese name, unit). The
+/// warehouse's `indicator_catalogue` lists them with the reported indicators.
+pub fn derived_series() -> Vec<(String, String, String)> {
+    use crate::balance::{STANDARDS, indicator};
+    let mut out = vec![("edu_expenditure_per_student_computed".to_string(), "生均一般公共预算教育支出（一般公共预算教育支出 ÷ 在校学生数，派生）".to_string(), "元".to_string())];
+    for (level, zh) in [("primary", "小学"), ("junior", "初中")] {
+        out.push((format!("basic_composite_cv_{level}"), format!("{zh}基本均衡综合差异系数（派生）"), "1".to_string()));
+    }
+    for (standard, ids) in STANDARDS {
+        let s = if standard == "basic" { "基本均衡" } else { "优质均衡" };
+        for (level, zh) in [("primary", "小学"), ("junior", "初中")] {
+            for id in ids {
+                out.push((format!("cv_{standard}_{level}_{id}"), format!("{zh}{s}差异系数：{}（派生）", indicator(id).name_zh), "1".to_string()));
+            }
+        }
+    }
+    out
+}

@@ -279,6 +279,161 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
     Ok(Planned { rows: super::compute::concat_frames(rows)?, summary, scope })
 }
 
+type Adds = BTreeMap<(String, String, String, usize), Addition>;
+type Hired = BTreeMap<(String, String, String), (String, f64)>;
+
+/// A county-level's state as the engine sees it, compared for "no worse": (met, schools passing, CVs over).
+fn no_worse(after: &Split, before: &Split, key: &(String, String)) -> Result<bool> {
+    let (m1, p1, o1, _) = level_state(after, key)?;
+    let (m0, p0, o0, _) = level_state(before, key)?;
+    Ok((m0 != Some(true) || m1 == Some(true)) && p1 >= p0 && o1 <= o0)
+}
+
+/// The planner's final pass over every county of the part ([`plan::prune`]), checked by the engine: the rows
+/// lowered, the hires and `state` updated, and the verdicts after it (`None` when nothing was lowered).
+#[allow(clippy::too_many_arguments)]
+fn prune_plan(
+    state: &mut DataFrame,
+    before: &Split,
+    current: &Split,
+    pupils: &Pupils,
+    cfg: &balance::Config,
+    costs: &Costs,
+    keys: &[(String, String)],
+    adds: &mut Adds,
+    hired: &mut Hired,
+    taken_back: &mut HashMap<(String, String), f64>,
+) -> Result<Option<Split>> {
+    let counties: std::collections::BTreeSet<&String> = keys.iter().map(|k| &k.0).collect();
+    // Per county: the rows lowered (key, old add, old cost) and the state's changes ((school, column) → units).
+    let mut changed: BTreeMap<String, (Vec<((String, String, String, usize), f64, f64)>, HashMap<(String, String), f64>)> = BTreeMap::new();
+    for county in counties {
+        let mine: Vec<&(String, String)> = keys.iter().filter(|k| &k.0 == county).collect();
+        // The county's levels after the plan (and before it, for a backbone teacher's price).
+        let mut after_units = Vec::new();
+        let mut before_units = Vec::new();
+        let mut level_targets = Vec::new();
+        for key in &mine {
+            let level = if key.1 == "primary" { Level::Primary } else { Level::Junior };
+            let units = |s: &Split| -> Result<Vec<(Unit, String)>> { s.units.get(*key).map_or(Ok(Vec::new()), |f| units_of(f, pupils, level, cfg)) };
+            after_units.push(units(current)?.into_iter().map(|u| u.0).collect::<Vec<_>>());
+            before_units.push(units(before)?.into_iter().map(|u| u.0).collect::<Vec<_>>());
+            level_targets.push(targets(cfg, level));
+        }
+        let find = |l: usize, school: &str| after_units[l].iter().position(|u| u.school_id == school);
+        let mut rows = Vec::new();
+        let mut row_keys = Vec::new();
+        for (key, a) in adds.iter().filter(|(k, _)| &k.0 == county) {
+            let reach: Vec<(usize, usize)> = key.1.split(',').filter_map(|lv| mine.iter().position(|m| m.1 == lv)).filter_map(|l| find(l, &key.2).map(|i| (l, i))).collect();
+            // A row reaching no unit of the planned levels is kept as it is.
+            if reach.is_empty() || a.add <= 0.0 {
+                continue;
+            }
+            rows.push(plan::Row { k: key.3, add: a.add, reach });
+            row_keys.push(key.clone());
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        let whole = Unit { school_id: String::new(), students: 0.0, resource: [None; K], share: [1.0; K], designable: 0.0 };
+        // A row's price: a backbone teacher's depends on the school's teachers who could be designated (before the plan).
+        let price = |r: usize, x: f64| {
+            let (l, _) = rows[r].reach[0];
+            let unit = if rows[r].k >= WHOLE_SCHOOL { &whole } else { before_units[l].iter().find(|u| u.school_id == row_keys[r].2).unwrap_or(&whole) };
+            costs.price(rows[r].k, x, unit)
+        };
+        let levels: Vec<(&[Unit], &Targets)> = after_units.iter().map(|u| u.as_slice()).zip(level_targets.iter()).collect();
+        let kept = plan::prune(&levels, &rows, &price);
+        let mut lowered = Vec::new();
+        let mut delta: HashMap<(String, String), f64> = HashMap::new();
+        // Per school unit of a level: the teacher rows' (old, new) units, for the hires.
+        let mut teacher_rows: HashMap<(String, String), [(f64, f64); 3]> = HashMap::new();
+        for (r, key) in row_keys.iter().enumerate() {
+            if kept[r] >= rows[r].add {
+                continue;
+            }
+            let a = adds.get_mut(key).expect("a row of the plan");
+            lowered.push((key.clone(), a.add, a.cost));
+            let column = RESOURCES[key.3].0.replace("{level}", &key.1);
+            *delta.entry((key.2.clone(), column)).or_default() += kept[r] - a.add;
+            if key.3 < WHOLE_SCHOOL {
+                teacher_rows.entry((key.1.clone(), key.2.clone())).or_default()[key.3] = (a.add, kept[r]);
+            }
+            a.cost = price(r, kept[r]);
+            a.add = kept[r];
+        }
+        // The hires fall with the teacher rows: degree-holding and PE/art teachers one for one, backbone teachers
+        // beyond those who could be designated.
+        for ((level, school), t) in &teacher_rows {
+            let l = mine.iter().position(|m| &m.1 == level).expect("a planned level");
+            let designable = before_units[l].iter().find(|u| &u.school_id == school).map_or(0.0, |u| u.designable);
+            let hires = |x: [f64; 3]| x[0] + x[2] + (x[1] - designable).max(0.0);
+            let (mut old, mut new) = ([0.0; 3], [0.0; 3]);
+            for k in 0..3 {
+                let unchanged = adds.get(&(county.clone(), level.clone(), school.clone(), k)).map_or(0.0, |a| a.add);
+                (old[k], new[k]) = if t[k] != (0.0, 0.0) { t[k] } else { (unchanged, unchanged) };
+            }
+            let fewer = hires(old) - hires(new);
+            if fewer > 0.0
+                && let Some(h) = hired.get_mut(&(county.clone(), level.clone(), school.clone()))
+            {
+                let fewer = fewer.min(h.1);
+                h.1 -= fewer;
+                *delta.entry((school.clone(), format!("{level}_teachers"))).or_default() -= fewer;
+            }
+        }
+        if !lowered.is_empty() {
+            changed.insert(county.clone(), (lowered, delta));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let all: HashMap<(String, String), f64> = changed.values().flat_map(|c| c.1.iter().map(|(k, v)| (k.clone(), *v))).collect();
+    apply(state, &all)?;
+    let mut pruned = split(&verdicts(state, cfg)?)?;
+    // The engine's check: a county any of whose levels would be worse keeps its plan as it was.
+    let mut back: HashMap<(String, String), f64> = HashMap::new();
+    for (county, (lowered, delta)) in &changed {
+        let mut worse = false;
+        for key in keys.iter().filter(|k| &k.0 == county) {
+            worse |= !no_worse(&pruned, current, key)?;
+        }
+        if !worse {
+            continue;
+        }
+        for (key, add, cost) in lowered {
+            let a = adds.get_mut(key).expect("a row of the plan");
+            (a.add, a.cost) = (*add, *cost);
+        }
+        for ((school, column), d) in delta {
+            *back.entry((school.clone(), column.clone())).or_default() -= d;
+            if let Some(level) = column.strip_suffix("_teachers").filter(|l| !l.contains('_'))
+                && let Some(h) = hired.get_mut(&(county.clone(), level.to_string(), school.clone()))
+            {
+                h.1 -= d;
+            }
+        }
+    }
+    if !back.is_empty() {
+        apply(state, &back)?;
+        pruned = split(&verdicts(state, cfg)?)?;
+    }
+    // What the pass saved, per county-level (a row serving both levels half to each, as its cost).
+    for (lowered, _) in changed.values() {
+        for (key, _, old_cost) in lowered {
+            let now = adds.get(key).map_or(0.0, |a| a.cost);
+            let levels: Vec<&str> = key.1.split(',').collect();
+            for l in &levels {
+                *taken_back.entry((key.0.clone(), l.to_string())).or_default() += (old_cost - now) / levels.len() as f64;
+            }
+        }
+    }
+    adds.retain(|_, a| a.add > 0.0);
+    hired.retain(|_, h| h.1 > 0.0);
+    Ok(Some(pruned))
+}
+
 /// [`plan`] over the schools of one part (whole counties): the additions and the summary.
 fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Costs, levels: &[Level], budget: Option<f64>) -> Result<(DataFrame, DataFrame)> {
     let price = |k: usize, a: f64, u: &Unit| costs.price(k, a, u);
@@ -290,6 +445,8 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     // The teachers hired per school unit (county, level, school): the level's teachers grow by them.
     let mut hired: BTreeMap<(String, String, String), (String, f64)> = BTreeMap::new();
     let mut notes: HashMap<(String, String), Vec<String>> = HashMap::new();
+    // What the final passes took back per county-level (within each level's plan, then over the county's levels).
+    let mut taken_back: HashMap<(String, String), f64> = HashMap::new();
     let mut left: HashMap<String, Option<f64>> = HashMap::new();
     let mut after: Option<Split> = None;
     for _round in 0..ROUNDS {
@@ -306,6 +463,7 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
             let just: Vec<Unit> = units.iter().map(|u| u.0.clone()).collect();
             let budget_left = left.entry(key.0.clone()).or_insert(budget);
             let p = plan::solve(&just, &targets(cfg, level), &price, *budget_left);
+            *taken_back.entry(key.clone()).or_default() += p.taken_back;
             *budget_left = budget_left.map(|l| l - p.cost(&just, &price));
             for &i in &p.unplannable {
                 notes.entry(key.clone()).or_default().push(format!("{}（{}）：7 项指标有未填报的数值，增加资源无法使其达标", units[i].1, units[i].0.school_id));
@@ -403,7 +561,14 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
             }
         }
     }
-    let adds = merged;
+    let mut adds = merged;
+    // The final pass: each row lowered, or dropped, where the rest of the plan makes it unnecessary (plan::prune, in
+    // the planner's model), then the whole plan re-checked by the engine; a county whose verdicts the engine would
+    // see worse keeps its plan as it was.
+    if let Some(pruned) = prune_plan(&mut state, &before, current, &pupils, cfg, costs, &keys, &mut adds, &mut hired, &mut taken_back)? {
+        after = Some(pruned);
+    }
+    let current = after.as_ref().unwrap_or(&before);
     for ((county, level, school, k), a) in &adds {
         if *k == 4
             && let Some(ground) = a.held
@@ -524,6 +689,9 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
     for (j, name) in ["cost", "cost_teachers", "cost_building", "cost_grounds", "cost_equipment", "cost_rooms"].iter().enumerate() {
         columns.push(Column::new((*name).into(), std::mem::take(&mut costs_by[j])));
     }
+    // What the final pass took back: the plan cost this much more before it.
+    let back: Vec<f64> = keys.iter().map(|k| taken_back.get(k).copied().unwrap_or(0.0)).collect();
+    columns.push(Column::new("cost_taken_back".into(), back));
     for (j, name) in ["cvs_before", "cvs_after"].iter().enumerate() {
         columns.push(Column::new((*name).into(), std::mem::take(&mut cv_texts[j])));
     }

@@ -2,7 +2,7 @@
 //! equipment and multimedia rooms, school by school, that make every school of a county's level pass the school
 //! rule (≥ 6 of the 7 standards met, the other ≥ 85%) and bring each of the 7 inter-school CVs within its limit.
 //!
-//! Pure: level units in, additions out. The method, in two steps per county and level:
+//! Pure: level units in, additions out. The method, in three steps per county and level:
 //! 1. **School rule, exact per school**: for each school, every choice of the indicators allowed to stay below
 //!    (one of 7 at ≥ 85%, or none) is priced (the whole units each indicator needs, at its unit cost) and the
 //!    cheapest is taken. The schools do not interact here, so the step is optimal.
@@ -14,10 +14,15 @@
 //!    conditions). Teachers and rooms come in coarse whole units, where a small school's one room moves its value
 //!    far: they are added one at a time where the CV falls most per 元, and what the limit does not need is taken
 //!    back at the end.
+//! 3. **Final pass** ([`prune`]): every addition, dearest first, lowered to the fewest whole units (or dropped)
+//!    that keep every school passing and every CV within its limit with the rest of the plan: a school raised
+//!    for a CV may no longer need what step 1 bought it. `countyedu plan` runs the pass again over a county's
+//!    levels together (a combined school's whole-school addition reaches both) and has the engine re-check it.
 //!
 //! The gap to the true optimum: ㎡ and 元 are rounded up (under one unit per school, resource and step); the
 //! one-at-a-time choice for teachers and rooms is greedy; and step 2 starts from step 1's choice, which a joint
-//! optimum could make differently. Tests compare with exhaustive search on small counties.
+//! optimum could make differently (the final pass takes back what is unnecessary, but does not swap one
+//! addition for another). Tests compare with exhaustive search on small counties.
 
 pub mod costs;
 
@@ -63,6 +68,8 @@ pub struct Plan {
     pub for_cv: Vec<[bool; K]>,
     /// Units that no addition can make pass (a value not reported).
     pub unplannable: Vec<usize>,
+    /// What the final pass took back (元): the plan cost this much more before it.
+    pub taken_back: f64,
 }
 
 impl Plan {
@@ -262,7 +269,7 @@ fn fill_whole(units: &[Unit], adds: &[[f64; K]], k: usize, t: &Targets, price: P
 /// limits get what is left.
 pub fn solve(units: &[Unit], t: &Targets, price: Price, budget: Option<f64>) -> Plan {
     let n = units.len();
-    let mut plan = Plan { adds: vec![[0.0; K]; n], for_school: vec![[false; K]; n], for_cv: vec![[false; K]; n], unplannable: Vec::new() };
+    let mut plan = Plan { adds: vec![[0.0; K]; n], for_school: vec![[false; K]; n], for_cv: vec![[false; K]; n], unplannable: Vec::new(), taken_back: 0.0 };
     let mut school: Vec<(usize, [f64; K], f64)> = Vec::new();
     for (i, u) in units.iter().enumerate() {
         match school_rule(u, t, price) {
@@ -303,7 +310,108 @@ pub fn solve(units: &[Unit], t: &Targets, price: Price, budget: Option<f64>) -> 
             }
         }
     }
+    // The final pass: what the rest of the plan makes unnecessary is taken back (a school raised for a CV may no
+    // longer need what step 1 bought it).
+    let after: Vec<Unit> = units
+        .iter()
+        .zip(&plan.adds)
+        .map(|(u, a)| {
+            let mut u = u.clone();
+            for k in 0..K {
+                let share = u.share[k];
+                if let Some(r) = u.resource[k].as_mut() {
+                    *r += share * a[k];
+                }
+            }
+            u
+        })
+        .collect();
+    let rows: Vec<Row> = (0..n).flat_map(|i| (0..K).map(move |k| (i, k))).filter(|&(i, k)| plan.adds[i][k] > 0.0).map(|(i, k)| Row { k, add: plan.adds[i][k], reach: vec![(0, i)] }).collect();
+    let kept = prune(&[(after.as_slice(), t)], &rows, &|r, x| price(rows[r].k, x, &units[rows[r].reach[0].1]));
+    let before = plan.cost(units, price);
+    for (row, x) in rows.iter().zip(kept) {
+        let i = row.reach[0].1;
+        plan.adds[i][row.k] = x;
+        if x <= 0.0 {
+            plan.for_school[i][row.k] = false;
+            plan.for_cv[i][row.k] = false;
+        }
+    }
+    plan.taken_back = before - plan.cost(units, price);
     plan
+}
+
+/// One addition of a plan as the final pass sees it: `add` whole units of resource `k`, reaching unit `.1` of
+/// level `.0` for each entry of `reach` (a combined school's whole-school addition reaches both its levels).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub k: usize,
+    pub add: f64,
+    pub reach: Vec<(usize, usize)>,
+}
+
+/// The final pass over a county's plan: every row, dearest first, lowered to the fewest whole units (none: the row
+/// is dropped) that keep what the whole plan reaches: each school that passes the school rule still passes, each
+/// CV within its limit stays within it, and a CV still over its limit does not rise. `levels` are the county's
+/// levels **after** the plan (the rows' additions are in their units' resources); `price(r, x)` is row `r`'s cost
+/// at `x` units. Returns each row's units after the pass.
+///
+/// Step 1 and step 2 each choose with what the other has not yet added, and the rounds of a combined school add
+/// for one level what the other then also uses, so a plan can hold additions that the rest of it makes
+/// unnecessary; this pass takes them back. A row is lowered by bisection over its whole units (the conditions hold
+/// at the row's full amount and are checked at the amount kept).
+pub fn prune(levels: &[(&[Unit], &Targets)], rows: &[Row], price: &dyn Fn(usize, f64) -> f64) -> Vec<f64> {
+    // The additions taken back so far, per level, unit and resource (whole units of the row's column, as negative).
+    let mut back: Vec<Vec<[f64; K]>> = levels.iter().map(|(u, _)| vec![[0.0; K]; u.len()]).collect();
+    let weights: Vec<Vec<f64>> = levels.iter().map(|(u, _)| u.iter().map(|u| u.students).collect()).collect();
+    let cv_of = |back: &[Vec<[f64; K]>], l: usize, k: usize| {
+        let (units, t) = levels[l];
+        cv(&units.iter().zip(&back[l]).map(|(u, b)| value(u, k, t.per[k], b[k])).collect::<Vec<_>>(), &weights[l])
+    };
+    // What the plan reaches, which the pass keeps.
+    let passed: Vec<Vec<bool>> = levels.iter().zip(&back).map(|((units, t), b)| units.iter().zip(b).map(|(u, b)| passes(u, t, b)).collect()).collect();
+    let cv0: Vec<[Option<f64>; K]> = (0..levels.len()).map(|l| std::array::from_fn(|k| cv_of(&back, l, k))).collect();
+    let keeps = |back: &[Vec<[f64; K]>], row: &Row| {
+        row.reach.iter().all(|&(l, i)| {
+            let (units, t) = levels[l];
+            let school = !passed[l][i] || passes(&units[i], t, &back[l][i]);
+            let limit = t.cv_max * (1.0 - 1e-7);
+            let cv = match (cv0[l][row.k], cv_of(back, l, row.k)) {
+                (Some(c0), Some(c)) if c0 <= limit => c <= limit,
+                (Some(c0), Some(c)) => c <= c0 * (1.0 + 1e-12),
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            school && cv
+        })
+    };
+    let mut order: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].add > 0.0).collect();
+    order.sort_by(|a, b| price(*b, rows[*b].add).total_cmp(&price(*a, rows[*a].add)).then(a.cmp(b)));
+    let mut kept: Vec<f64> = rows.iter().map(|r| r.add).collect();
+    for r in order {
+        let row = &rows[r];
+        let set = |back: &mut Vec<Vec<[f64; K]>>, x: f64| {
+            for &(l, i) in &row.reach {
+                back[l][i][row.k] = x - row.add;
+            }
+        };
+        // The fewest units in (lo, hi] that keep the plan's reach; `hi` always does.
+        let mut hi = row.add;
+        set(&mut back, 0.0);
+        if keeps(&back, row) {
+            hi = 0.0;
+        } else {
+            let mut lo = 0.0;
+            while hi - lo > 1.0 {
+                let mid = ((lo + hi) / 2.0).floor();
+                set(&mut back, mid);
+                if keeps(&back, row) { hi = mid } else { lo = mid }
+            }
+        }
+        set(&mut back, hi);
+        kept[r] = hi;
+    }
+    kept
 }
 
 /// Whether unit `u` passes the school rule after `adds`.

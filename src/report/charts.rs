@@ -32,8 +32,14 @@ fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
 /// Horizontal bars, one per label (None: no bar, "无数据" written), each with its limit drawn as a dashed
 /// vertical line across its band; the value written at the end of each bar.
 pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Option<f64>], x_desc: &str, limit_name: &str) -> Out {
+    bars_with_ranges(labels, values, &[], limits, x_desc, limit_name)
+}
+
+/// [`bars_with_limits`], each bar with the range its value stands for drawn across it (the least to the largest of
+/// the counties whose median the bar is: a median under its limit can hide counties far over it).
+pub fn bars_with_ranges(labels: &[String], values: &[Option<f64>], ranges: &[Option<(f64, f64)>], limits: &[Option<f64>], x_desc: &str, limit_name: &str) -> Out {
     let n = labels.len().max(1) as i32;
-    let top = axis_top(values.iter().flatten().copied().chain(limits.iter().flatten().copied()));
+    let top = axis_top(values.iter().flatten().copied().chain(limits.iter().flatten().copied()).chain(ranges.iter().flatten().map(|r| r.1)));
     let height = 70 + 34 * n as u32;
     let mut svg = String::new();
     {
@@ -84,15 +90,35 @@ pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Opt
                 }
             }
         }
-        let mut legend_drawn = false;
+        // The ranges: a line from the least to the largest, with a tick at each end, across the bar's middle.
+        let mut range_drawn = false;
+        for (i, r) in ranges.iter().enumerate() {
+            let Some((lo, hi)) = r else { continue };
+            let i = i as i32;
+            let series = chart
+                .draw_series(std::iter::once(PathElement::new(vec![(*lo, SegmentValue::CenterOf(i)), (*hi, SegmentValue::CenterOf(i))], BLACK.stroke_width(2))))
+                .map_err(err)?;
+            if !range_drawn {
+                series.label(format!("{} / range", "最小至最大")).legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLACK.stroke_width(2)));
+                range_drawn = true;
+            }
+            for end in [*lo, *hi] {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(vec![(end, SegmentValue::Exact(i)), (end, SegmentValue::Exact(i + 1))], BLACK.stroke_width(1))))
+                    .map_err(err)?;
+            }
+        }
+        let mut legend_drawn = range_drawn;
+        let mut limit_named = false;
         for (i, limit) in limits.iter().enumerate() {
             let Some(l) = limit else { continue };
             let i = i as i32;
             let series = chart
                 .draw_series(DashedLineSeries::new(vec![(*l, SegmentValue::Exact(i)), (*l, SegmentValue::Exact(i + 1))], 5, 3, BLACK.stroke_width(2)))
                 .map_err(err)?;
-            if !legend_drawn {
+            if !limit_named {
                 series.label(limit_name.to_string()).legend(|(x, y)| DashedPathElement::new(vec![(x, y - 6), (x, y + 6)], 4, 2, BLACK.stroke_width(2)));
+                limit_named = true;
                 legend_drawn = true;
             }
         }
@@ -142,14 +168,14 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, x_desc: &str, l
                     .draw_series(LineSeries::new(pts.clone(), style).point_size(4))
                     .map_err(err)?
                     .label(name.clone())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style)),
+                    .legend(move |(x, y)| EmptyElement::at((x, y)) + PathElement::new(vec![(0, 0), (22, 0)], style) + Circle::new((11, 0), 4, style.filled())),
                 1 => {
                     chart.draw_series(pts.iter().map(|p| TriangleMarker::new(*p, 5, style.filled()))).map_err(err)?;
                     chart
                         .draw_series(DashedLineSeries::new(pts.clone(), 8, 4, style))
                         .map_err(err)?
                         .label(name.clone())
-                        .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 6, 3, style))
+                        .legend(move |(x, y)| EmptyElement::at((x, y)) + DashedPathElement::new(vec![(0, 0), (22, 0)], 6, 3, style) + TriangleMarker::new((11, 0), 5, style.filled()))
                 }
                 _ => {
                     chart.draw_series(pts.iter().map(|p| Cross::new(*p, 5, style))).map_err(err)?;
@@ -157,7 +183,7 @@ pub fn lines(series: &[(String, Vec<(i32, f64)>)], y_desc: &str, x_desc: &str, l
                         .draw_series(DashedLineSeries::new(pts.clone(), 2, 3, style))
                         .map_err(err)?
                         .label(name.clone())
-                        .legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 22, y)], 2, 3, style))
+                        .legend(move |(x, y)| EmptyElement::at((x, y)) + DashedPathElement::new(vec![(0, 0), (22, 0)], 2, 3, style) + Cross::new((11, 0), 5, style))
                 }
             };
         }
@@ -247,6 +273,10 @@ mod tests {
         assert!(svg.contains("2019") && svg.contains("2020") && svg.contains("初中"));
         // Issue 31: both levels' limits are drawn and named, and the axis speaks the report's language.
         assert!(svg.contains("小学限值 0.650") && svg.contains("初中限值 0.550") && !svg.contains("year"));
+        // Issue 31: each series' legend shows its marker, so that a name can be matched to its points: 2 points
+        // and 1 legend mark of each.
+        assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+        assert_eq!(svg.matches("<polygon").count(), 3, "{svg}");
         let svg = columns(&["2020".into(), "2021".into()], &[6.7e8, 7.2e8], "元", &|v| crate::report::fmt::money(v)).unwrap();
         assert!(svg.contains("7.2 亿元") && svg.matches("<rect").count() >= 3);
     }

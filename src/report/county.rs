@@ -287,6 +287,22 @@ fn indicator_value(ind: &Got, id: &str, year: i32) -> Result<Option<(f64, Option
         .and_then(|i| values[i].map(|v| (v, ind.src(i, &["year", "county_code", "indicator"], "value")))))
 }
 
+/// Whether the county marks its figure of `id` in `year` as expected (预计) in the note beside it: a figure reported
+/// before the accounts close is said as such wherever it is shown.
+fn is_expected(ind: &Got, id: &str, year: i32) -> Result<bool> {
+    let (ids, years, notes) = (ind.strs("indicator")?, ind.f64s("year")?, ind.strs("note")?);
+    Ok((0..ind.df.height()).any(|i| ids[i].as_deref() == Some(id) && years[i] == Some(year as f64) && notes[i].as_deref().is_some_and(expected_note)))
+}
+
+fn expected_note(note: &str) -> bool {
+    note.contains("预计") || note.contains("预估")
+}
+
+/// A figure's text, marked 预计 when the county reports it as expected.
+fn marked(lang: Lang, expected: bool, write: impl Fn(f64) -> String) -> impl Fn(f64) -> String {
+    move |v| if expected { format!("{}{}", write(v), lang.t("（预计）", " (expected)")) } else { write(v) }
+}
+
 /// 经费投入: spending and per-student spending over every year held, year-on-year growth, and the funding checks.
 fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Vec<String>) -> Result<Section> {
     let lang = req.lang;
@@ -323,7 +339,7 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             let mut row = vec![Cell::text(y.to_string())];
             for (id, ..) in series {
                 let v = indicator_value(ind, id, y)?;
-                let write = if id == "edu_budget_expenditure" { money(lang) } else { yuan(lang) };
+                let write = marked(lang, is_expected(ind, id, y)?, if id == "edu_budget_expenditure" { money(lang) } else { yuan(lang) });
                 row.push(Cell::figure(v.as_ref().map(|v| v.0), write, lang.missing()).from(v.as_ref().and_then(|v| v.1.clone())));
                 let prev = indicator_value(ind, id, y - 1)?;
                 let pct = match (&v, &prev) {
@@ -340,11 +356,13 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             let Some((v, _)) = indicator_value(ind, id, req.year)? else { continue };
             let written = if id == "edu_budget_expenditure" { money(lang)(v) } else { yuan(lang)(v) };
             let prev = indicator_value(ind, id, req.year - 1)?.filter(|p| p.0 != 0.0);
+            // 预计达到 7.2 亿元: an expected figure is said as the county says it.
+            let (is, was) = if is_expected(ind, id, req.year)? { ("预计", "is expected to be") } else { ("", "was") };
             said.push(match (lang, prev) {
-                (Lang::Zh, Some((p, _))) => format!("{zh} {written}，较上年{}", fmt::change((v / p - 1.0) * 100.0)),
-                (Lang::Zh, None) => format!("{zh} {written}（上年未填报，无法计算增长）"),
-                (Lang::En, Some((p, _))) => format!("{en} was {written}, {} on the year before", fmt::change_en((v / p - 1.0) * 100.0)),
-                (Lang::En, None) => format!("{en} was {written} (the year before is not reported)"),
+                (Lang::Zh, Some((p, _))) => format!("{zh}{is} {written}，较上年{}", fmt::change((v / p - 1.0) * 100.0)),
+                (Lang::Zh, None) => format!("{zh}{is} {written}（上年未填报，无法计算增长）"),
+                (Lang::En, Some((p, _))) => format!("{en} {was} {written}, {} on the year before", fmt::change_en((v / p - 1.0) * 100.0)),
+                (Lang::En, None) => format!("{en} {was} {written} (the year before is not reported)"),
             });
         }
         blocks.push(if said.is_empty() {
@@ -362,7 +380,8 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
             let mut data = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t(series[0].1, series[0].2).into()], rows: Vec::new() };
             for (l, v) in labels.iter().zip(&values) {
                 let src = indicator_value(ind, series[0].0, l.parse().unwrap_or(0))?.and_then(|v| v.1);
-                data.rows.push(vec![Cell::text(l.clone()), Cell::figure(Some(*v), money(lang), "").from(src)]);
+                let write = marked(lang, is_expected(ind, series[0].0, l.parse().unwrap_or(0))?, money(lang));
+                data.rows.push(vec![Cell::text(l.clone()), Cell::figure(Some(*v), write, "").from(src)]);
             }
             blocks.push(Block::Chart(Chart { id: "spending".into(), title: lang.t("一般公共预算教育支出", "Education budget spending").into(), svg, data }));
         }
@@ -946,6 +965,7 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
     let lang = req.lang;
     let shown_elsewhere = ["edu_budget_expenditure", "edu_expenditure_per_student"];
     let (ids, years, values, units, names) = (ind.strs("indicator")?, ind.f64s("year")?, ind.f64s("value")?, ind.strs("unit")?, ind.strs("name_zh")?);
+    let notes = ind.strs("note")?;
     let mut thresholds: HashMap<String, String> = HashMap::new();
     if let Some(s) = &req.scheme {
         for p in &s.scheme.points {
@@ -968,7 +988,7 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
         let unit = units[i].clone().unwrap_or_default();
         let row = vec![
             Cell::text(if lang == Lang::Zh { names[i].clone().unwrap_or(id.clone()) } else { id.clone() }),
-            Cell::figure(values[i], |v| fmt::in_unit(v, &unit), lang.missing()).from(ind.src(i, &["year", "county_code", "indicator"], "value")),
+            Cell::figure(values[i], marked(lang, notes[i].as_deref().is_some_and(expected_note), |v| fmt::in_unit(v, &unit)), lang.missing()).from(ind.src(i, &["year", "county_code", "indicator"], "value")),
             Cell::text(thresholds.get(&id).cloned().unwrap_or_else(|| "—".into())),
         ];
         let is_preschool = id.contains("preschool") || id.contains("puhui") || id.contains("kindergarten");
@@ -1220,7 +1240,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
         headers: [
             lang.t("学段", "level"),
             lang.t("合计", "total"),
-            lang.t("教师", "teachers"),
+            lang.t("教师（含首年工资）", "teachers (with the first year's pay)"),
             lang.t("校舍", "building"),
             lang.t("运动场地", "grounds"),
             lang.t("设备", "equipment"),
@@ -1238,7 +1258,10 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
     let (total, teachers, building, grounds, equipment, rooms) = (col("cost")?, col("cost_teachers")?, col("cost_building")?, col("cost_grounds")?, col("cost_equipment")?, col("cost_rooms")?);
     let (n, p0, p1, m0, m1) = (col("schools")?, col("schools_passing_before")?, col("schools_passing_after")?, col("max_cv_before")?, col("max_cv_after")?);
     let (v0, v1) = (strs(s, "verdict_before")?, strs(s, "verdict_after")?);
-    for i in 0..s.height() {
+    // 小学 before 初中, as every table of the report.
+    let mut order: Vec<usize> = (0..s.height()).collect();
+    order.sort_by_key(|&i| LEVELS.iter().position(|l| Some(l.0) == levels[i].as_deref()).unwrap_or(LEVELS.len()));
+    for i in order {
         let level = levels[i].clone().unwrap_or_default();
         let lname = level_name(lang, &level);
         let money = money(lang);
@@ -1274,11 +1297,38 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
         }
     }
     blocks.push(Block::Table(t));
-    let rows = planned.rows.clone().lazy().sort(["cost"], SortMultipleOptions::default().with_order_descending(true)).limit(15).collect()?;
+    // A hired teacher is paid every year: the plan counts the hiring and the first year's pay, the rest is one-off.
+    let hires: f64 = {
+        let (res, adds) = (strs(&planned.rows, "resource")?, f64s(&planned.rows, "add")?);
+        (0..planned.rows.height()).filter(|&i| LEVELS.iter().any(|l| res[i].as_deref() == Some(&format!("{}_teachers", l.0)))).filter_map(|i| adds[i]).sum()
+    };
+    if hires > 0.0 {
+        let pay = crate::plan::Costs::national().teachers.annual_pay_yuan;
+        blocks.push(Block::Paragraph(match lang {
+            Lang::Zh => format!(
+                "教师一栏为新招聘教师 {} 人的招聘费用和第一年工资；工资此后每年发生（按每人每年 {} 元计，每年约 {}），不是一次性投入。校舍、运动场地、设备和多媒体教室为一次性投入。",
+                fmt::count(hires),
+                fmt::count(pay),
+                fmt::wan(hires * pay)
+            ),
+            Lang::En => format!(
+                "The teachers' column is the hiring and first year's pay of {} new teachers; their pay recurs every year (at {} a teacher a year, about {} a year), unlike the one-off building, grounds, equipment and rooms.",
+                fmt::count(hires),
+                fmt::money_en(pay),
+                fmt::money_en(hires * pay)
+            ),
+        }));
+    }
+    let rows = planned.rows.clone().lazy().filter(polars::prelude::col("cost").gt(lit(0.0))).sort(["cost"], SortMultipleOptions::default().with_order_descending(true)).limit(15).collect()?;
     if rows.height() > 0 {
         let (names, res, adds, units, costs, levels) = (strs(&rows, "school_name")?, strs(&rows, "resource")?, f64s(&rows, "add")?, strs(&rows, "unit")?, f64s(&rows, "cost")?, strs(&rows, "level")?);
         let mut t = Table {
-            caption: lang.t("投入最大的 15 项", "The 15 largest additions").into(),
+            caption: match (lang, rows.height()) {
+                (Lang::Zh, 15) => "投入最大的 15 项".to_string(),
+                (Lang::Zh, n) => format!("全部 {n} 项投入（按费用从大到小）"),
+                (Lang::En, 15) => "The 15 largest additions".to_string(),
+                (Lang::En, n) => format!("All {n} additions, largest first"),
+            },
             headers: [lang.t("学校", "school"), lang.t("学段", "level"), lang.t("资源", "resource (schools column)"), lang.t("增加", "add"), lang.t("费用", "cost")].map(String::from).to_vec(),
             rows: Vec::new(),
         };

@@ -123,6 +123,8 @@ pub fn trimmed(x: f64, decimals: usize) -> String {
 /// `None` for text that is not a figure (待填报, 是/否).
 pub fn parse(text: &str) -> Option<(f64, f64)> {
     let t = text.trim();
+    // A figure the county reports as expected is marked so: 7.2 亿元（预计）.
+    let t = t.strip_suffix("（预计）").or_else(|| t.strip_suffix(" (expected)")).unwrap_or(t);
     let t = t.strip_prefix("增长 ").or_else(|| t.strip_prefix("up ")).unwrap_or(t);
     let (sign, t) = match t.strip_prefix("下降 ").or_else(|| t.strip_prefix("down ")) {
         Some(rest) => (-1.0, rest),

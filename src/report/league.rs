@@ -25,6 +25,8 @@ pub struct Request<'a> {
     pub lang: Lang,
     pub rules: &'a Rules,
     pub scheme: Option<SchemeRun<'a>>,
+    /// The 优质均衡 recognition, whose verdict each county's row names.
+    pub quality: Option<SchemeRun<'a>>,
 }
 
 fn list(codes: &[String]) -> String {
@@ -88,15 +90,42 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         let (cc, totals, grades, failed, missing) = (strs(df, "county_code")?, f64s(df, "total")?, strs(df, "grade")?, f64s(df, "failed_points")?, f64s(df, "missing_points")?);
         let (scores, on_data, vetoes) = (f64s(df, "_score")?, strs(df, "grade_on_data")?, strs(df, "vetoes")?);
         let keys = ["scheme", "scheme_version", "year", "county_code"];
+        // Each county's 优质均衡 verdict (the recognition's), beside its rank.
+        let quality: std::collections::HashMap<String, String> = match &req.quality {
+            Some(q) => {
+                let (qs, _) = evaluation_frames(wh, q, req.year, &mut notes, lang)?;
+                let (c, g) = (qs.strs("county_code")?, qs.strs("grade")?);
+                (0..qs.df.height()).filter_map(|i| Some((c[i].clone()?, g[i].clone()?))).collect()
+            }
+            None => Default::default(),
+        };
+        // Each county's rank the year before among the same counties, by the same order: the trend beside the rank.
+        let before: std::collections::HashMap<String, usize> = {
+            let y = req.year - 1;
+            let held = wh.query_df_with(
+                &format!("SELECT count(*) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL SELECT county_code FROM county_indicators WHERE year = ?) WHERE county_code IN ({})", list(&codes)),
+                &[Value::Int(y), Value::Int(y)],
+            )?;
+            if run.scheme.years[0] <= y && y <= run.scheme.years[1] && f64s(&held, "n")?[0].unwrap_or(0.0) > 0.0 {
+                let (prev, _) = evaluation_frames(wh, run, y, &mut notes, lang)?;
+                let (c, on_data, s) = (prev.strs("county_code")?, prev.strs("grade_on_data")?, prev.f64s("score_on_data")?);
+                let scores: Vec<(String, f64)> =
+                    (0..prev.df.height()).filter(|&i| on_data[i].is_some() && c[i].as_ref().is_some_and(|c| codes.contains(c))).filter_map(|i| Some((c[i].clone()?, s[i]?))).collect();
+                scores.iter().map(|(c, v)| (c.clone(), 1 + scores.iter().filter(|x| x.1 > *v).count())).collect()
+            } else {
+                Default::default()
+            }
+        };
         let mut t = Table {
             caption: format!("{} {} {}（{}）", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), run.scheme.name),
             headers: [
-                lang.t("名次", "rank"),
+                lang.t("名次（较上年）", "rank (on the year before)"),
                 lang.t("县（市、区）", "county"),
                 lang.t("得分", "score"),
                 lang.t("有数据观测点得分率", "score on the data"),
                 lang.t("等级", "grade"),
                 lang.t("一票否决", "veto"),
+                lang.t("优质均衡", "quality balance"),
                 lang.t("未达到", "failed"),
                 lang.t("待填报", "no data"),
             ]
@@ -106,11 +135,19 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         };
         let mut grade_counts: Vec<(String, f64)> = run.scheme.grades.iter().map(|g| (g.name.clone(), 0.0)).collect();
         for i in 0..df.height() {
+            let c = cc[i].clone().unwrap_or_default();
             let rank = match scores[i] {
-                Some(t) => (1 + (0..df.height()).filter(|&j| scores[j].is_some_and(|x| x > t)).count()).to_string(),
+                Some(t) => {
+                    let r = 1 + (0..df.height()).filter(|&j| scores[j].is_some_and(|x| x > t)).count();
+                    match before.get(&c) {
+                        Some(&b) if b > r => format!("{r}（↑{}）", b - r),
+                        Some(&b) if b < r => format!("{r}（↓{}）", r - b),
+                        Some(_) => format!("{r}（{}）", lang.t("持平", "same")),
+                        None => r.to_string(),
+                    }
+                }
                 None => "—".to_string(),
             };
-            let c = cc[i].clone().unwrap_or_default();
             let g = grades[i].clone().filter(|g| !g.is_empty()).unwrap_or_else(|| lang.t("无数据", "no data").to_string());
             match grade_counts.iter_mut().find(|x| x.0 == g) {
                 Some(x) => x.1 += 1.0,
@@ -118,8 +155,8 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             }
             // A grade withheld for missing data says the grade its data earns beside it.
             let g = match (&on_data[i], g == crate::evaluate::scheme::PENDING) {
-                (Some(d), true) => format!("{g}（{}{d}）", lang.t("按有数据观测点：", "on the data: ")),
-                _ => g,
+                (Some(d), true) => format!("{}（{}{}）", lang.word(&g), lang.t("按有数据观测点：", "on the data: "), lang.word(d)),
+                _ => lang.word(&g),
             };
             t.rows.push(vec![
                 Cell::text(rank),
@@ -128,6 +165,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                 Cell::figure(scores[i], |v| fmt::trimmed(v, 2), "—"),
                 Cell::text(g),
                 Cell::text(vetoes[i].clone().filter(|v| !v.is_empty()).map_or("—".to_string(), |v| format!("{}{v}", lang.t("一票否决 ", "veto ")))),
+                Cell::text(quality.get(&c).map_or_else(|| "—".into(), |q| lang.word(q))),
                 Cell::figure(failed[i], fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
                 Cell::figure(missing[i], fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
             ]);
@@ -135,7 +173,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         if t.rows.is_empty() {
             blocks.push(Block::Missing(format!("{}{}{}", lang.missing(), lang.t("：", ": "), lang.t("该年无评价结果", "no verdicts for the year"))));
         } else {
-            let (labels, values): (Vec<String>, Vec<f64>) = grade_counts.into_iter().unzip();
+            let (labels, values): (Vec<String>, Vec<f64>) = grade_counts.into_iter().map(|(g, n)| (lang.word(&g), n)).unzip();
             let svg = charts::columns(&labels, &values, lang.t("县数", "counties"), &fmt::count).map_err(Error::other)?;
             let data = Table {
                 caption: String::new(),
@@ -148,6 +186,22 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             }));
             blocks.push(Block::Chart(Chart { id: "grades".into(), title: lang.t("等级分布", "Grades").into(), svg, data }));
             blocks.push(Block::Table(t));
+            // Why a county with a higher score can hold a lower grade: its failed 一票否决 items, named.
+            let vetoed: Vec<String> = (0..df.height())
+                .filter_map(|i| Some((cc[i].clone()?, vetoes[i].clone().filter(|v| !v.is_empty())?)))
+                .map(|(c, v)| format!("{}（{v}）", name_of(&c)))
+                .collect();
+            let mut said = match lang {
+                Lang::Zh => "名次按有数据观测点的得分率排列，括号内为较上年名次的变化。".to_string(),
+                Lang::En => "Ranked by the score on the points with data; in brackets, the change of rank on the year before.".to_string(),
+            };
+            if !vetoed.is_empty() {
+                said.push_str(&match lang {
+                    Lang::Zh => format!("{} 个县未达到一票否决项，不论得分高低，等级均定为{}：{}。", vetoed.len(), run.scheme.veto_grade, vetoed.join("、")),
+                    Lang::En => format!(" {} failed a veto item and are graded {} whatever their score: {}.", vetoed.len(), lang.word(&run.scheme.veto_grade), vetoed.join("; ")),
+                });
+            }
+            blocks.push(Block::Paragraph(said));
         }
     } else {
         let why = match lang {
@@ -177,7 +231,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                         .to_vec(),
                     rows: Vec::new(),
                 };
-                let (mut labels, mut medians, mut lims) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut labels, mut medians, mut lims, mut ranges) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 for id in QUALITY_INDICATORS {
                     let mut v: Vec<f64> = (0..q.height()).filter(|&i| ids[i].as_deref() == Some(*id)).filter_map(|i| cvs[i]).collect();
                     let limit = (0..q.height()).find(|&i| ids[i].as_deref() == Some(*id)).and_then(|i| limits[i]);
@@ -197,9 +251,34 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                     labels.push(if lang == Lang::Zh { super::county::short_name(id).to_string() } else { id.replace("_per_", "/").replace('_', " ") });
                     medians.push(median);
                     lims.push(limit);
+                    ranges.push(v.first().copied().zip(v.last().copied()));
                 }
-                let svg = charts::bars_with_limits(&labels, &medians, &lims, lang.t("各县差异系数中位数（限值为虚线）", "median CV of the counties (limits dashed)"), lang.t("限值", "limit")).map_err(Error::other)?;
-                blocks.push(Block::Chart(Chart { id: format!("cv-spread-{level}"), title: format!("{} {}", lang.t(zh, en), lang.t("各县优质均衡差异系数中位数与限值", "median quality CVs against the limits")), svg, data: t }));
+                // The bars are medians; the line across each runs from the least to the largest county, so that the
+                // counties over the limit show (a median under it can hide them), and the table counts them.
+                let svg = charts::bars_with_ranges(
+                    &labels,
+                    &medians,
+                    &ranges,
+                    &lims,
+                    lang.t("各县差异系数：柱为中位数，横线为最小至最大，虚线为限值", "the counties' CVs: bar median, line least to largest, dashed limit"),
+                    lang.t("限值", "limit"),
+                )
+                .map_err(Error::other)?;
+                let over: Vec<String> = QUALITY_INDICATORS
+                    .iter()
+                    .filter_map(|id| {
+                        let limit = (0..q.height()).find(|&i| ids[i].as_deref() == Some(*id)).and_then(|i| limits[i])?;
+                        let counties: Vec<String> = (0..q.height())
+                            .filter(|&i| ids[i].as_deref() == Some(*id) && cvs[i].is_some_and(|c| c > limit))
+                            .filter_map(|i| q.column("county_code").ok()?.str().ok()?.get(i).map(&name_of))
+                            .collect();
+                        (!counties.is_empty()).then(|| format!("{}：{}", if lang == Lang::Zh { super::county::short_name(id).to_string() } else { id.to_string() }, counties.join("、")))
+                    })
+                    .collect();
+                blocks.push(Block::Chart(Chart { id: format!("cv-spread-{level}"), title: format!("{} {}", lang.t(zh, en), lang.t("各县优质均衡差异系数的分布与限值", "the quality CVs across the counties against the limits")), svg, data: t }));
+                if !over.is_empty() {
+                    blocks.push(Block::Paragraph(format!("{}{}", lang.t("超过限值的县：", "Counties over the limit: "), over.join(lang.t("；", "; ")))));
+                }
             }
             // The basic standard: each county's composite CV against its limit.
             let b = verdicts.df.clone().lazy().filter(col("standard").eq(lit("basic"))).collect()?;

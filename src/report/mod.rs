@@ -38,6 +38,30 @@ impl Lang {
     pub fn missing(self) -> &'static str {
         self.t("待填报", "not reported")
     }
+
+    /// A grade or verdict word (the schemes' and the engine's Chinese words) in this language: in English the
+    /// words countyedu ships are translated, a scheme's own word is kept as written.
+    pub fn word(self, zh: &str) -> String {
+        if self == Lang::Zh {
+            return zh.to_string();
+        }
+        match zh {
+            "优秀" => "excellent",
+            "良好" => "good",
+            "合格" => "pass",
+            "不合格" => "fail",
+            "达到" => "met",
+            "未达到" => "not met",
+            "基本达到" => "largely met",
+            "待补报" => "pending (data to be reported)",
+            "待填报" => "not reported",
+            "无数据" => "no data",
+            "是" => "yes",
+            "否" => "no",
+            other => return other.to_string(),
+        }
+        .to_string()
+    }
 }
 
 /// A frame of a metric table for a report, and whether it was read from the stored table (its cells then

@@ -370,6 +370,11 @@ impl Warehouse {
     }
 
     /// Every table of the warehouse with its row count and whether it has a `year` column, in name order.
+    /// A table's columns and their DuckDB types, in order.
+    pub fn column_types(&self, table: &str) -> Result<Vec<(String, String)>> {
+        columns_of(&self.conn, "main", table)
+    }
+
     pub fn tables(&self) -> Result<Vec<(String, i64, bool)>> {
         let mut out = Vec::new();
         for name in table_names(&self.conn)? {
@@ -539,7 +544,11 @@ impl Storing<'_> {
             return Err(Error::other(format!("the computed {name} has the columns {given:?}, its declaration {:?}", decl.column_names())));
         }
         let table = ident(name);
-        let create = format!("CREATE TABLE {table} ({})", declared.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect::<Vec<_>>().join(", "));
+        let create = format!(
+            "CREATE TABLE {table} ({}); {}",
+            declared.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect::<Vec<_>>().join(", "),
+            crate::meanings::comments_sql(name)
+        );
         if self.existing.iter().any(|e| e == name) {
             if layout_differs(&columns_of(&self.wh.conn, "main", name)?, decl) {
                 if !scope.is_all() {

@@ -41,6 +41,11 @@ pub fn check_version(conn: &Connection) -> std::result::Result<Found, String> {
     }
 }
 
+/// The series `growth` derives, added to `indicator_catalogue` where missing.
+fn derived_catalogue() -> String {
+    crate::growth::derived_series().iter().map(|(id, zh, unit)| format!("INSERT OR IGNORE INTO indicator_catalogue VALUES ({}, {}, {});\n", lit(id), lit(zh), lit(unit))).collect()
+}
+
 /// Brings a warehouse of an earlier version up to this one, in one transaction: the canonical columns it lacks
 /// are added (NULL, "not reported", in every existing row), and the version is set.
 pub fn migrate(conn: &Connection) -> Result<()> {
@@ -61,6 +66,10 @@ pub fn migrate(conn: &Connection) -> Result<()> {
         if stmt.query_row([], |r| r.get::<_, i64>(0))? == 0 {
             conn.execute_batch("ALTER TABLE ingest_log ADD COLUMN note VARCHAR")?;
         }
+        for table in Table::ALL.iter().map(|t| t.name()).chain(BOOKKEEPING.iter().copied()) {
+            conn.execute_batch(&crate::meanings::comments_sql(table))?;
+        }
+        conn.execute_batch(&derived_catalogue())?;
         conn.execute("UPDATE countyedu_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])?;
         Ok(())
     })();
@@ -89,6 +98,11 @@ pub fn create(conn: &Connection) -> Result<()> {
     );
     for i in INDICATORS {
         ddl.push_str(&format!("INSERT INTO indicator_catalogue VALUES ({}, {}, {});\n", lit(i.id), lit(i.name_zh), lit(i.unit)));
+    }
+    ddl.push_str(&derived_catalogue());
+    // Every column explains itself (DESCRIBE, duckdb_columns()).
+    for table in Table::ALL.iter().map(|t| t.name()).chain(BOOKKEEPING.iter().copied()) {
+        ddl.push_str(&crate::meanings::comments_sql(table));
     }
     ddl.push_str(&format!("INSERT INTO countyedu_meta VALUES ('schema_version', {});\nCOMMIT;", lit(SCHEMA_VERSION)));
     conn.execute_batch(&ddl)?;
