@@ -194,4 +194,10 @@ fn issue31_08_an_english_report_says_grades_and_verdicts_in_english() {
     for word in ["优秀", "良好", "合格", "达到", "待补报"] {
         assert!(!table.contains(&format!("<td>{word}</td>")), "{word} in the English ranking: {table}");
     }
+    // A county's English report: its grade, yes/no answers and units in English.
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2023", "--lang", "en"]);
+    for cell in [">优秀<", ">良好<", ">合格<", ">是<", ">否<", ">小学<", ">城区<"] {
+        assert!(!html.contains(cell), "{cell} in the English report");
+    }
+    assert!(html.contains(">yes<") || html.contains(">no<"), "yes/no answers");
 }

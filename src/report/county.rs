@@ -592,7 +592,8 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
             rows: Vec::new(),
         };
         for i in 0..sample.height() {
-            t.rows.push([&names[i], &urban[i], &teaches[i], &reasons[i]].map(|c| Cell::text(c.clone().unwrap_or_default())).to_vec());
+            let name = Cell::text(names[i].clone().unwrap_or_default());
+            t.rows.push([name].into_iter().chain([&urban[i], &teaches[i], &reasons[i]].map(|c| Cell::text(lang.word(c.as_deref().unwrap_or_default())))).collect());
         }
         blocks.push(Block::Table(t));
     }
@@ -988,7 +989,7 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
         let unit = units[i].clone().unwrap_or_default();
         let row = vec![
             Cell::text(if lang == Lang::Zh { names[i].clone().unwrap_or(id.clone()) } else { id.clone() }),
-            Cell::figure(values[i], marked(lang, notes[i].as_deref().is_some_and(expected_note), |v| fmt::in_unit(v, &unit)), lang.missing()).from(ind.src(i, &["year", "county_code", "indicator"], "value")),
+            Cell::figure(values[i], marked(lang, notes[i].as_deref().is_some_and(expected_note), |v| fmt::in_unit_lang(v, &unit, lang == Lang::En)), lang.missing()).from(ind.src(i, &["year", "county_code", "indicator"], "value")),
             Cell::text(thresholds.get(&id).cloned().unwrap_or_else(|| "—".into())),
         ];
         let is_preschool = id.contains("preschool") || id.contains("puhui") || id.contains("kindergarten");
@@ -1051,7 +1052,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                         .collect();
                     result.push(Block::Missing(match lang {
                         Lang::Zh => format!("一票否决：{}未达到，等级至多为{}。", named.join("、"), run.scheme.veto_grade),
-                        Lang::En => format!("Veto (一票否决): {} not met; the grade is at most {}.", named.join(", "), run.scheme.veto_grade),
+                        Lang::En => format!("Veto (一票否决): {} not met; the grade is at most {}.", named.join(", "), lang.word(&run.scheme.veto_grade)),
                     }));
                 }
                 let total = fmt::trimmed(totals[i].unwrap_or(0.0), 2);
@@ -1080,8 +1081,8 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                         place(true)
                     ),
                     (Lang::En, true) => format!(
-                        "Under {} (version {}), {} scores {total} of {} in {}: grade {grade}; {}.",
-                        run.scheme.name, run.scheme.version, area.name, fmt::trimmed(max, 2), req.year, place(false)
+                        "Under {} (version {}), {} scores {total} of {} in {}: grade {}; {}.",
+                        run.scheme.name, run.scheme.version, area.name, fmt::trimmed(max, 2), req.year, lang.word(&grade), place(false)
                     ),
                     (Lang::En, false) => format!(
                         "Under {} (version {}), {} scores {total} of the {} points with data in {} ({} on a scale of 100); {} points lack data, so the grade is pending (on the points with data: {}); {}.",
@@ -1092,7 +1093,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                         req.year,
                         on_data[i].map_or("—".to_string(), |v| fmt::trimmed(v, 2)),
                         fmt::count(missing.unwrap_or(0.0)),
-                        graded[i].clone().unwrap_or_else(|| "— (fewer than half the points have data)".into()),
+                        graded[i].as_deref().map_or_else(|| "— (fewer than half the points have data)".into(), |g| lang.word(g)),
                         place(false)
                     ),
                 }));
@@ -1114,8 +1115,8 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                         Cell::figure(totals[i], |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "total")),
                         Cell::figure(Some(judged), |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "points_with_data")),
                         Cell::figure(Some(max), |v| fmt::trimmed(v, 2), "").from(summary.src(i, &keys, "max_points")),
-                        Cell::text(grade.clone()),
-                        Cell::text(graded[i].clone().unwrap_or_else(|| "—".into())),
+                        Cell::text(lang.word(&grade)),
+                        Cell::text(graded[i].as_deref().map_or_else(|| "—".into(), |g| lang.word(g))),
                         Cell::text(rank.map_or("—".to_string(), |r| format!("{r} / {}", peers.len()))),
                         Cell::figure(failed, fmt::count, "0").from(summary.src(i, &keys, "failed_points")),
                         Cell::figure(missing, fmt::count, "0").from(summary.src(i, &keys, "missing_points")),
@@ -1142,7 +1143,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
             result.push(Block::Subheading(lang.t("优质均衡发展县认定准备情况", "Readiness for the 优质均衡 recognition").into()));
             result.push(Block::Paragraph(match lang {
                 Lang::Zh => format!("按《{}》，{} 年认定结论：{}。", run.scheme.name, req.year, grade),
-                Lang::En => format!("Under {}, the {} verdict is: {}.", run.scheme.name, req.year, grade),
+                Lang::En => format!("Under {}, the {} verdict is: {}.", run.scheme.name, req.year, lang.word(&grade)),
             }));
             if !gaps.is_empty() {
                 result.push(Block::Paragraph(format!("{}：{}", lang.t("差距清单", "Gap list"), gaps)));
@@ -1275,7 +1276,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
             Cell::figure(rooms[i], money, "0"),
             Cell::text(format!("{} → {} / {}", fmt::count(p0[i].unwrap_or(0.0)), fmt::count(p1[i].unwrap_or(0.0)), fmt::count(n[i].unwrap_or(0.0)))),
             Cell::text(format!("{} → {}", m0[i].map_or("—".into(), fmt::ratio), m1[i].map_or("—".into(), fmt::ratio))),
-            Cell::text(v1[i].clone().unwrap_or_default()),
+            Cell::text(lang.word(v1[i].as_deref().unwrap_or_default())),
         ]);
         let sentence = match (lang, v0[i].as_deref(), total[i].unwrap_or(0.0) > 0.0) {
             (Lang::Zh, Some("达到"), _) => format!("{lname}已达到优质均衡，无需新增投入。"),
@@ -1289,7 +1290,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
             ),
             (Lang::Zh, _, false) => format!("{lname}未达到优质均衡，但无法仅靠增加资源达到（见注）。"),
             (Lang::En, Some("达到"), _) => format!("{lname}: already reaches 优质均衡."),
-            (Lang::En, ..) => format!("{lname}: about {}; the engine's verdict with the plan: {}.", money(total[i].unwrap_or(0.0)), v1[i].clone().unwrap_or_default()),
+            (Lang::En, ..) => format!("{lname}: about {}; the engine's verdict with the plan: {}.", money(total[i].unwrap_or(0.0)), lang.word(v1[i].as_deref().unwrap_or_default())),
         };
         blocks.push(Block::Paragraph(sentence));
         if let Some(note) = strs(s, "note")?[i].clone().filter(|n| !n.is_empty()) {

@@ -112,6 +112,28 @@ pub fn in_unit(x: f64, unit: &str) -> String {
     }
 }
 
+/// [`in_unit`] in the report's language: in English, yes/no and the units in English words (12,175 yuan, 3
+/// persons), a ㎡ or % as it is.
+pub fn in_unit_lang(x: f64, unit: &str, english: bool) -> String {
+    if !english {
+        return in_unit(x, unit);
+    }
+    match unit {
+        "元" if x.abs() >= 1e5 => money_en(x),
+        "元" => yuan_en(x),
+        "0/1" | "是/否" => (if x >= 0.5 { "yes" } else { "no" }).to_string(),
+        "人" => format!("{} persons", count(x)),
+        "所" => format!("{} schools", count(x)),
+        "个" | "台" => count(x),
+        "间" => format!("{} rooms", count(x)),
+        "册" => format!("{} volumes", count(x)),
+        "万元" => format!("{} ten-thousand yuan", trimmed(x, 2)),
+        "亿元" => format!("{} hundred-million yuan", trimmed(x, 2)),
+        "年" => format!("{}", x.round() as i64),
+        u => in_unit(x, u),
+    }
+}
+
 /// Up to `decimals` decimals, trailing zeros dropped, grouped by thousands.
 pub fn trimmed(x: f64, decimals: usize) -> String {
     let g = grouped(x, decimals);

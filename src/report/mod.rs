@@ -58,7 +58,21 @@ impl Lang {
             "无数据" => "no data",
             "是" => "yes",
             "否" => "no",
-            other => return other.to_string(),
+            "城区" => "urban",
+            "镇区" => "town",
+            "乡村" => "rural",
+            "小学" => "primary",
+            "初中" => "junior",
+            "小学、初中" => "primary, junior",
+            "教学点" => "teaching point",
+            "随机抽取" => "drawn at random",
+            other => {
+                // The on-site sample's "drawn to cover a kind of school": 随机抽取（覆盖乡村）.
+                if let Some(kind) = other.strip_prefix("随机抽取（覆盖").and_then(|k| k.strip_suffix('）')) {
+                    return format!("drawn at random (to cover {})", self.word(kind));
+                }
+                return other.to_string();
+            }
         }
         .to_string()
     }
