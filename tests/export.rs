@@ -58,6 +58,10 @@ fn every_column_has_a_comment_and_the_export_a_schema_whose_year_casts_hold() {
     }
     let cv = tables.iter().find(|t| t["name"] == "balance_cv").unwrap();
     assert_eq!(cv["partitioned_by"], "year");
+    // Each code column a CSV reader is told to read as text is a column of the export.
+    for c in schema["csv_text_columns"].as_array().unwrap() {
+        assert!(tables.iter().any(|t| t["columns"].as_array().unwrap().iter().any(|x| x["name"] == *c)), "{c}");
+    }
     // The casts of the schema file, run by each reader over the export (the readers of notebooks/requirements.txt).
     let script = r#"
 import json, sys

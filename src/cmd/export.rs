@@ -11,6 +11,8 @@ use crate::warehouse::Access;
 ///
 /// Parquet (default): DIR/TABLE/year=YYYY/data_0.parquet for tables with a year column (hive partitioning, read unchanged by Python polars `pl.scan_parquet("DIR/balance_cv/**/*.parquet", hive_partitioning=True)`, duckdb `read_parquet('DIR/balance_cv/**/*.parquet', hive_partitioning = true)`, Spark and Trino), DIR/TABLE/TABLE.parquet for the others. CSV: DIR/TABLE.csv, one file per table, for Excel (--bom adds the UTF-8 byte-order mark).
 ///
+/// DIR/schema.json describes the export: every table's files, columns, DuckDB types and meanings (unit, values); how each reader types the hive year (duckdb BIGINT, polars Int64, pandas Categorical, pyarrow dictionary<int32>, Spark int) with the one-line cast back to an integer; and the code columns a CSV reader must read as text (county_code, prefecture_code, province_code, school_id, area_code, urban_rural_code), e.g. pandas dtype={"county_code": str}, polars schema_overrides={"county_code": pl.String}.
+///
 /// DIR must be new, empty, or an earlier export: the files an export writes are listed in DIR/countyedu-export.json, and exporting again replaces exactly those files. A folder holding anything else is refused (exit 2) and left untouched.
 ///
 /// Examples:
