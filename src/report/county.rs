@@ -1227,7 +1227,8 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
         return Ok(Section { title, blocks: vec![missing_block(lang, &format!("{} 年无学校数据，无法测算", req.year), &format!("no school data for {}", req.year))] });
     }
     let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
-    let planned = ops::plan::plan(&inputs, &crate::plan::Costs::national(), &[], None)?;
+    let costs = crate::plan::Costs::national();
+    let planned = ops::plan::plan(&inputs, &costs, &[], None)?;
     let s = &planned.summary;
     let mut blocks = vec![Block::Paragraph(
         lang.t(
@@ -1304,7 +1305,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
         (0..planned.rows.height()).filter(|&i| LEVELS.iter().any(|l| res[i].as_deref() == Some(&format!("{}_teachers", l.0)))).filter_map(|i| adds[i]).sum()
     };
     if hires > 0.0 {
-        let pay = crate::plan::Costs::national().teachers.annual_pay_yuan;
+        let pay = costs.teachers.annual_pay_yuan;
         blocks.push(Block::Paragraph(match lang {
             Lang::Zh => format!(
                 "教师一栏为新招聘教师 {} 人的招聘费用和第一年工资；工资此后每年发生（按每人每年 {} 元计，每年约 {}），不是一次性投入。校舍、运动场地、设备和多媒体教室为一次性投入。",

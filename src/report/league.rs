@@ -29,6 +29,19 @@ pub struct Request<'a> {
     pub quality: Option<SchemeRun<'a>>,
 }
 
+/// Whether the warehouse holds schools or county indicators of any of `codes` in `year`.
+fn holds_data(wh: &Warehouse, codes: &[String], year: i32) -> Result<bool> {
+    let n = wh.query_df_with(
+        &format!(
+            "SELECT count(*) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL \
+             SELECT county_code FROM county_indicators WHERE year = ?) WHERE county_code IN ({})",
+            list(codes)
+        ),
+        &[Value::Int(year), Value::Int(year)],
+    )?;
+    Ok(f64s(&n, "n")?[0].unwrap_or(0.0) > 0.0)
+}
+
 fn list(codes: &[String]) -> String {
     codes.iter().map(|c| crate::balance::sql::text(c)).collect::<Vec<_>>().join(", ")
 }
@@ -57,15 +70,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
     let codes: Vec<String> = strs(&counties, "county_code")?.into_iter().flatten().collect();
     // The area's code as the warehouse writes it (the metric tables key areas by it).
     let area_code = strs(&counties, "area_code")?[0].clone().unwrap_or_else(|| req.code.clone());
-    let with_data = wh.query_df_with(
-        &format!(
-            "SELECT count(DISTINCT county_code) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL \
-             SELECT county_code FROM county_indicators WHERE year = ?) WHERE county_code IN ({})",
-            list(&codes)
-        ),
-        &[Value::Int(req.year), Value::Int(req.year)],
-    )?;
-    if f64s(&with_data, "n")?[0].unwrap_or(0.0) == 0.0 {
+    if !holds_data(wh, &codes, req.year)? {
         return Err(Error::usage(format!("--{} {} --year {}: the warehouse holds no data of its counties for {}", req.across.id(), req.code, req.year, req.year)));
     }
     let names: Vec<String> = strs(&counties, "county_name")?.into_iter().map(Option::unwrap_or_default).collect();
@@ -102,11 +107,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         // Each county's rank the year before among the same counties, by the same order: the trend beside the rank.
         let before: std::collections::HashMap<String, usize> = {
             let y = req.year - 1;
-            let held = wh.query_df_with(
-                &format!("SELECT count(*) AS n FROM (SELECT county_code FROM schools WHERE year = ? UNION ALL SELECT county_code FROM county_indicators WHERE year = ?) WHERE county_code IN ({})", list(&codes)),
-                &[Value::Int(y), Value::Int(y)],
-            )?;
-            if run.scheme.years[0] <= y && y <= run.scheme.years[1] && f64s(&held, "n")?[0].unwrap_or(0.0) > 0.0 {
+            if run.scheme.years[0] <= y && y <= run.scheme.years[1] && holds_data(wh, &codes, y)? {
                 let (prev, _) = evaluation_frames(wh, run, y, &mut notes, lang)?;
                 let (c, on_data, s) = (prev.strs("county_code")?, prev.strs("grade_on_data")?, prev.f64s("score_on_data")?);
                 let scores: Vec<(String, f64)> =
