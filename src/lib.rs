@@ -48,6 +48,7 @@ pub mod generate;
 pub mod meanings;
 pub mod growth;
 pub mod ingest;
+pub mod lang;
 pub mod model;
 pub mod ops;
 pub mod output;

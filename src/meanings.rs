@@ -284,7 +284,7 @@ pub const MEANINGS: &[Meaning] = &[
     Meaning { table: "evaluation", column: "key_point", meaning: "The key point (评价重点) the point belongs to, by its Chinese title.", unit: "", values: "" },
     Meaning { table: "evaluation", column: "point_id", meaning: "The observation point's id in the scheme.", unit: "", values: "" },
     Meaning { table: "evaluation", column: "point", meaning: "The observation point (观测点), by its Chinese title.", unit: "", values: "" },
-    Meaning { table: "evaluation", column: "point_en", meaning: "The observation point's English title (empty when the scheme gives none).", unit: "", values: "" },
+    Meaning { table: "evaluation", column: "point_en", meaning: "The observation point's English title (its metric in English words when the scheme gives none).", unit: "", values: "" },
     Meaning { table: "evaluation", column: "value", meaning: "The county's value of the point's metric (1 or 0 for a verdict, a check or a reported yes/no); NULL when it has none.", unit: "the metric's", values: "" },
     Meaning { table: "evaluation", column: "threshold", meaning: "The threshold applied, as written in the explanation (e.g. ≥ 95, ≤ 0.65, between [a, b]; zero → full for linear scoring, 100% for share, 1 for a reported verdict); NULL when missing.", unit: "", values: "" },
     Meaning { table: "evaluation", column: "status", meaning: "The point's verdict for the county.", unit: "", values: "met: the threshold is met (every point earned); failed: not met (none earned); partial: linear or share scoring between none and all; missing: no value, or no threshold for the county's region (待填报)" },

@@ -166,7 +166,7 @@ impl Rules {
         };
         match (from, zh) {
             (Some(y), true) => format!("{base}；{province_name}生均公用经费标准（{y} 年起）"),
-            (Some(y), false) => format!("{base}, with {province_name}'s own 生均公用经费 floors (from {y})"),
+            (Some(y), false) => format!("{base}, with {province_name}'s own floors of public funds per pupil (from {y})"),
             (None, _) => base,
         }
     }

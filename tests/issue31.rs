@@ -201,3 +201,119 @@ fn issue31_08_an_english_report_says_grades_and_verdicts_in_english() {
     }
     assert!(html.contains(">yes<") || html.contains(">no<"), "yes/no answers");
 }
+
+/// The Chinese an English report still carries: every run of Chinese characters in its text that is neither (part
+/// of) a name the data or the schemes give (schools, counties, prefectures, provinces, schemes) nor one of the
+/// domain's terms an English reader is given beside their English words; Chinese punctuation counts.
+fn chinese_left(wd: &Workdir, html: &str) -> Vec<String> {
+    let mut names: Vec<String> = wd
+        .sql(
+            "SELECT DISTINCT school_name FROM schools UNION SELECT county_name FROM counties UNION SELECT prefecture_name FROM counties \
+             UNION SELECT province_name FROM counties",
+        )
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    for scheme in ["national", "quality_balance_2017", "basic_balance_2012", "preschool_2020"] {
+        let text = std::fs::read_to_string(repo(&format!("criteria/{scheme}.toml"))).unwrap();
+        let line = text.lines().find(|l| l.starts_with("name = ")).unwrap();
+        names.push(line.trim_start_matches("name = ").trim_matches('"').to_string());
+    }
+    // Terms kept beside their English: the vetoed grade's 一票否决, the standards' names, the units a slip is about.
+    let terms = ["一票否决", "优质均衡", "基本均衡", "只增不减", "万元", "元", "预计"];
+    // Chinese characters and the Chinese punctuation an English sentence has no use for.
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）：；、，。".contains(c);
+    let mut text = text_of(&html[html.find("<body").unwrap_or(0)..]);
+    // The names taken out whole, the longest first (a county's name is part of its schools').
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    for n in names.iter().filter(|n| !n.is_empty()) {
+        text = text.replace(n.as_str(), " ");
+    }
+    let mut left = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain([' ']) {
+        if han(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            if !terms.contains(&run.as_str()) {
+                left.push(run.clone());
+            }
+            run.clear();
+        }
+    }
+    left
+}
+
+#[test]
+fn issue31_08_an_english_county_report_words_its_explanations_gaps_and_audit_in_english() {
+    let wd = Workdir::loaded(&["sample", "gaoping"]);
+    // Words anew both what is computed for the report and what is stored (in Chinese) by `compute`.
+    let (national, quality) = (national(), repo("criteria/quality_balance_2017.toml").to_string_lossy().into_owned());
+    for stored in [false, true] {
+        if stored {
+            wd.ok(&["compute"]);
+            for year in ["2021", "2023"] {
+                for scheme in [&national, &quality] {
+                    wd.ok(&["evaluate", "--scheme", scheme, "--year", year, "--all-counties"]);
+                }
+            }
+        }
+        for (county, year) in [("140121", "2023"), ("140581", "2021"), ("140124", "2021")] {
+            let html = wd.ok(&["report", "--county", county, "--year", year, "--lang", "en"]);
+            let left = chinese_left(&wd, &html);
+            assert!(left.is_empty(), "Chinese in the English report of {county} {year} (stored: {stored}): {left:?}");
+            assert!(!html.contains("差距清单") && !html.contains("数据待核实"), "{county} {year}");
+            // The stored evaluation is read (its cells name their rows) and only its words are made anew.
+            assert_eq!(html.contains("the stored evaluation, its explanations worded in English now"), stored, "{county} {year}");
+            // The same rank among the same counties as the Chinese report gives.
+            let zh = text_of(&wd.ok(&["report", "--county", county, "--year", year]));
+            if let Some(at) = zh.find("已评定的 ") {
+                let rest = &zh[at + "已评定的 ".len()..];
+                let m = &rest[..rest.find(' ').unwrap()];
+                let n = &rest[rest.find("排第 ").unwrap() + "排第 ".len()..];
+                let n = &n[..n.find(' ').unwrap()];
+                assert!(html.contains(&format!("rank {n} of the {m} graded counties")), "{county} {year}: rank {n} of {m}");
+            }
+        }
+    }
+    // The league too.
+    let html = wd.ok(&["report", "--province", "140000", "--year", "2023", "--lang", "en"]);
+    let left = chinese_left(&wd, &html);
+    assert!(left.is_empty(), "Chinese in the English league: {left:?}");
+    // The Chinese report keeps the Chinese words the warehouse stores.
+    let html = wd.ok(&["report", "--county", "140121", "--year", "2023"]);
+    assert!(html.contains("差距清单：") && !html.contains("Gap list"), "the Chinese report's gap list");
+}
+
+/// The cells of the row of `name` in the table whose caption holds `caption`.
+fn row_of(html: &str, caption: &str, name: &str) -> Vec<String> {
+    let table = &html[html.find(caption).unwrap_or_else(|| panic!("no table {caption}"))..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let row = table.split("<tr").find(|r| r.contains(&format!(">{name}<"))).unwrap_or_else(|| panic!("no row {name}"));
+    row.split("<td").skip(1).map(|c| text_of(&format!("<td{c}")).trim().to_string()).collect()
+}
+
+#[test]
+fn issue31_07_a_league_shows_each_countys_composite_cvs_over_the_years() {
+    let wd = Workdir::loaded(&["sample"]);
+    let caption = "2021–2023 年各县基本均衡综合差异系数的变化";
+    let computed = row_of(&wd.ok(&["report", "--province", "140000", "--year", "2023"]), caption, "长华县");
+    wd.ok(&["compute"]);
+    let html = wd.ok(&["report", "--province", "140000", "--year", "2023"]);
+    let stored = row_of(&html, caption, "长华县");
+    assert_eq!(computed, stored, "computed now and read from the stored rows alike");
+    // The engine's composite CVs, primary then junior, 2021 to 2023, to three decimals.
+    let expected: Vec<String> = wd
+        .sql(
+            "SELECT printf('%.3f', composite_cv) FROM balance_verdicts WHERE county_code = '140121' AND standard = 'basic' \
+             AND year BETWEEN 2021 AND 2023 ORDER BY level = 'junior', year",
+        )
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(expected.len(), 6);
+    assert_eq!(stored[1..].to_vec(), expected, "{stored:?}");
+    assert!(html.contains("balance_verdicts?year=2021&amp;county_code=140121&amp;level=primary&amp;standard=basic#composite_cv"), "the cells name their rows");
+    // A league of the first year of school data (2016) draws no trend.
+    assert!(!wd.ok(&["report", "--province", "140000", "--year", "2016"]).contains("综合差异系数的变化"));
+}

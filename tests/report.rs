@@ -291,8 +291,12 @@ fn a_real_browser_renders_and_prints_the_demo_reports() {
     let veto = "report-140124-2021.html";
     wd.ok(&["report", "--county", "140124", "--year", "2021", "-o", &out.join(veto).to_string_lossy()]);
     assert!(read(&out.join(veto)).contains("一票否决"), "{veto} names its veto");
+    // And the English county report and league (issue 31: an English table ran past the right margin).
+    let english = ["report-140121-2023-en.html", "league-140000-2023-en.html"];
+    wd.ok(&["report", "--county", "140121", "--year", "2023", "--lang", "en", "-o", &out.join(english[0]).to_string_lossy()]);
+    wd.ok(&["report", "--province", "140000", "--year", "2023", "--lang", "en", "-o", &out.join(english[1]).to_string_lossy()]);
     let mut pages_of = Vec::new();
-    for name in REPORTS.iter().copied().chain([veto]) {
+    for name in REPORTS.iter().copied().chain([veto]).chain(english) {
         let html = read(&out.join(name));
         let probe_page = wd.path(&format!("probe-{name}"));
         std::fs::write(&probe_page, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();

@@ -19,6 +19,7 @@ use polars::prelude::*;
 pub use config::AuditRules;
 pub use screens::{HINT, STRONG};
 
+use crate::lang::Lang;
 use crate::model::{self, Table};
 
 /// The columns of the `audit` table, in order (before the rules' stamp).
@@ -41,30 +42,28 @@ pub const SUSPECTED: &[&str] = &[
     "shell_school_no_resources",
 ];
 
-/// A rule as a reader names it (in Chinese, or its id).
+/// A rule as a reader names it: in Chinese, or in English words.
 pub fn rule_name(zh: bool, rule: &str) -> &str {
-    if !zh {
-        return rule;
-    }
-    match rule {
-        "part_above_whole" => "部分大于整体",
-        "pupils_without_classes" => "有学生无班级",
-        "classes_without_pupils" => "有班级无学生",
-        "average_class_outside" => "平均班额不可能",
-        "largest_below_average" => "最大班额小于平均班额",
-        "unit_slip_year_on_year" => "与上年相差数量级",
-        "unit_slip_stratum" => "与同类学校相差数量级",
-        "hidiroglou_berthelot" => "年度变化异常（HB 法）",
-        "robust_outlier" => "偏离同类学校（稳健 z）",
-        "shell_school_empty" | "shell_school_no_resources" => "疑似空壳学校",
-        "missing_key_value" => "关键指标未填报",
-        "large_class" => "大班额",
-        "very_large_class" => "超大班额",
-        "county_pupils_below_schools" => "县报学生数少于学校合计",
-        "county_per_student_mismatch" => "县报生均支出与计算不符",
-        "county_spending_jump" => "教育支出变化过大",
-        other => other,
-    }
+    let (cn, en) = match rule {
+        "part_above_whole" => ("部分大于整体", "a part above its whole"),
+        "pupils_without_classes" => ("有学生无班级", "pupils without classes"),
+        "classes_without_pupils" => ("有班级无学生", "classes without pupils"),
+        "average_class_outside" => ("平均班额不可能", "an impossible average class"),
+        "largest_below_average" => ("最大班额小于平均班额", "a largest class below the average"),
+        "unit_slip_year_on_year" => ("与上年相差数量级", "orders of magnitude from the year before"),
+        "unit_slip_stratum" => ("与同类学校相差数量级", "orders of magnitude from like schools"),
+        "hidiroglou_berthelot" => ("年度变化异常（HB 法）", "an unusual change on the year (Hidiroglou–Berthelot)"),
+        "robust_outlier" => ("偏离同类学校（稳健 z）", "far from like schools (robust z)"),
+        "shell_school_empty" | "shell_school_no_resources" => ("疑似空壳学校", "a shell school?"),
+        "missing_key_value" => ("关键指标未填报", "a key value not reported"),
+        "large_class" => ("大班额", "a large class"),
+        "very_large_class" => ("超大班额", "a very large class"),
+        "county_pupils_below_schools" => ("县报学生数少于学校合计", "county pupils below its schools'"),
+        "county_per_student_mismatch" => ("县报生均支出与计算不符", "county spending per pupil disagrees"),
+        "county_spending_jump" => ("教育支出变化过大", "a large change in education spending"),
+        other => (other, other),
+    };
+    if zh { cn } else { en }
 }
 
 /// The impossible values of one school-year (逻辑校验), for `ingest`: `schools` with the canonical columns and
@@ -124,10 +123,10 @@ pub struct YearInputs {
     pub indicators: LazyFrame,
 }
 
-/// Every flag of the year, worded and weighed, for the counties `counties` (every county when empty), in the
+/// Every flag of the year, worded (in `lang`) and weighed, for the counties `counties` (every county when empty), in the
 /// order a county reads them: 强制 first, then by weight, largest first. The `sensitive` column is left empty
 /// (`ops::audit` fills it).
-pub fn flags(inputs: &YearInputs, rules: &AuditRules, counties: &[String]) -> PolarsResult<DataFrame> {
+pub fn flags(inputs: &YearInputs, rules: &AuditRules, counties: &[String], lang: Lang) -> PolarsResult<DataFrame> {
     // The year and its neighbours, collected once: every screen reads them.
     let (now_df, before, after) = (inputs.now.clone().collect()?, inputs.before.clone().collect()?, inputs.after.clone().collect()?);
     let now = &now_df.clone().lazy();
@@ -165,7 +164,7 @@ pub fn flags(inputs: &YearInputs, rules: &AuditRules, counties: &[String]) -> Po
             SortMultipleOptions::default().with_order_descending_multi([false, false, false, true, false, false, false]).with_nulls_last(true),
         )
         .collect()?;
-    word(&found, rules)
+    word(&found, rules, lang)
 }
 
 /// The county totals of every column a flag can weigh on: `year, county_code, base, total`. Added up here, school
@@ -210,8 +209,13 @@ fn totals(now: &LazyFrame) -> PolarsResult<LazyFrame> {
     .lazy())
 }
 
-/// The columns' names as offices write them.
-fn column_zh(column: &str) -> String {
+/// A column's name as a reader of `lang` knows it: the Chinese header offices write, or the column's id in words
+/// (`primary_degree_teachers` → "primary degree teachers", `equipment_value_yuan` → "equipment value (yuan)").
+pub fn column_name(column: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        let words = column.strip_suffix("_yuan").map(|c| format!("{c} (yuan)")).or_else(|| column.strip_suffix("_m2").map(|c| format!("{c} (m²)")));
+        return words.unwrap_or_else(|| column.to_string()).replace('_', " ");
+    }
     if column == "pupils" {
         return "在校生数".into();
     }
@@ -221,69 +225,16 @@ fn column_zh(column: &str) -> String {
     model::indicator(column).map_or(column.to_string(), |i| i.name_zh.to_string())
 }
 
-/// The flags with their bound and message, in the columns of [`COLUMNS`].
-fn word(found: &DataFrame, rules: &AuditRules) -> PolarsResult<DataFrame> {
+/// The flags with their bound and message (in `lang`), in the columns of [`COLUMNS`].
+fn word(found: &DataFrame, rules: &AuditRules, lang: Lang) -> PolarsResult<DataFrame> {
     let s = |c: &str| -> PolarsResult<StringChunked> { Ok(found.column(c)?.str()?.clone()) };
     let n = |c: &str| -> PolarsResult<Float64Chunked> { Ok(found.column(c)?.f64()?.clone()) };
     let (rule, column, value, compared, detail, neighbour) = (s("rule")?, s("column")?, n("value")?, n("compared_with")?, n("detail")?, s("neighbour")?);
     let (mut bounds, mut messages) = (Vec::with_capacity(found.height()), Vec::with_capacity(found.height()));
-    let (i, u, h, r, c, k) = (rules.impossible, rules.unit_slip, rules.hidiroglou_berthelot, rules.robust, rules.class_size, rules.county);
     for row in 0..found.height() {
-        let name = column_zh(column.get(row).unwrap_or_default());
-        let (v, w, d) = (value.get(row), compared.get(row), detail.get(row));
-        let other = neighbour.get(row).unwrap_or("上年");
-        let num = |x: Option<f64>| x.map_or("未填报".to_string(), |x| number(if x.fract() == 0.0 { x } else { (x * 100.0).round() / 100.0 }));
-        let times = |d: Option<f64>| d.map_or("—".into(), |d| number(10f64.powf(d.abs()).round()));
-        let (bound, message) = match rule.get(row).unwrap_or_default() {
-            "part_above_whole" => {
-                let whole = column_zh(&whole_of(column.get(row).unwrap_or_default()));
-                (format!("≤ {whole}"), format!("{name} {} 人，多于{whole} {} 人：部分不能大于整体", num(v), num(w)))
-            }
-            "pupils_without_classes" => ("> 0".into(), format!("有在校生 {} 人，{name}却为 0", num(w))),
-            "classes_without_pupils" => ("> 0".into(), format!("有 {} 个班，{name}却为 0", num(w))),
-            "average_class_outside" => (
-                format!("平均班额 {}–{} 人", number(i.average_class_min), number(i.average_class_max)),
-                format!("在校生 {} 人、{} 个班，平均班额 {} 人，不可能", num(w), num(v), num(d)),
-            ),
-            "largest_below_average" => ("≥ 平均班额".into(), format!("{name} {} 人，小于平均班额 {} 人，不可能", num(v), num(w))),
-            "unit_slip_year_on_year" => (
-                format!("|log10(本年/{other})| ≤ {}", u.year_on_year_decades),
-                format!("{name} {}，{other} {}，相差约 {} 倍：疑似单位错误（万元填作元）或小数点错位", num(v), num(w), times(d)),
-            ),
-            "unit_slip_stratum" => (
-                format!("|log10(生均/同层中位数)| ≤ {}", u.stratum_decades),
-                format!("{name} {}，按同层学校（省·类型·城乡）的生均中位数约应为 {}，相差约 {} 倍：疑似单位错误", num(v), num(w), times(d)),
-            ),
-            "hidiroglou_berthelot" => (
-                format!("HB 法 U={} A={} C={}", h.u, h.a, h.c),
-                format!("{name} {}，为{other}的 {} 倍；按同省学校的中位变化约应为 {}：年度变化异常", num(v), num(d), num(w)),
-            ),
-            "robust_outlier" => (
-                format!("稳健 z ≤ {}", r.mad_z),
-                format!("{name} {}，生均值偏离同层学校（稳健 z = {}），按同层中位数约为 {}", num(v), num(d), num(w)),
-            ),
-            "shell_school_empty" => ("在校生或教师 > 0".into(), "无在校生、无专任教师：疑似空壳学校".into()),
-            "shell_school_no_resources" => (
-                "校舍、场地、设备、图书、计算机至少一项 > 0".into(),
-                format!("有在校生 {} 人，但校舍、场地、设备、图书、计算机均为 0 或未填报：疑似空壳学校", num(v)),
-            ),
-            "missing_key_value" => ("有在校生时应填报".into(), format!("有在校生，却未填报{name}")),
-            "large_class" => (format!("< {} 人", number(c.large)), format!("{name} {} 人：大班额（{} 人及以上）", num(v), number(c.large))),
-            "very_large_class" => (format!("< {} 人", number(c.very_large)), format!("{name} {} 人：超大班额（{} 人及以上）", num(v), number(c.very_large))),
-            "county_pupils_below_schools" => (
-                format!("≥ 学校在校生合计 − {}%", k.tolerance_pct),
-                format!("县报{name} {} 人，少于本县学校在校生合计 {} 人：整体不能小于部分", num(v), num(w)),
-            ),
-            "county_per_student_mismatch" => (
-                format!("与支出 ÷ 学生数相差 ≤ {}%", k.tolerance_pct),
-                format!("县报{name} {} 元，一般公共预算教育支出 ÷ 在校学生数为 {} 元，两者不符", num(v), num(w)),
-            ),
-            "county_spending_jump" => (
-                format!("变化 ≤ ±{}%", k.spending_change_pct),
-                format!("{name} {}，上年 {}，变化 {}%：判定“两个只增不减”前请核实", num(v), num(w), d.map_or("—".into(), |d| crate::report::fmt::grouped(d, 1))),
-            ),
-            other => (String::new(), other.to_string()),
-        };
+        let c = column.get(row).unwrap_or_default();
+        let flag = Flag { rule: rule.get(row).unwrap_or_default(), column: c, value: value.get(row), compared: compared.get(row), detail: detail.get(row), neighbour: neighbour.get(row) };
+        let (bound, message) = flag.words(rules, lang);
         bounds.push(bound);
         messages.push(message);
     }
@@ -293,6 +244,147 @@ fn word(found: &DataFrame, rules: &AuditRules) -> PolarsResult<DataFrame> {
     out.with_column(found.column("weight")?.clone())?;
     out.with_column(Column::full_null("sensitive".into(), found.height(), &DataType::String))?;
     Ok(out)
+}
+
+/// One flag's fields before it is worded.
+struct Flag<'a> {
+    rule: &'a str,
+    column: &'a str,
+    value: Option<f64>,
+    compared: Option<f64>,
+    detail: Option<f64>,
+    /// The year compared with: 上年 (the year before) or 下年 (the year after, for a school's first year).
+    neighbour: Option<&'a str>,
+}
+
+impl Flag<'_> {
+    /// The flag's bound and message in `lang`: the same facts in either language.
+    fn words(&self, rules: &AuditRules, lang: Lang) -> (String, String) {
+        let (i, u, h, r, c, k) = (rules.impossible, rules.unit_slip, rules.hidiroglou_berthelot, rules.robust, rules.class_size, rules.county);
+        let (v, w, d) = (self.value, self.compared, self.detail);
+        let en = lang == Lang::En;
+        let name = column_name(self.column, lang);
+        let num = |x: Option<f64>| x.map_or(lang.t("未填报", "not reported").to_string(), |x| number(if x.fract() == 0.0 { x } else { (x * 100.0).round() / 100.0 }));
+        let times = |d: Option<f64>| d.map_or("—".into(), |d| number(10f64.powf(d.abs()).round()));
+        let other = match (self.neighbour, en) {
+            (Some("下年"), true) => "the year after",
+            (_, true) => "the year before",
+            (n, false) => n.unwrap_or("上年"),
+        };
+        let pair = |zh: (String, String), english: (String, String)| if en { english } else { zh };
+        match self.rule {
+            "part_above_whole" => {
+                let whole = column_name(&whole_of(self.column), lang);
+                pair(
+                    (format!("≤ {whole}"), format!("{name} {} 人，多于{whole} {} 人：部分不能大于整体", num(v), num(w))),
+                    (format!("≤ {whole}"), format!("{name} {}, more than the {whole} ({}): a part cannot exceed its whole", num(v), num(w))),
+                )
+            }
+            "pupils_without_classes" => pair(
+                ("> 0".into(), format!("有在校生 {} 人，{name}却为 0", num(w))),
+                ("> 0".into(), format!("{} pupils, but {name} is 0", num(w))),
+            ),
+            "classes_without_pupils" => pair(
+                ("> 0".into(), format!("有 {} 个班，{name}却为 0", num(w))),
+                ("> 0".into(), format!("{} classes, but {name} is 0", num(w))),
+            ),
+            "average_class_outside" => {
+                let (lo, hi) = (number(i.average_class_min), number(i.average_class_max));
+                pair(
+                    (format!("平均班额 {lo}–{hi} 人"), format!("在校生 {} 人、{} 个班，平均班额 {} 人，不可能", num(w), num(v), num(d))),
+                    (format!("an average class of {lo}–{hi}"), format!("{} pupils in {} classes: an average class of {}, impossible", num(w), num(v), num(d))),
+                )
+            }
+            "largest_below_average" => pair(
+                ("≥ 平均班额".into(), format!("{name} {} 人，小于平均班额 {} 人，不可能", num(v), num(w))),
+                ("≥ the average class".into(), format!("{name} {}, below the average class of {}: impossible", num(v), num(w))),
+            ),
+            "unit_slip_year_on_year" => pair(
+                (
+                    format!("|log10(本年/{other})| ≤ {}", u.year_on_year_decades),
+                    format!("{name} {}，{other} {}，相差约 {} 倍：疑似单位错误（万元填作元）或小数点错位", num(v), num(w), times(d)),
+                ),
+                (
+                    format!("|log10(this year / {other})| ≤ {}", u.year_on_year_decades),
+                    format!("{name} {}, {other} {}: about {} times apart, a unit slip (万元 typed as 元) or a shifted decimal point?", num(v), num(w), times(d)),
+                ),
+            ),
+            "unit_slip_stratum" => pair(
+                (
+                    format!("|log10(生均/同层中位数)| ≤ {}", u.stratum_decades),
+                    format!("{name} {}，按同层学校（省·类型·城乡）的生均中位数约应为 {}，相差约 {} 倍：疑似单位错误", num(v), num(w), times(d)),
+                ),
+                (
+                    format!("|log10(per pupil / the stratum's median)| ≤ {}", u.stratum_decades),
+                    format!(
+                        "{name} {}; at the per-pupil median of like schools (province, type, urban/rural) it would be about {}: about {} times apart, a unit slip?",
+                        num(v),
+                        num(w),
+                        times(d)
+                    ),
+                ),
+            ),
+            "hidiroglou_berthelot" => pair(
+                (format!("HB 法 U={} A={} C={}", h.u, h.a, h.c), format!("{name} {}，为{other}的 {} 倍；按同省学校的中位变化约应为 {}：年度变化异常", num(v), num(d), num(w))),
+                (
+                    format!("Hidiroglou–Berthelot U={} A={} C={}", h.u, h.a, h.c),
+                    format!("{name} {}, {} times {other}'s; at the median change of the province's schools it would be about {}: an unusual change", num(v), num(d), num(w)),
+                ),
+            ),
+            "robust_outlier" => pair(
+                (format!("稳健 z ≤ {}", r.mad_z), format!("{name} {}，生均值偏离同层学校（稳健 z = {}），按同层中位数约为 {}", num(v), num(d), num(w))),
+                (format!("robust z ≤ {}", r.mad_z), format!("{name} {}: per pupil far from like schools (robust z = {}); at their median it would be about {}", num(v), num(d), num(w))),
+            ),
+            "shell_school_empty" => pair(
+                ("在校生或教师 > 0".into(), "无在校生、无专任教师：疑似空壳学校".into()),
+                ("pupils or teachers > 0".into(), "no pupils and no teachers: a shell school?".into()),
+            ),
+            "shell_school_no_resources" => pair(
+                ("校舍、场地、设备、图书、计算机至少一项 > 0".into(), format!("有在校生 {} 人，但校舍、场地、设备、图书、计算机均为 0 或未填报：疑似空壳学校", num(v))),
+                (
+                    "building, grounds, equipment, books or computers > 0".into(),
+                    format!("{} pupils, but no building, grounds, equipment, books or computers reported: a shell school?", num(v)),
+                ),
+            ),
+            "missing_key_value" => pair(
+                ("有在校生时应填报".into(), format!("有在校生，却未填报{name}")),
+                ("reported where there are pupils".into(), format!("pupils, but no {name} reported")),
+            ),
+            "large_class" | "very_large_class" => {
+                let (limit, zh, english) = if self.rule == "large_class" { (c.large, "大班额", "a large class") } else { (c.very_large, "超大班额", "a very large class") };
+                let limit = number(limit);
+                pair(
+                    (format!("< {limit} 人"), format!("{name} {} 人：{zh}（{limit} 人及以上）", num(v))),
+                    (format!("< {limit}"), format!("{name} {}: {english} ({limit} or more)", num(v))),
+                )
+            }
+            "county_pupils_below_schools" => pair(
+                (format!("≥ 学校在校生合计 − {}%", k.tolerance_pct), format!("县报{name} {} 人，少于本县学校在校生合计 {} 人：整体不能小于部分", num(v), num(w))),
+                (
+                    format!("≥ the schools' pupils − {}%", k.tolerance_pct),
+                    format!("the county reports {name} {}, fewer than its schools' pupils ({}): a whole cannot be less than its parts", num(v), num(w)),
+                ),
+            ),
+            "county_per_student_mismatch" => pair(
+                (format!("与支出 ÷ 学生数相差 ≤ {}%", k.tolerance_pct), format!("县报{name} {} 元，一般公共预算教育支出 ÷ 在校学生数为 {} 元，两者不符", num(v), num(w))),
+                (
+                    format!("within {}% of spending ÷ pupils", k.tolerance_pct),
+                    format!("the county reports {name} {} yuan; its public education spending ÷ its pupils is {} yuan: they disagree", num(v), num(w)),
+                ),
+            ),
+            "county_spending_jump" => {
+                let change = d.map_or("—".into(), |d| crate::report::fmt::grouped(d, 1));
+                pair(
+                    (format!("变化 ≤ ±{}%", k.spending_change_pct), format!("{name} {}，上年 {}，变化 {change}%：判定“两个只增不减”前请核实", num(v), num(w))),
+                    (
+                        format!("a change within ±{}%", k.spending_change_pct),
+                        format!("{name} {}, the year before {}: a change of {change}%; to be checked before the 只增不减 rules are judged", num(v), num(w)),
+                    ),
+                )
+            }
+            other => (String::new(), other.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

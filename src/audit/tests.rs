@@ -81,7 +81,7 @@ fn run(before: DataFrame, now: DataFrame, indicators: DataFrame) -> DataFrame {
         after: screens::prepare(after.lazy(), false),
         indicators: indicators.lazy(),
     };
-    flags(&inputs, &AuditRules::default(), &[]).unwrap()
+    flags(&inputs, &AuditRules::default(), &[], crate::lang::Lang::Zh).unwrap()
 }
 
 fn no_indicators() -> DataFrame {

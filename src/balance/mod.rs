@@ -86,6 +86,29 @@ pub const QUALITY_INDICATORS: &[&str] = &[
     "multimedia_rooms_per_100",
 ];
 
+/// What a school lacks of an indicator's resource, `amount` already written: 缺高于规定学历教师 2 人, or in English
+/// "2 teachers above the required degree short".
+pub fn shortfall_words(id: &str, amount: &str, lang: crate::lang::Lang) -> String {
+    if lang == crate::lang::Lang::Zh {
+        return format!("缺{} {amount} {}", resource_zh(id), indicator(id).shortfall_unit);
+    }
+    let what = match id {
+        "degree_teachers_per_100" | "degree_teachers_per_student" => "teachers above the required degree",
+        "backbone_teachers_per_100" => "backbone teachers (county level or above)",
+        "pe_art_teachers_per_100" => "PE and art teachers",
+        "teach_area_per_student" => "m² of teaching rooms",
+        "sports_area_per_student" => "m² of sports grounds",
+        "equipment_value_per_student" => "yuan of teaching equipment",
+        "multimedia_rooms_per_100" => "multimedia rooms",
+        "computers_per_100" => "computers",
+        "books_per_student" => "books",
+        "teachers_per_student" => "teachers",
+        "titled_teachers_per_student" => "teachers of intermediate title or above",
+        other => other,
+    };
+    format!("{amount} {what} short")
+}
+
 /// What a quality indicator counts, as a shortfall names it: a school short of 1 teacher lacks "高于规定学历教师 1
 /// 人", not "每百名学生拥有高于规定学历教师数 1 人" (which reads as one per hundred pupils).
 pub fn resource_zh(id: &str) -> &'static str {

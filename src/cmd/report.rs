@@ -42,7 +42,7 @@ pub struct Args {
     /// The evaluation scheme of 评价结果 and the ranking [default: criteria/national.toml].
     #[arg(long, value_name = "FILE")]
     pub scheme: Option<PathBuf>,
-    /// The language of the report.
+    /// The language of the report. en: every sentence, explanation, gap list and audit message in English (the names of schools, counties and schemes as the data gives them); the stored evaluation and audit, which hold Chinese words, are worded anew under the same rules.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
     /// html: one self-contained page; md: Markdown with the charts as SVG files beside it (needs --output) [default: from --output's extension (.html, .htm, .md), else html].

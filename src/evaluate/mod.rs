@@ -12,14 +12,17 @@ use polars::prelude::*;
 pub use scheme::{Kind, Metric, Op, Point, Scheme, SchemeError, Scoring, Threshold};
 
 use crate::balance::{self, Config};
+use crate::lang::Lang;
 use crate::model;
 
 /// Metric values by (county, metric); the evidence notes of reported verdicts by (county, indicator id); notes
 /// that belong to a county's metric value (schools left out of a rate, a CV the county reported), which end the
 /// point's explanation; and details that say, better than the value, what is not met (the CVs over their limits,
-/// the schools failing the school rule and what each lacks), which are the point's line in the 差距清单.
+/// the schools failing the school rule and what each lacks), which are the point's line in the 差距清单. The
+/// notes, details, explanations and gap lists are worded in `lang` (Chinese, as stored, by default).
 #[derive(Debug, Default, Clone)]
 pub struct Figures {
+    pub lang: Lang,
     pub values: HashMap<(String, Metric), f64>,
     pub notes: HashMap<(String, String), String>,
     pub metric_notes: HashMap<(String, Metric), String>,
@@ -61,6 +64,48 @@ pub fn level_zh(level: &str) -> &'static str {
 
 pub fn indicator_zh(id: &str) -> String {
     balance::INDICATORS.iter().find(|i| i.id == id).map(|i| i.name_zh.to_string()).unwrap_or_else(|| id.to_string())
+}
+
+/// The name of a point in an explanation: its metric's Chinese label, or in English the point's own English title
+/// (its metric in English words where the scheme gives none).
+pub fn point_name(point: &Point, scheme: &Scheme, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => label(&point.metric, scheme),
+        Lang::En if !point.title.is_empty() => point.title.clone(),
+        Lang::En => label_en(&point.metric),
+    }
+}
+
+/// The metric in English words: an indicator by its id in words, the engine's metrics described.
+pub fn label_en(metric: &Metric) -> String {
+    let words = |id: &str| id.replace('_', " ");
+    match metric {
+        Metric::Indicator(id) | Metric::Reported(id) | Metric::Derived(id) => words(id),
+        Metric::Check(id) => match id.as_str() {
+            "budget_not_decreasing" => "public education spending not decreasing".into(),
+            "per_student_not_decreasing" => "public education spending per pupil not decreasing".into(),
+            "public_funds_primary" => "primary public funds per pupil at least the floor".into(),
+            "public_funds_junior" => "junior public funds per pupil at least the floor".into(),
+            "public_funds_special" => "special-education public funds per pupil at least the standard".into(),
+            "matching_funds" => "county matching funds paid in full".into(),
+            _ => "teachers' pay at least local civil servants'".into(),
+        },
+        Metric::BalanceMet { standard, level } => format!("{level} {}", if standard == "basic" { "basic balance" } else { "quality balance (resources)" }),
+        Metric::CompositeCv { level } => format!("{level} composite CV"),
+        Metric::Cv { level, indicator, .. } => format!("{level} CV of {indicator}"),
+        Metric::QualityCvs { level } => format!("{level} largest of the 7 quality CVs"),
+        Metric::SchoolsFailing { level } => format!("{level} schools failing the 7 standards"),
+        Metric::SchoolPassRate { level } => format!("{level} schools passing the 7 standards (%)"),
+        Metric::SizeRate(rule) => match rule.as_str() {
+            "class_size" => "schools within the class-size limit (%)".into(),
+            "school_size" => "schools within the school-size limit (%)".into(),
+            "music_art_rooms" => "schools with their music and art rooms (%)".into(),
+            _ => "schools paid their public funds in full (%)".into(),
+        },
+        Metric::Equity { measure, level, indicator, .. } => format!("{level} {indicator} {measure}"),
+        Metric::UrbanRural { column, level, indicator, .. } => format!("{level} {indicator} {column}"),
+        Metric::DerivedSchool { measure, id, level } => format!("{level} {} {measure}", words(id)),
+    }
 }
 
 /// The metric in the words of a report.
@@ -140,18 +185,20 @@ pub struct Outcome {
 /// the county reported) ends the explanation.
 pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme, cfg: &Config) -> Outcome {
     let mut o = score_value(point, county, year, figures, scheme, cfg);
-    let name = label(&point.metric, scheme);
+    let lang = figures.lang;
+    let name = point_name(point, scheme, lang);
     let note = figures.note(&county.code, &point.metric).filter(|_| o.value.is_some());
+    let aside = |n: &str| if lang == Lang::En { format!(" ({n})") } else { format!("（{n}）") };
     if let Some(n) = note {
-        o.explanation.push_str(&format!("（{n}）"));
+        o.explanation.push_str(&aside(n));
     }
     if o.status == "met" {
         o.gap = None;
     } else {
         let gap = match (o.status, figures.detail(&county.code, &point.metric), &o.gap, note) {
-            ("missing", _, _, _) => format!("{name}：待填报"),
+            ("missing", _, _, _) => format!("{name}{}", lang.t("：待填报", ": not reported")),
             (_, Some(detail), _, _) => detail.clone(),
-            (_, None, Some(g), Some(n)) => format!("{g}（{n}）"),
+            (_, None, Some(g), Some(n)) => format!("{g}{}", aside(n)),
             (_, None, Some(g), None) => g.clone(),
             (_, None, None, _) => o.explanation.clone(),
         };
@@ -161,29 +208,38 @@ pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, schem
 }
 
 fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme, cfg: &Config) -> Outcome {
-    let name = label(&point.metric, scheme);
+    let lang = figures.lang;
+    let en = lang == Lang::En;
+    let name = point_name(point, scheme, lang);
     let value = figures.get(&county.code, &point.metric);
     let Some(v) = value else {
-        return Outcome { value: None, threshold: None, status: "missing", earned: None, explanation: format!("{name}：缺少数据（待填报）"), gap: None };
+        let explanation = format!("{name}{}", lang.t("：缺少数据（待填报）", ": no data (not reported)"));
+        return Outcome { value: None, threshold: None, status: "missing", earned: None, explanation, gap: None };
     };
     let boolean = matches!(point.metric, Metric::Check(_) | Metric::BalanceMet { .. } | Metric::Reported(_));
     match &point.scoring {
         Scoring::Reported => {
             let met = v >= 1.0;
             let note = match &point.metric {
-                Metric::Reported(id) => figures.notes.get(&(county.code.clone(), id.clone())).map(|n| format!("（{n}）")).unwrap_or_default(),
+                Metric::Reported(id) => {
+                    figures.notes.get(&(county.code.clone(), id.clone())).map(|n| if en { format!(" ({n})") } else { format!("（{n}）") }).unwrap_or_default()
+                }
                 _ => String::new(),
+            };
+            let (explanation, gap) = match (lang, met) {
+                (Lang::Zh, _) => (format!("{name}：县报{}{note}", if met { "已达到" } else { "未达到" }), format!("{name}：县报未达到{note}")),
+                (Lang::En, _) => (format!("{name}: the county reports it {}{note}", if met { "met" } else { "not met" }), format!("{name}: the county reports it not met{note}")),
             };
             Outcome {
                 value,
                 threshold: Some("1".into()),
                 status: if met { "met" } else { "failed" },
                 earned: Some(if met { point.points } else { 0.0 }),
-                explanation: format!("{name}：县报{}{note}", if met { "已达到" } else { "未达到" }),
-                gap: Some(format!("{name}：县报未达到{note}")),
+                explanation,
+                gap: Some(gap),
             }
         }
-        Scoring::PassFail { op, threshold } => pass_fail(point, county, year, (v, value), &name, (*op, threshold), boolean, cfg),
+        Scoring::PassFail { op, threshold } => pass_fail(point, county, year, (v, value), (&name, lang), (*op, threshold), boolean, cfg),
         Scoring::Linear { zero_at, full_at } => {
             let share = ((v - zero_at) / (full_at - zero_at)).clamp(0.0, 1.0);
             let earned = point.points * share;
@@ -192,8 +248,14 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 threshold: Some(format!("{} → {}", num(*zero_at), num(*full_at))),
                 status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
                 earned: Some(earned),
-                explanation: format!("{name} {}：{} 至 {} 之间按比例得 {} 分", num(v), num(*zero_at), num(*full_at), num(earned)),
-                gap: Some(format!("{name} {}，满分需达到 {}", num(v), num(*full_at))),
+                explanation: match lang {
+                    Lang::Zh => format!("{name} {}：{} 至 {} 之间按比例得 {} 分", num(v), num(*zero_at), num(*full_at), num(earned)),
+                    Lang::En => format!("{name} {}: {} points, in proportion between {} and {}", num(v), num(earned), num(*zero_at), num(*full_at)),
+                },
+                gap: Some(match lang {
+                    Lang::Zh => format!("{name} {}，满分需达到 {}", num(v), num(*full_at)),
+                    Lang::En => format!("{name} {}; full points need {}", num(v), num(*full_at)),
+                }),
             }
         }
         Scoring::Share => {
@@ -204,8 +266,14 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
                 threshold: Some("100%".into()),
                 status: if share >= 1.0 { "met" } else if share <= 0.0 { "failed" } else { "partial" },
                 earned: Some(earned),
-                explanation: format!("{name} {}%，按比例得 {} 分", num(v), num(earned)),
-                gap: Some(format!("{name} {}%，未达到 100%", num(v))),
+                explanation: match lang {
+                    Lang::Zh => format!("{name} {}%，按比例得 {} 分", num(v), num(earned)),
+                    Lang::En => format!("{name} {}%: {} points, in proportion", num(v), num(earned)),
+                },
+                gap: Some(match lang {
+                    Lang::Zh => format!("{name} {}%，未达到 100%", num(v)),
+                    Lang::En => format!("{name} {}%, short of 100%", num(v)),
+                }),
             }
         }
     }
@@ -218,7 +286,7 @@ fn pass_fail(
     county: &County,
     year: i32,
     (v, value): (f64, Option<f64>),
-    name: &str,
+    (name, lang): (&str, Lang),
     (op, threshold): (Op, &Threshold),
     boolean: bool,
     cfg: &Config,
@@ -233,7 +301,10 @@ fn pass_fail(
             threshold: None,
             status: "missing",
             earned: None,
-            explanation: format!("{name}：方案没有适用于 {} 的阈值", county.region),
+            explanation: match lang {
+                Lang::Zh => format!("{name}：方案没有适用于 {} 的阈值", county.region),
+                Lang::En => format!("{name}: the scheme has no threshold for {}", county.region),
+            },
             gap: None,
         };
     };
@@ -246,19 +317,24 @@ fn pass_fail(
         Op::Between => v >= low && v <= high,
     };
     let shown = if op == Op::Between { format!("[{}, {}]", num(low), num(high)) } else { num(low) };
-    let explanation = if boolean {
-        format!("{name}：{}", if met { "达到" } else { "未达到" })
-    } else {
-        format!("{name} {} {} {shown}", num(v), relation(op, met))
+    let explanation = match (boolean, lang) {
+        (true, _) => format!("{name}{}{}", lang.t("：", ": "), lang.word(if met { "达到" } else { "未达到" })),
+        (false, _) => format!("{name} {} {} {shown}", num(v), relation(op, met, lang)),
     };
-    let gap = match (boolean, op) {
-        (true, _) => format!("{name}：未达到"),
-        (false, Op::Ge) => format!("{name} {}，低于 {shown}，差 {}", near(v, low), distance(low - v)),
-        (false, Op::Le) => format!("{name} {}，超出 {shown} 限值 {}", near(v, low), distance(v - low)),
-        (false, Op::Gt) => format!("{name} {}，须高于 {shown}", num(v)),
-        (false, Op::Lt) => format!("{name} {}，须低于 {shown}", num(v)),
-        (false, Op::Eq) => format!("{name} {}，应为 {shown}", num(v)),
-        (false, Op::Between) => format!("{name} {}，不在 {shown}", num(v)),
+    let gap = match (boolean, op, lang) {
+        (true, ..) => format!("{name}{}", lang.t("：未达到", ": not met")),
+        (false, Op::Ge, Lang::Zh) => format!("{name} {}，低于 {shown}，差 {}", near(v, low), distance(low - v)),
+        (false, Op::Le, Lang::Zh) => format!("{name} {}，超出 {shown} 限值 {}", near(v, low), distance(v - low)),
+        (false, Op::Gt, Lang::Zh) => format!("{name} {}，须高于 {shown}", num(v)),
+        (false, Op::Lt, Lang::Zh) => format!("{name} {}，须低于 {shown}", num(v)),
+        (false, Op::Eq, Lang::Zh) => format!("{name} {}，应为 {shown}", num(v)),
+        (false, Op::Between, Lang::Zh) => format!("{name} {}，不在 {shown}", num(v)),
+        (false, Op::Ge, Lang::En) => format!("{name} {}, below {shown} by {}", near(v, low), distance(low - v)),
+        (false, Op::Le, Lang::En) => format!("{name} {}, over the limit {shown} by {}", near(v, low), distance(v - low)),
+        (false, Op::Gt, Lang::En) => format!("{name} {}, must be above {shown}", num(v)),
+        (false, Op::Lt, Lang::En) => format!("{name} {}, must be below {shown}", num(v)),
+        (false, Op::Eq, Lang::En) => format!("{name} {}, should be {shown}", num(v)),
+        (false, Op::Between, Lang::En) => format!("{name} {}, outside {shown}", num(v)),
     };
     Outcome {
         value,
@@ -271,10 +347,10 @@ fn pass_fail(
 }
 
 /// How a value relates to its threshold, as the explanation says it.
-fn relation(op: Op, met: bool) -> &'static str {
+fn relation(op: Op, met: bool, lang: Lang) -> &'static str {
     match (op, met) {
-        (Op::Between, true) => "在",
-        (Op::Between, false) => "不在",
+        (Op::Between, true) => lang.t("在", "within"),
+        (Op::Between, false) => lang.t("不在", "outside"),
         (Op::Ge, true) | (Op::Lt, false) => "≥",
         (Op::Ge, false) | (Op::Lt, true) => "<",
         (Op::Le, true) | (Op::Gt, false) => "≤",
@@ -297,12 +373,13 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
     let applies = |p: &Point| p.years.is_none_or(|[a, b]| (a..=b).contains(&year));
     let points: Vec<&Point> = scheme.points.iter().filter(|p| applies(p)).collect();
     let max = round_points(points.iter().map(|p| round_points(p.points)).sum());
+    let lang = figures.lang;
     let mut rows = RowColumns::default();
     let mut summary = SummaryColumns::default();
     for county in counties {
         summary.county(year, scheme, county, max);
         if !county.has_data {
-            summary.no_data(year, points.len());
+            summary.no_data(year, points.len(), lang);
             continue;
         }
         let (mut total, mut judged, mut failed, mut missing) = (0.0, 0.0, 0i64, 0i64);
@@ -336,7 +413,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
                 // Failed 一票否决 items first, named so; then failed items (largest loss first), partial ones, and
                 // those without data.
                 let (order, named) = match o.status {
-                    "failed" if p.veto => (0, format!("一票否决 {} {g}", p.id)),
+                    "failed" if p.veto => (0, format!("{} {} {g}", lang.t("一票否决", "veto:"), p.id)),
                     "failed" => (1, format!("{} {g}", p.id)),
                     "partial" => (2, format!("{} {g}", p.id)),
                     _ => (3, format!("{} {g}", p.id)),
@@ -347,7 +424,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         }
         gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
         all_gaps.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}（−{}）", g.1, num(g.0))).collect();
+        let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}{}−{}{}", g.1, lang.t("（", " ("), num(g.0), lang.t("）", ")"))).collect();
         let total = round_points(total);
         let judged = round_points(judged);
         // A point without data is never a failed point: a grade that would rest on it is withheld (待补报), and
@@ -378,8 +455,8 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         summary.failed.push(failed);
         summary.missing.push(missing);
         summary.vetoes.push(vetoes.join(", "));
-        summary.gaps.push(largest.join("；"));
-        summary.gap_list.push(all_gaps.into_iter().map(|g| g.2).collect::<Vec<_>>().join("；"));
+        summary.gaps.push(largest.join(lang.t("；", "; ")));
+        summary.gap_list.push(all_gaps.into_iter().map(|g| g.2).collect::<Vec<_>>().join(lang.t("；", "; ")));
     }
     Ok((rows.frame()?, summary.frame()?))
 }
@@ -443,7 +520,7 @@ impl RowColumns {
         self.key_point.push(title(&p.key_point));
         self.point_id.push(p.id.clone());
         self.title_zh.push(p.title_zh.clone());
-        self.title_en.push(p.title.clone());
+        self.title_en.push(point_name(p, scheme, Lang::En));
         self.value.push(o.value);
         self.threshold.push(o.threshold.clone());
         self.status.push(o.status);
@@ -516,7 +593,7 @@ impl SummaryColumns {
     }
 
     /// The rest of a summary of a county without data for the year: not graded, every point missing.
-    fn no_data(&mut self, year: i32, points: usize) {
+    fn no_data(&mut self, year: i32, points: usize, lang: Lang) {
         self.total.push(None);
         self.points_with_data.push(0.0);
         self.grade.push(None);
@@ -525,7 +602,10 @@ impl SummaryColumns {
         self.failed.push(0);
         self.missing.push(points as i64);
         self.vetoes.push(String::new());
-        let no_data = format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定");
+        let no_data = match lang {
+            Lang::Zh => format!("无数据：{year} 年没有该县的学校或县级指标数据，未评定"),
+            Lang::En => format!("no data: no school or county indicator of the county for {year}; not graded"),
+        };
         self.gaps.push(no_data.clone());
         self.gap_list.push(no_data);
     }

@@ -10,6 +10,7 @@ use super::{Computed, Inputs};
 use crate::audit::{self, YearInputs, screens};
 use crate::balance::{self, sql};
 use crate::error::Result;
+use crate::lang::Lang;
 use crate::warehouse::{Scope, engine};
 
 /// The flags and the verdicts they could change.
@@ -33,8 +34,13 @@ pub const VERDICT_COLUMNS: [&str; 10] =
     ["year", "county_code", "level", "standard", "met", "met_without_flagged", "met_with_expected", "sensitive", "flags", "message"];
 
 /// Audits the selection, a year at a time (the year before is read beside it; strata take every school of the
-/// provinces of the selected counties).
+/// provinces of the selected counties), in the stored tables' Chinese words.
 pub fn audit(inputs: &Inputs) -> Result<Audited> {
+    audit_in(inputs, Lang::Zh)
+}
+
+/// [`audit`], its messages and the verdicts' names worded in `lang` (an English report's).
+pub fn audit_in(inputs: &Inputs, lang: Lang) -> Result<Audited> {
     let (wh, rules) = (inputs.wh, inputs.rules);
     let selection = &inputs.selection;
     let areas = inputs.areas()?;
@@ -68,11 +74,11 @@ pub fn audit(inputs: &Inputs) -> Result<Audited> {
         ))?;
         let (before, now, after) = (read(year - 1)?, read(year)?, read(year + 1)?);
         let year_inputs = YearInputs { year, now, before, after, indicators: indicators.lazy() };
-        let flags = audit::flags(&year_inputs, &rules.audit, &selection.counties)?;
+        let flags = audit::flags(&year_inputs, &rules.audit, &selection.counties, lang)?;
         let schools = year_inputs.now.clone().collect()?;
-        let (flags, verdicts) = sensitivity(year, flags, &schools, &rules.balance)?;
+        let (flags, verdicts) = sensitivity(year, flags, &schools, &rules.balance, lang)?;
         all_flags.push(flags.lazy());
-        all_verdicts.push(unaffected(year, verdicts, &schools, &selection.counties)?.lazy());
+        all_verdicts.push(unaffected(year, verdicts, &schools, &selection.counties, lang)?.lazy());
     }
     let concat_or_empty = |parts: Vec<LazyFrame>, empty: DataFrame| -> Result<DataFrame> {
         if parts.is_empty() {
@@ -115,7 +121,7 @@ fn empty_verdicts() -> Result<DataFrame> {
 /// The verdicts with a row for every other level taught in each audited county (sensitive false, the verdict
 /// itself not restated): every audited county-year has rows, so that a reader tells "checked, nothing suspect"
 /// from "not checked".
-fn unaffected(year: i32, verdicts: DataFrame, schools: &DataFrame, counties: &[String]) -> Result<DataFrame> {
+fn unaffected(year: i32, verdicts: DataFrame, schools: &DataFrame, counties: &[String], lang: Lang) -> Result<DataFrame> {
     let held: BTreeSet<(String, String, String)> = {
         let (c, l, s) = (crate::ops::strings(&verdicts, "county_code")?, crate::ops::strings(&verdicts, "level")?, crate::ops::strings(&verdicts, "standard")?);
         (0..verdicts.height()).map(|i| (c[i].clone(), l[i].clone(), s[i].clone())).collect()
@@ -153,7 +159,7 @@ fn unaffected(year: i32, verdicts: DataFrame, schools: &DataFrame, counties: &[S
         Column::new("met_with_expected".into(), vec![None::<bool>; n]),
         Column::new("sensitive".into(), vec![false; n]),
         Column::new("flags".into(), vec![String::new(); n]),
-        Column::new("message".into(), vec!["未发现可能改变该结论的疑似数据".to_string(); n]),
+        Column::new("message".into(), vec![lang.t("未发现可能改变该结论的疑似数据", "no suspect value that could change the verdict").to_string(); n]),
     ])?;
     Ok(concat([verdicts.lazy(), rows.lazy()], UnionArgs::default())?.sort(["county_code", "level", "standard"], Default::default()).collect()?)
 }
@@ -201,7 +207,7 @@ const VERDICT_COLUMNS_OF_SCHOOLS: &[&str] = &[
 
 /// The verdicts of the counties with suspected school flags, as they are, without the flagged school-years and
 /// with the flagged values at their expected values; each flag's `sensitive` names the verdicts it could change.
-fn sensitivity(year: i32, flags: DataFrame, schools: &DataFrame, cfg: &balance::Config) -> Result<(DataFrame, DataFrame)> {
+fn sensitivity(year: i32, flags: DataFrame, schools: &DataFrame, cfg: &balance::Config, lang: Lang) -> Result<(DataFrame, DataFrame)> {
     let suspected = Series::new("s".into(), audit::SUSPECTED.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     let flagged = flags
         .clone()
@@ -301,12 +307,12 @@ fn sensitivity(year: i32, flags: DataFrame, schools: &DataFrame, cfg: &balance::
         }
         if sensitive {
             for s in &hangs {
-                sensitive_of.entry((key.0.clone(), s.clone())).or_default().push(verdict_name(&key.1, &key.2));
+                sensitive_of.entry((key.0.clone(), s.clone())).or_default().push(verdict_name(&key.1, &key.2, lang));
             }
         }
         rows.push((key.clone(), *met, a, b, sensitive, hangs));
     }
-    let word = |m: Option<bool>| m.map_or("无结论", |m| if m { "达到" } else { "未达到" });
+    let word = |m: Option<bool>| lang.word(m.map_or("无结论", |m| if m { "达到" } else { "未达到" }));
     let frame = DataFrame::new_infer_height(vec![
         Column::new("year".into(), vec![year; rows.len()]),
         Column::new("county_code".into(), rows.iter().map(|r| r.0.0.clone()).collect::<Vec<_>>()),
@@ -321,11 +327,18 @@ fn sensitivity(year: i32, flags: DataFrame, schools: &DataFrame, cfg: &balance::
             "message".into(),
             rows.iter()
                 .map(|r| {
-                    let name = verdict_name(&r.0.1, &r.0.2);
-                    if r.4 {
-                        format!("数据待核实：{name}现为{}，去掉疑似有误的学校后为{}，按预计值为{}（学校 {}）", word(r.1), word(r.2), word(r.3), r.5.join("、"))
-                    } else {
-                        format!("{name}{}，去掉或修正疑似有误的数据后不变", word(r.1))
+                    let name = verdict_name(&r.0.1, &r.0.2, lang);
+                    match (r.4, lang) {
+                        (true, Lang::Zh) => format!("数据待核实：{name}现为{}，去掉疑似有误的学校后为{}，按预计值为{}（学校 {}）", word(r.1), word(r.2), word(r.3), r.5.join("、")),
+                        (true, Lang::En) => format!(
+                            "to be checked: {name} is now {}, {} without the suspect schools, {} with their expected values (schools {})",
+                            word(r.1),
+                            word(r.2),
+                            word(r.3),
+                            r.5.join(", ")
+                        ),
+                        (false, Lang::Zh) => format!("{name}{}，去掉或修正疑似有误的数据后不变", word(r.1)),
+                        (false, Lang::En) => format!("{name}: {}, the same without or with corrected suspect values", word(r.1)),
                     }
                 })
                 .collect::<Vec<_>>(),
@@ -348,6 +361,9 @@ fn sensitivity(year: i32, flags: DataFrame, schools: &DataFrame, cfg: &balance::
 }
 
 /// A verdict in words: 小学基本均衡, 初中优质均衡.
-pub fn verdict_name(level: &str, standard: &str) -> String {
-    format!("{}{}", if level == "primary" { "小学" } else { "初中" }, if standard == "basic" { "基本均衡" } else { "优质均衡（资源配置）" })
+pub fn verdict_name(level: &str, standard: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}{}", if level == "primary" { "小学" } else { "初中" }, if standard == "basic" { "基本均衡" } else { "优质均衡（资源配置）" }),
+        Lang::En => format!("{} {}", if level == "primary" { "primary" } else { "junior" }, if standard == "basic" { "basic balance" } else { "quality balance (resources)" }),
+    }
 }

@@ -11,6 +11,7 @@ use crate::equity::{self, Grouping};
 use crate::error::{Error, Result};
 use crate::evaluate::{self, County, Figures, Metric, Scheme, SchemeError, distance, indicator_zh, level_zh, near, num};
 use crate::growth;
+use crate::lang::Lang;
 use crate::model;
 use crate::ops::balance::{Need, Results, compute, school_checks};
 use crate::ops::strings;
@@ -41,7 +42,14 @@ impl super::Computed for Evaluated {
 
 /// Computes the figures a scheme needs from the warehouse and scores the counties for `year`: those of the
 /// scheme's province (all with `all_counties`, or for a national scheme). A year without any data is refused.
+/// Explanations and gap lists in Chinese, as stored.
 pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rules, year: i32, all_counties: bool) -> Result<Evaluated> {
+    evaluate_in(wh, scheme, scheme_path, rules, (year, all_counties), None, Lang::Zh)
+}
+
+/// [`evaluate`], its explanations, gap lists and data-check notes worded in `lang`, for the county `only` alone
+/// when given (an English report's words for its county; its figures are its own, so the same as in the whole).
+pub fn evaluate_in(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rules, (year, all_counties): (i32, bool), only: Option<&str>, lang: Lang) -> Result<Evaluated> {
     let with_data = wh.query_df_with(
         "SELECT DISTINCT county_code FROM schools WHERE year = ? UNION SELECT DISTINCT county_code FROM county_indicators WHERE year = ?",
         &[Value::Int(year), Value::Int(year)],
@@ -55,10 +63,21 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
         };
         return Err(Error::usage(format!("the warehouse has no school or county indicator for {year} ({held}); nothing to evaluate")));
     }
-    // One year's schools, read once, and their level units computed once for every figure that needs them.
-    let inputs = super::Inputs::new(wh, rules, super::Selection { counties: Vec::new(), years: vec![year] });
+    // One year's schools, read once, and their level units computed once for every figure that needs them (the
+    // county's alone for `only`, when it has schools that year).
+    let selected = match only {
+        Some(code) => {
+            let n = wh.query_df_with("SELECT count(*) AS n FROM schools WHERE year = ? AND county_code = ?", &[Value::Int(year), Value::Text(code.to_string())])?;
+            if super::f64s(&n, "n")?[0].unwrap_or(0.0) > 0.0 { vec![code.to_string()] } else { Vec::new() }
+        }
+        None => Vec::new(),
+    };
+    let inputs = super::Inputs::new(wh, rules, super::Selection { counties: selected, years: vec![year] });
     let areas = inputs.areas()?;
     let mut counties = counties(areas, &with_data)?;
+    if let Some(code) = only {
+        counties.retain(|c| c.code == code);
+    }
     if let (Some(prefix), false) = (scheme.province_prefix(), all_counties) {
         counties.retain(|c| c.code.starts_with(prefix));
         if counties.is_empty() {
@@ -68,11 +87,11 @@ pub fn evaluate(wh: &Warehouse, scheme: &Scheme, scheme_path: &Path, rules: &Rul
             )));
         }
     }
-    let figures = figures(&inputs, scheme, year)?;
+    let figures = figures(&inputs, scheme, year, lang)?;
     let warnings = unknown_indicators(scheme, scheme_path, year, &figures);
     let (rows, summary) = evaluate::evaluate(scheme, year, &counties, &figures, &rules.balance)?;
     // A point whose verdict rests on values the data audit suspects says so (数据待核实).
-    let audited = super::audit::audit(&inputs)?;
+    let audited = super::audit::audit_in(&inputs, lang)?;
     let (rows, summary) = data_checks(rows, summary, scheme, &audited.verdicts)?;
     let scope = Scope::all().text("scheme", &[scheme.name.clone()]).text("scheme_version", &[scheme.version.clone()]).int("year", &[year]);
     Ok(Evaluated { rows, summary, warnings, scope })
@@ -196,10 +215,10 @@ fn add(figures: &mut Figures, df: &DataFrame, value: &str, key: impl Fn(usize) -
 }
 
 /// Computes every metric family the scheme refers to, for one year.
-fn figures(inputs: &super::Inputs, scheme: &Scheme, year: i32) -> Result<Figures> {
+fn figures(inputs: &super::Inputs, scheme: &Scheme, year: i32, lang: Lang) -> Result<Figures> {
     let (wh, rules, areas) = (inputs.wh, inputs.rules, inputs.areas()?);
     let uses = |f: &dyn Fn(&Metric) -> bool| scheme.points.iter().any(|p| f(&p.metric));
-    let mut figures = Figures::default();
+    let mut figures = Figures { lang, ..Figures::default() };
     let indicators = wh.query_df_with("SELECT county_code, indicator, value, note FROM county_indicators WHERE year = ?", &[Value::Int(year)])?;
     reported_indicators(&mut figures, &indicators)?;
     if uses(&|m| matches!(m, Metric::Check(_))) {
@@ -281,24 +300,31 @@ fn school_rates(figures: &mut Figures, schools: &DataFrame, rules: &Rules, areas
         let metric = Metric::SizeRate(rule.to_string());
         add(figures, &rates, &format!("{rule}_rate"), |_| Some(metric.clone()))?;
         let unknown = rates.column(&format!("{rule}_unknown"))?.i64()?.clone();
+        let lang = figures.lang;
         let what = match rule {
-            "class_size" => "最大班额",
-            "school_size" => "在校生数",
-            "music_art_rooms" => "班数或音乐美术专用教室数",
-            _ => "公用经费实际拨付额",
+            "class_size" => lang.t("最大班额", "their largest class"),
+            "school_size" => lang.t("在校生数", "their pupils"),
+            "music_art_rooms" => lang.t("班数或音乐美术专用教室数", "their classes or music and art rooms"),
+            _ => lang.t("公用经费实际拨付额", "the public funds they received"),
         };
         for (i, code) in codes.iter().enumerate() {
             let mut parts = Vec::new();
             if let Some(n) = unknown.get(i).filter(|n| *n > 0) {
-                parts.push(format!("{n} 所学校未报{what}，未计入"));
+                parts.push(match lang {
+                    Lang::Zh => format!("{n} 所学校未报{what}，未计入"),
+                    Lang::En => format!("{n} schools do not report {what}: left out"),
+                });
             }
             if rule == "class_size"
                 && let Some(n) = wide_judged.get(i).filter(|n| *n > 0)
             {
-                parts.push(format!("{n} 所一贯制学校只报全校最大班额，按小学 45 人判定"));
+                parts.push(match lang {
+                    Lang::Zh => format!("{n} 所一贯制学校只报全校最大班额，按小学 45 人判定"),
+                    Lang::En => format!("{n} combined schools report only the whole school's largest class, judged by the primary limit of 45"),
+                });
             }
             if !parts.is_empty() {
-                figures.metric_notes.insert((code.clone(), metric.clone()), parts.join("；"));
+                figures.metric_notes.insert((code.clone(), metric.clone()), parts.join(lang.t("；", "; ")));
             }
         }
     }
@@ -336,6 +362,7 @@ fn quality_cvs(figures: &mut Figures, cv: &DataFrame, rules: &Rules) -> Result<(
     for i in 0..q.height() {
         by.entry((codes[i].clone(), levels[i].clone())).or_default().push((ids[i].clone(), values[i]));
     }
+    let lang = figures.lang;
     for ((code, level), cvs) in by {
         let metric = Metric::QualityCvs { level: level.clone() };
         if cvs.len() < QUALITY_INDICATORS.len() || cvs.iter().any(|c| c.1.is_none()) {
@@ -348,11 +375,14 @@ fn quality_cvs(figures: &mut Figures, cv: &DataFrame, rules: &Rules) -> Result<(
             .iter()
             .filter_map(|id| cvs.iter().find(|c| c.0 == *id))
             .filter_map(|(id, v)| {
-                v.filter(|v| *v > limit).map(|v| format!("{} 差异系数 {}，超出 {} 限值 {}", indicator_zh(id), near(v, limit), num(limit), distance(v - limit)))
+                v.filter(|v| *v > limit).map(|v| match lang {
+                    Lang::Zh => format!("{} 差异系数 {}，超出 {} 限值 {}", indicator_zh(id), near(v, limit), num(limit), distance(v - limit)),
+                    Lang::En => format!("the CV of {id} {}, over the limit {} by {}", near(v, limit), num(limit), distance(v - limit)),
+                })
             })
             .collect();
         if !over.is_empty() {
-            figures.details.insert((code, metric), format!("{} {}", level_zh(&level), over.join("；")));
+            figures.details.insert((code, metric), format!("{} {}", lang.word(level_zh(&level)), over.join(lang.t("；", "; "))));
         }
     }
     Ok(())
@@ -360,6 +390,7 @@ fn quality_cvs(figures: &mut Figures, cv: &DataFrame, rules: &Rules) -> Result<(
 
 /// The number of school units of each county-level failing the school rule, with what each lacks.
 fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()> {
+    let lang = figures.lang;
     let (codes, levels, names) = (strings(school_rows, "county_code")?, strings(school_rows, "level")?, strings(school_rows, "school_name")?);
     let pass: Vec<bool> = school_rows.column("school_pass")?.bool()?.iter().map(|b| b.unwrap_or(false)).collect();
     let mut lacks: HashMap<&str, Vec<Option<f64>>> = HashMap::new();
@@ -377,28 +408,33 @@ fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()>
         let missing: Vec<String> = QUALITY_INDICATORS
             .iter()
             .filter(|id| !met[*id][i])
-            .map(|id| {
-                let unit = balance::indicator(id).shortfall_unit;
-                match lacks[*id][i] {
-                    Some(s) => format!("缺{} {} {unit}", balance::resource_zh(id), num(s)),
-                    None => format!("{}未报", indicator_zh(id)),
-                }
+            .map(|id| match (lacks[*id][i], lang) {
+                (Some(s), _) => balance::shortfall_words(id, &num(s), lang),
+                (None, Lang::Zh) => format!("{}未报", indicator_zh(id)),
+                (None, Lang::En) => format!("{id} not reported"),
             })
             .collect();
-        list.push(format!("{}（{}）", names[i], missing.join("、")));
+        list.push(match lang {
+            Lang::Zh => format!("{}（{}）", names[i], missing.join("、")),
+            Lang::En => format!("{} ({})", names[i], missing.join(", ")),
+        });
     }
     for ((code, level), failing) in by {
         let metric = Metric::SchoolsFailing { level: level.clone() };
         figures.values.insert((code.clone(), metric.clone()), failing.len() as f64);
         if !failing.is_empty() {
             let shown: Vec<&String> = failing.iter().take(10).collect();
-            let more = if failing.len() > 10 { format!(" 等 {} 所", failing.len()) } else { String::new() };
-            let text = format!(
-                "{} {} 所学校未达到 7 项标准：{}{more}",
-                level_zh(&level),
-                failing.len(),
-                shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("，")
-            );
+            let shown = shown.iter().map(|s| s.as_str()).collect::<Vec<_>>();
+            let text = match lang {
+                Lang::Zh => {
+                    let more = if failing.len() > 10 { format!(" 等 {} 所", failing.len()) } else { String::new() };
+                    format!("{} {} 所学校未达到 7 项标准：{}{more}", level_zh(&level), failing.len(), shown.join("，"))
+                }
+                Lang::En => {
+                    let more = if failing.len() > 10 { format!(" and {} more", failing.len() - 10) } else { String::new() };
+                    format!("{} {} schools fail the 7 standards: {}{more}", lang.word(level_zh(&level)), failing.len(), shown.join("; "))
+                }
+            };
             figures.details.insert((code, metric), text);
         }
     }
@@ -479,10 +515,14 @@ fn reported_cvs(figures: &mut Figures, indicators: &DataFrame, rules: &Rules) ->
             };
             if let (Some(verdict), Some((_, limit))) = (verdict, metric.rule_limit(&rules.balance)) {
                 figures.values.insert((code.clone(), verdict.clone()), f64::from(u8::from(v <= limit)));
-                figures.metric_notes.insert((code.clone(), verdict), format!("据县报综合差异系数 {}", num(v)));
+                let note = match figures.lang {
+                    Lang::Zh => format!("据县报综合差异系数 {}", num(v)),
+                    Lang::En => format!("by the composite CV the county reports, {}", num(v)),
+                };
+                figures.metric_notes.insert((code.clone(), verdict), note);
             }
             figures.values.insert((code.clone(), metric.clone()), v);
-            figures.metric_notes.insert((code.clone(), metric.clone()), "县报".into());
+            figures.metric_notes.insert((code.clone(), metric.clone()), figures.lang.t("县报", "reported by the county").into());
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::{Computed, Inputs, f64s, strings as strs};
 use crate::balance::{self, Level, QUALITY_INDICATORS, sql};
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::plan::{self, Costs, K, Targets, Unit};
 use crate::warehouse::{Scope, engine};
 
@@ -223,6 +224,11 @@ struct WholeAddition {
 /// (both when empty), within `budget` per county when given. The engine's verdicts of all the counties are
 /// computed together once per round.
 pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64>) -> Result<Planned> {
+    plan_in(inputs, costs, levels, budget, Lang::Zh)
+}
+
+/// [`plan`], its notes (schools no addition can make pass, land that limits sports grounds) worded in `lang`.
+pub fn plan_in(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64>, lang: Lang) -> Result<Planned> {
     let year = match inputs.selection.years.as_slice() {
         [y] => *y,
         _ => return Err(Error::usage("a plan is of one year (--year Y)")),
@@ -252,7 +258,7 @@ pub fn plan(inputs: &Inputs, costs: &Costs, levels: &[Level], budget: Option<f64
     }
     let (mut rows, mut summaries) = (Vec::new(), Vec::new());
     for part in parts {
-        let (r, s) = plan_part(part, year, cfg, costs, &levels, budget)?;
+        let (r, s) = plan_part(part, year, cfg, costs, (&levels, budget), lang)?;
         rows.push(r);
         summaries.push(s);
     }
@@ -435,7 +441,7 @@ fn prune_plan(
 }
 
 /// [`plan`] over the schools of one part (whole counties): the additions and the summary.
-fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Costs, levels: &[Level], budget: Option<f64>) -> Result<(DataFrame, DataFrame)> {
+fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Costs, (levels, budget): (&[Level], Option<f64>), lang: Lang) -> Result<(DataFrame, DataFrame)> {
     let price = |k: usize, a: f64, u: &Unit| costs.price(k, a, u);
     let pupils = pupils(&state)?;
     let before = split(&verdicts(&state, cfg)?)?;
@@ -466,7 +472,11 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
             *taken_back.entry(key.clone()).or_default() += p.taken_back;
             *budget_left = budget_left.map(|l| l - p.cost(&just, &price));
             for &i in &p.unplannable {
-                notes.entry(key.clone()).or_default().push(format!("{}（{}）：7 项指标有未填报的数值，增加资源无法使其达标", units[i].1, units[i].0.school_id));
+                let (name, id) = (&units[i].1, &units[i].0.school_id);
+                notes.entry(key.clone()).or_default().push(match lang {
+                    Lang::Zh => format!("{name}（{id}）：7 项指标有未填报的数值，增加资源无法使其达标"),
+                    Lang::En => format!("{name} ({id}): some of the 7 indicators are not reported, so no addition makes the school pass"),
+                });
             }
             for (i, (unit, name)) in units.iter().enumerate() {
                 // A hired degree-holding, PE/art or backbone teacher (beyond those designated among the school's
@@ -575,10 +585,16 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
             && a.add > costs.grounds.land_flag_ratio * ground
         {
             for l in level.split(',') {
-                notes.entry((county.clone(), l.to_string())).or_default().push(format!(
-                    "{}（{school}）：需新增体育运动场地 {} ㎡，超过全校现有面积的 {} 倍，制约因素是用地而非资金",
-                    a.school_name, a.add, costs.grounds.land_flag_ratio
-                ));
+                notes.entry((county.clone(), l.to_string())).or_default().push(match lang {
+                    Lang::Zh => format!(
+                        "{}（{school}）：需新增体育运动场地 {} ㎡，超过全校现有面积的 {} 倍，制约因素是用地而非资金",
+                        a.school_name, a.add, costs.grounds.land_flag_ratio
+                    ),
+                    Lang::En => format!(
+                        "{} ({school}): {} m² more sports grounds, over {} times the school's grounds today: land, not money, is what limits it",
+                        a.school_name, a.add, costs.grounds.land_flag_ratio
+                    ),
+                });
             }
         }
     }
@@ -676,7 +692,7 @@ fn plan_part(mut state: DataFrame, year: i32, cfg: &balance::Config, costs: &Cos
         texts[1].push(word(met1).to_string());
         // A round that plans a school again says its note again: each note once, in the order first said.
         let said: Vec<&String> = notes.get(key).map(|n| n.iter().enumerate().filter(|(i, x)| !n[..*i].contains(x)).map(|(_, x)| x).collect()).unwrap_or_default();
-        texts[2].push(said.iter().map(|n| n.as_str()).collect::<Vec<_>>().join("；"));
+        texts[2].push(said.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(lang.t("；", "; ")));
     }
     let m = keys.len();
     let mut columns = vec![Column::new("year".into(), vec![year; m]), Column::new("county_code".into(), counties), Column::new("level".into(), lvls)];

@@ -6,6 +6,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::lang::Lang;
+
 /// Pure functions of their data: the same data gives the same SVG.
 type Out = std::result::Result<String, String>;
 
@@ -31,13 +33,14 @@ fn axis_top(values: impl Iterator<Item = f64>) -> f64 {
 
 /// Horizontal bars, one per label (None: no bar, "无数据" written), each with its limit drawn as a dashed
 /// vertical line across its band; the value written at the end of each bar.
-pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Option<f64>], x_desc: &str, limit_name: &str) -> Out {
-    bars_with_ranges(labels, values, &[], limits, x_desc, limit_name)
+pub fn bars_with_limits(labels: &[String], values: &[Option<f64>], limits: &[Option<f64>], x_desc: &str, limit_name: &str, lang: Lang) -> Out {
+    bars_with_ranges(labels, values, &[], limits, (x_desc, limit_name), lang)
 }
 
 /// [`bars_with_limits`], each bar with the range its value stands for drawn across it (the least to the largest of
-/// the counties whose median the bar is: a median under its limit can hide counties far over it).
-pub fn bars_with_ranges(labels: &[String], values: &[Option<f64>], ranges: &[Option<(f64, f64)>], limits: &[Option<f64>], x_desc: &str, limit_name: &str) -> Out {
+/// the counties whose median the bar is: a median under its limit can hide counties far over it). The words
+/// (no data, the range's name) in `lang`.
+pub fn bars_with_ranges(labels: &[String], values: &[Option<f64>], ranges: &[Option<(f64, f64)>], limits: &[Option<f64>], (x_desc, limit_name): (&str, &str), lang: Lang) -> Out {
     let n = labels.len().max(1) as i32;
     let top = axis_top(values.iter().flatten().copied().chain(limits.iter().flatten().copied()).chain(ranges.iter().flatten().map(|r| r.1)));
     let height = 70 + 34 * n as u32;
@@ -85,7 +88,7 @@ pub fn bars_with_ranges(labels: &[String], values: &[Option<f64>], ranges: &[Opt
                 }
                 None => {
                     chart
-                        .draw_series(std::iter::once(Text::new("无数据 / no data".to_string(), (0.0, SegmentValue::CenterOf(i)), (FONT, 14).into_font())))
+                        .draw_series(std::iter::once(Text::new(lang.word("无数据"), (0.0, SegmentValue::CenterOf(i)), (FONT, 14).into_font())))
                         .map_err(err)?;
                 }
             }
@@ -99,7 +102,7 @@ pub fn bars_with_ranges(labels: &[String], values: &[Option<f64>], ranges: &[Opt
                 .draw_series(std::iter::once(PathElement::new(vec![(*lo, SegmentValue::CenterOf(i)), (*hi, SegmentValue::CenterOf(i))], BLACK.stroke_width(2))))
                 .map_err(err)?;
             if !range_drawn {
-                series.label(format!("{} / range", "最小至最大")).legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLACK.stroke_width(2)));
+                series.label(lang.t("最小至最大", "least to largest")).legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], BLACK.stroke_width(2)));
                 range_drawn = true;
             }
             for end in [*lo, *hi] {
@@ -211,6 +214,11 @@ pub fn columns(labels: &[String], values: &[f64], y_desc: &str, write: &dyn Fn(f
     let counts = values.iter().all(|v| v.fract() == 0.0) && largest <= 10.0;
     let top = if counts { largest + 1.0 } else { axis_top(values.iter().copied()) };
     let ticks = if counts { top as usize + 1 } else { 10 };
+    // The tick labels' area as wide as the widest label ("7.2 亿元", "500.0 million yuan") at the 14 px font: a
+    // Chinese character about 14 px, any other about 8.
+    let width = |t: &str| t.chars().map(|c| if c.is_ascii() { 8 } else { 14 }).sum::<u32>();
+    let widest = (0..=ticks).map(|k| width(&write(top * k as f64 / ticks as f64))).max().unwrap_or(0);
+    let label_area = (widest + 16).max(90);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, 360)).into_drawing_area();
@@ -218,7 +226,7 @@ pub fn columns(labels: &[String], values: &[f64], y_desc: &str, write: &dyn Fn(f
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(44)
-            .y_label_area_size(90)
+            .y_label_area_size(label_area)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
             .map_err(err)?;
         chart
@@ -257,7 +265,7 @@ mod tests {
     #[test]
     fn a_bar_chart_draws_its_bars_limits_and_chinese_labels() {
         let labels = vec!["骨干教师".to_string(), "教学用房".to_string()];
-        let svg = bars_with_limits(&labels, &[Some(0.62), None], &[Some(0.5), Some(0.5)], "差异系数", "限值").unwrap();
+        let svg = bars_with_limits(&labels, &[Some(0.62), None], &[Some(0.5), Some(0.5)], "差异系数", "限值", Lang::Zh).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..50]);
         assert!(svg.contains("骨干教师") && svg.contains("0.620") && svg.contains("无数据"), "{svg}");
         assert!(svg.contains("限值"));

@@ -276,7 +276,8 @@ fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> R
 }
 
 fn years_list(years: &[i32], none: &str) -> String {
-    if years.is_empty() { none.to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、") }
+    let sep = if none == "无" { "、" } else { ", " };
+    if years.is_empty() { none.to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(sep) }
 }
 
 /// The value of one indicator in one year, with its row.
@@ -376,7 +377,13 @@ fn funding(wh: &Warehouse, req: &Request, area: &Area, ind: &Got, notes: &mut Ve
         let (labels, values): (Vec<String>, Vec<f64>) =
             years.iter().filter_map(|&y| indicator_value(ind, series[0].0, y).ok().flatten().map(|v| (y.to_string(), v.0))).unzip();
         if !values.is_empty() {
-            let svg = charts::columns(&labels, &values, lang.t("一般公共预算教育支出", "education budget spending"), &money(lang)).map_err(Error::other)?;
+            // In English the figures are in million yuan, said once on the axis: "422.4 million yuan" above each bar
+            // would run into its neighbours.
+            let svg = match lang {
+                Lang::Zh => charts::columns(&labels, &values, "一般公共预算教育支出", &money(lang)),
+                Lang::En => charts::columns(&labels, &values, "education budget spending (million yuan)", &|v| fmt::grouped(v / 1e6, 1)),
+            }
+            .map_err(Error::other)?;
             let mut data = Table { caption: String::new(), headers: vec![lang.t("年份", "year").into(), lang.t(series[0].1, series[0].2).into()], rows: Vec::new() };
             for (l, v) in labels.iter().zip(&values) {
                 let src = indicator_value(ind, series[0].0, l.parse().unwrap_or(0))?.and_then(|v| v.1);
@@ -497,19 +504,27 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
     let title = lang.t("九、数据质量（数据核查）", "9. Data quality (the audit)").to_string();
     let key = [Value::Text(req.county.clone()), Value::Int(req.year)];
     // The audit of the county-year is stored when its verdicts are (every audited county-year has rows there, its
-    // flags perhaps none).
-    let (flags, verdicts) = match (
-        stored(wh, "audit_verdicts", "county_code = ? AND year = ?", &key, req.rules)?,
-        stored(wh, "audit", "county_code = ? AND year = ?", &key, req.rules)?,
-    ) {
-        (Some(v), f) => {
+    // flags perhaps none). The stored words are Chinese: an English report words the audit anew.
+    let stored_audit = match lang {
+        Lang::Zh => stored(wh, "audit_verdicts", "county_code = ? AND year = ?", &key, req.rules)?,
+        Lang::En => None,
+    };
+    let (flags, verdicts) = match stored_audit {
+        Some(v) => {
+            let f = stored(wh, "audit", "county_code = ? AND year = ?", &key, req.rules)?;
             let empty = wh.query_df("SELECT * EXCLUDE (rules, rules_hash) FROM audit LIMIT 0")?;
             (f.unwrap_or(Got { df: empty, stored: Some("audit") }), v.df)
         }
-        (None, _) => {
+        None => {
             let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
-            let a = ops::audit::audit(&inputs)?;
-            notes.push(lang.t("数据核查为本次计算（仓库未存当前规则下的结果）。", "The data audit was run now (none stored under these rules).").into());
+            let a = ops::audit::audit_in(&inputs, lang)?;
+            notes.push(
+                lang.t(
+                    "数据核查为本次计算（仓库未存当前规则下的结果）。",
+                    "The data audit was run now, under the same rules, to word its findings in English (the stored audit holds Chinese words).",
+                )
+                .into(),
+            );
             (Got::computed(a.flags), a.verdicts)
         }
     };
@@ -536,7 +551,7 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
         let flag = verdicts.column("sensitive")?.bool()?;
         for i in 0..verdicts.height() {
             if flag.get(i) == Some(true) {
-                let name = ops::audit::verdict_name(levels[i].as_deref().unwrap_or_default(), standards[i].as_deref().unwrap_or_default());
+                let name = ops::audit::verdict_name(levels[i].as_deref().unwrap_or_default(), standards[i].as_deref().unwrap_or_default(), lang);
                 sensitive.push(name);
                 blocks.push(Block::Missing(messages[i].clone().unwrap_or_default()));
             }
@@ -562,7 +577,7 @@ fn data_quality(wh: &Warehouse, req: &Request, notes: &mut Vec<String>) -> Resul
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_else(|| lang.t("（县级）", "(county)").into())),
                 Cell::text(crate::audit::rule_name(lang == Lang::Zh, rule[i].as_deref().unwrap_or_default()).to_string()),
-                Cell::text(severity[i].clone().unwrap_or_default()),
+                Cell::text(lang.word(severity[i].as_deref().unwrap_or_default())),
                 Cell::text(messages[i].clone().unwrap_or_default()),
             ]);
         }
@@ -686,7 +701,7 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
                 Some(false) => lang.t("未达到", "not met"),
                 None => lang.missing(),
             };
-            let s = format!("{lname}{}：{verdict}", lang.t(if standard == "basic" { "基本均衡" } else { "优质均衡" }, if standard == "basic" { " basic balance" } else { " quality balance" }));
+            let s = format!("{lname}{}{}{verdict}", lang.t(if standard == "basic" { "基本均衡" } else { "优质均衡" }, if standard == "basic" { " basic balance" } else { " quality balance" }), lang.t("：", ": "));
             if let (Some(c), "basic") = (composite[j], standard) {
                 t.rows.push(vec![
                     Cell::text(lang.t("综合差异系数", "composite CV")),
@@ -725,11 +740,11 @@ fn levels_block(blocks: &mut Vec<Block>, req: &Request, f: &BalanceFrames, level
             {
                 why.push(r.clone());
             }
-            let s = if why.is_empty() { s } else { format!("{s}（{}）", why.join(lang.t("；", "; "))) };
+            let s = if why.is_empty() { s } else { format!("{s}{}", lang.aside(&why.join(lang.t("；", "; ")))) };
             blocks.push(Block::Paragraph(format!("{s}{}", lang.t("。", "."))));
         }
         if standard == "quality" {
-            let svg = charts::bars_with_limits(&labels, &values, &lims, lang.t("差异系数（限值为虚线）", "CV (limits dashed)"), lang.t("限值", "limit")).map_err(Error::other)?;
+            let svg = charts::bars_with_limits(&labels, &values, &lims, lang.t("差异系数（限值为虚线）", "CV (limits dashed)"), lang.t("限值", "limit"), lang).map_err(Error::other)?;
             blocks.push(Block::Chart(Chart { id: format!("cv-{level}"), title: format!("{lname} {}", lang.t("优质均衡 7 项指标差异系数与限值", "quality CVs against their limits")), svg, data: t.clone() }));
         } else {
             blocks.push(Block::Table(t));
@@ -771,17 +786,13 @@ fn failing_schools(blocks: &mut Vec<Block>, req: &Request, schools: &Got, level:
                 if m == Some(false)
                     && let Some(s) = short
                 {
-                    let ind = balance::indicator(id);
-                    gaps.push(match req.lang {
-                        Lang::Zh => format!("缺{} {} {}", balance::resource_zh(id), fmt::trimmed(s, 2), ind.shortfall_unit),
-                        Lang::En => format!("{} short by {} {}", ind.id, fmt::trimmed(s, 2), ind.shortfall_unit),
-                    });
+                    gaps.push(balance::shortfall_words(id, &fmt::trimmed(s, 2), lang));
                 }
             }
             t.rows.push(vec![
                 Cell::text(names[i].clone().unwrap_or_default()),
                 Cell::figure(met_n[i], fmt::count, "—").from(schools.src(i, &keys, "indicators_met")),
-                Cell::text(gaps.join("；")),
+                Cell::text(gaps.join(lang.t("；", "; "))),
             ]);
         }
         blocks.push(Block::Paragraph(match lang {
@@ -939,7 +950,7 @@ fn urban_rural(wh: &Warehouse, req: &Request, school_years: &[i32], notes: &mut 
             if let Some(r) = values[3][i]
                 && lowest.as_ref().is_none_or(|l| r < l.0)
             {
-                lowest = Some((r, format!("{}{}", level_name(lang, level), name)));
+                lowest = Some((r, if lang == Lang::Zh { format!("{}{}", level_name(lang, level), name) } else { format!("{} {id}", level_name(lang, level)) }));
             }
             t.rows.push(row);
         }
@@ -971,7 +982,10 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
     if let Some(s) = &req.scheme {
         for p in &s.scheme.points {
             if let Metric::Indicator(id) | Metric::Reported(id) = &p.metric {
-                thresholds.entry(id.clone()).or_insert_with(|| if lang == Lang::Zh { format!("{}（{}）", p.title_zh, p.id) } else { format!("{} ({})", p.title, p.id) });
+                thresholds.entry(id.clone()).or_insert_with(|| match lang {
+                    Lang::Zh => format!("{}（{}）", p.title_zh, p.id),
+                    Lang::En => format!("{} ({})", crate::evaluate::point_name(p, &s.scheme, lang), p.id),
+                });
             }
         }
     }
@@ -1014,9 +1028,50 @@ pub fn evaluation_frames(wh: &Warehouse, run: &SchemeRun, year: i32, notes: &mut
     if let (Some(summary), Some(rows)) = (stored(wh, "evaluation_summary", w, &key, run.rules)?, stored(wh, "evaluation", w, &key, run.rules)?) {
         return Ok((summary, rows));
     }
-    notes.push(format!("{} {}", run.scheme.name, lang.t("的评价为本次计算（仓库未存）。", ": evaluated now (not stored).")));
+    notes.push(format!("{}{}", run.scheme.name, lang.t("的评价为本次计算（仓库未存）。", ": evaluated now (not stored).")));
     let e = ops::evaluate::evaluate(wh, run.scheme, run.path, run.rules, year, false)?;
     Ok((Got::computed(e.summary), Got::computed(e.rows)))
+}
+
+/// [`evaluation_frames`] with the words a reader reads (explanations, gap lists, data-check notes) in `lang`: the
+/// stored evaluation holds Chinese words, so an English report words it anew (the same rules and figures) and
+/// keeps the stored figures and their sources.
+pub fn evaluation_in_words(wh: &Warehouse, run: &SchemeRun, (year, county): (i32, &str), notes: &mut Vec<String>, lang: Lang) -> Result<(Got, Got)> {
+    if lang == Lang::Zh {
+        return evaluation_frames(wh, run, year, notes, lang);
+    }
+    let key = [Value::Text(run.scheme.name.clone()), Value::Text(run.scheme.version.clone()), Value::Int(year)];
+    let w = "scheme = ? AND scheme_version = ? AND year = ?";
+    if let (Some(summary), Some(rows)) = (stored(wh, "evaluation_summary", w, &key, run.rules)?, stored(wh, "evaluation", w, &key, run.rules)?) {
+        // The figures and ranks are the stored ones; only the county's own words are made anew.
+        let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), Some(county), lang)?;
+        notes.push(format!("{}: the stored evaluation, its explanations worded in English now under the same rules.", run.scheme.name));
+        let summary = with_words(summary, &e.summary, &["county_code"], &["largest_gaps", "gap_list"])?;
+        let rows = with_words(rows, &e.rows, &["county_code", "point_id"], &["explanation", "data_check", "point_en"])?;
+        return Ok((summary, rows));
+    }
+    // Every county of the scheme, as the rank among them is read from the summary.
+    let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), None, lang)?;
+    notes.push(format!("{}: evaluated now (not stored).", run.scheme.name));
+    Ok((Got::computed(e.summary), Got::computed(e.rows)))
+}
+
+/// `got` with its text columns `columns` taken from `words` (the same rows worded in another language), matched by
+/// `keys`; a row `words` lacks keeps its own text.
+fn with_words(got: Got, words: &DataFrame, keys: &[&str], columns: &[&str]) -> Result<Got> {
+    let key_of = |df: &DataFrame| -> Result<Vec<String>> {
+        let parts = keys.iter().map(|k| strs(df, k)).collect::<Result<Vec<_>>>()?;
+        Ok((0..df.height()).map(|i| parts.iter().map(|p| p[i].clone().unwrap_or_default()).collect::<Vec<_>>().join("\u{1}")).collect())
+    };
+    let (mine, theirs) = (key_of(&got.df)?, key_of(words)?);
+    let at: std::collections::HashMap<&str, usize> = theirs.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let mut df = got.df;
+    for c in columns {
+        let (own, new) = (strs(&df, c)?, strs(words, c)?);
+        let merged: Vec<Option<String>> = mine.iter().enumerate().map(|(i, k)| at.get(k.as_str()).map_or_else(|| own[i].clone(), |&j| new[j].clone())).collect();
+        df.with_column(Column::new((*c).into(), merged))?;
+    }
+    Ok(Got { df, stored: got.stored })
 }
 
 /// 评价结果 and 存在问题, and the 优质均衡 verdict with its 差距清单.
@@ -1025,7 +1080,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
     let mut result = Vec::new();
     let mut problems = Vec::new();
     if let Some(run) = &req.scheme {
-        let (summary, rows) = evaluation_frames(wh, run, req.year, notes, lang)?;
+        let (summary, rows) = evaluation_in_words(wh, run, (req.year, &area.code), notes, lang)?;
         let codes = summary.strs("county_code")?;
         let provinces = summary.strs("province_code")?;
         let totals = summary.f64s("total")?;
@@ -1048,11 +1103,11 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                 if !vetoes.is_empty() {
                     let named: Vec<String> = vetoes
                         .split(", ")
-                        .map(|id| run.scheme.points.iter().find(|p| p.id == id).map_or(id.to_string(), |p| format!("{id} {}", if lang == Lang::Zh { &p.title_zh } else { &p.title })))
+                        .map(|id| run.scheme.points.iter().find(|p| p.id == id).map_or(id.to_string(), |p| format!("{id} {}", if lang == Lang::Zh { p.title_zh.clone() } else { crate::evaluate::point_name(p, run.scheme, lang) })))
                         .collect();
                     result.push(Block::Missing(match lang {
                         Lang::Zh => format!("一票否决：{}未达到，等级至多为{}。", named.join("、"), run.scheme.veto_grade),
-                        Lang::En => format!("Veto (一票否决): {} not met; the grade is at most {}.", named.join(", "), lang.word(&run.scheme.veto_grade)),
+                        Lang::En => format!("Veto (一票否决) not met: {}; the grade is at most {}.", named.join("; "), lang.word(&run.scheme.veto_grade)),
                     }));
                 }
                 let total = fmt::trimmed(totals[i].unwrap_or(0.0), 2);
@@ -1135,7 +1190,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
         ));
     }
     if let Some(run) = &req.quality {
-        let (summary, _) = evaluation_frames(wh, run, req.year, notes, lang)?;
+        let (summary, _) = evaluation_in_words(wh, run, (req.year, &area.code), notes, lang)?;
         let codes = summary.strs("county_code")?;
         if let Some(i) = codes.iter().position(|c| c.as_deref() == Some(area.code.as_str())) {
             let grade = summary.strs("grade")?[i].clone().unwrap_or_default();
@@ -1146,7 +1201,7 @@ fn evaluation(wh: &Warehouse, req: &Request, area: &Area, notes: &mut Vec<String
                 Lang::En => format!("Under {}, the {} verdict is: {}.", run.scheme.name, req.year, lang.word(&grade)),
             }));
             if !gaps.is_empty() {
-                result.push(Block::Paragraph(format!("{}：{}", lang.t("差距清单", "Gap list"), gaps)));
+                result.push(Block::Paragraph(format!("{}{gaps}", lang.t("差距清单：", "Gap list: "))));
             }
         }
     }
@@ -1191,8 +1246,12 @@ fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, 
         }
         let missing = status[i].as_deref() == Some("missing");
         let loss = (!missing).then(|| points[i].unwrap_or(0.0) - earned[i].unwrap_or(0.0));
-        let name = if lang == Lang::Zh { title[i].clone() } else { title_en[i].clone().or(title[i].clone()) }.unwrap_or_default();
-        let what = if missing { format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()) } else { expl[i].clone().unwrap_or_default() };
+        let name = if lang == Lang::Zh { title[i].clone() } else { title_en[i].clone().filter(|t| !t.is_empty()).or(title[i].clone()) }.unwrap_or_default();
+        let what = match (missing, lang) {
+            (true, Lang::Zh) => format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()),
+            (true, Lang::En) => format!("{} ({})", lang.missing(), expl[i].clone().unwrap_or_default()),
+            (false, _) => expl[i].clone().unwrap_or_default(),
+        };
         let vetoed = veto[i] == Some(true) && status[i].as_deref() == Some("failed");
         let label = if vetoed { format!("{}{} {name}", lang.t("【一票否决】", "[veto] "), ids[i].clone().unwrap_or_default()) } else { format!("{} {name}", ids[i].clone().unwrap_or_default()) };
         out.push((vetoed, label, loss, what));
@@ -1228,7 +1287,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
     }
     let inputs = Inputs::new(wh, req.rules, Selection { counties: vec![req.county.clone()], years: vec![req.year] });
     let costs = crate::plan::Costs::national();
-    let planned = ops::plan::plan(&inputs, &costs, &[], None)?;
+    let planned = ops::plan::plan_in(&inputs, &costs, &[], None, lang)?;
     let s = &planned.summary;
     let mut blocks = vec![Block::Paragraph(
         lang.t(
@@ -1340,7 +1399,7 @@ fn investment(wh: &Warehouse, req: &Request, school_years: &[i32]) -> Result<Sec
                 Cell::text(names[i].clone().unwrap_or_default()),
                 Cell::text(level_name(lang, levels[i].as_deref().unwrap_or(""))),
                 Cell::text(column_name(lang, res[i].as_deref().unwrap_or_default())),
-                Cell::figure(adds[i], |v| format!("{} {unit}", fmt::count(v)), ""),
+                Cell::figure(adds[i], |v| if lang == Lang::Zh { format!("{} {unit}", fmt::count(v)) } else { fmt::in_unit_lang(v, &unit, true) }, ""),
                 Cell::figure(costs[i], money(lang), ""),
             ]);
         }

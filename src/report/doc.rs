@@ -123,6 +123,8 @@ footer { margin-top: 18pt; color: var(--muted); font-size: 8.5pt; border-top: 0.
      what follows it, and a row, a chart or a short table is never split. */
   h2, h3, caption, p.subtitle { break-after: avoid; page-break-after: avoid; }
   section > p:first-of-type { break-before: avoid; }
+  /* A table's caption and header never stand alone at the foot of a page: its first rows go with them. */
+  tbody tr:nth-child(-n+2) { break-before: avoid; page-break-before: avoid; }
   /* The footer's notes stay with the last section rather than fill a page of their own. */
   footer { break-before: avoid; page-break-before: avoid; break-inside: avoid; margin-top: 10pt; }
 }

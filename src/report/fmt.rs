@@ -130,6 +130,7 @@ pub fn in_unit_lang(x: f64, unit: &str, english: bool) -> String {
         "万元" => format!("{} ten-thousand yuan", trimmed(x, 2)),
         "亿元" => format!("{} hundred-million yuan", trimmed(x, 2)),
         "年" => format!("{}", x.round() as i64),
+        "级" => format!("level {}", count(x)),
         u => in_unit(x, u),
     }
 }

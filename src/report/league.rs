@@ -1,6 +1,7 @@
 //! A province's or prefecture's league for one year: the ranking with grades, how each quality CV spreads across
-//! the counties against its limit, the counties failing each standard, the spread across counties (equity across
-//! counties), the spending-growth league and the counties with missing data.
+//! the counties against its limit, the counties failing each standard, each county's composite CVs over the last
+//! years, the spread across counties (equity across counties), the spending-growth league and the counties with
+//! missing data.
 
 use crate::warehouse::Value;
 use polars::prelude::*;
@@ -118,7 +119,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             }
         };
         let mut t = Table {
-            caption: format!("{} {} {}（{}）", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), run.scheme.name),
+            caption: format!("{} {} {}{}", req.year, area_name, lang.t("县级政府履行教育职责评价排名", "ranking"), lang.aside(&run.scheme.name)),
             headers: [
                 lang.t("名次（较上年）", "rank (on the year before)"),
                 lang.t("县（市、区）", "county"),
@@ -141,9 +142,9 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                 Some(t) => {
                     let r = 1 + (0..df.height()).filter(|&j| scores[j].is_some_and(|x| x > t)).count();
                     match before.get(&c) {
-                        Some(&b) if b > r => format!("{r}（↑{}）", b - r),
-                        Some(&b) if b < r => format!("{r}（↓{}）", r - b),
-                        Some(_) => format!("{r}（{}）", lang.t("持平", "same")),
+                        Some(&b) if b > r => format!("{r}{}", lang.aside(&format!("↑{}", b - r))),
+                        Some(&b) if b < r => format!("{r}{}", lang.aside(&format!("↓{}", r - b))),
+                        Some(_) => format!("{r}{}", lang.aside(lang.t("持平", "same"))),
                         None => r.to_string(),
                     }
                 }
@@ -156,7 +157,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             }
             // A grade withheld for missing data says the grade its data earns beside it.
             let g = match (&on_data[i], g == crate::evaluate::scheme::PENDING) {
-                (Some(d), true) => format!("{}（{}{}）", lang.word(&g), lang.t("按有数据观测点：", "on the data: "), lang.word(d)),
+                (Some(d), true) => format!("{}{}", lang.word(&g), lang.aside(&format!("{}{}", lang.t("按有数据观测点：", "on the data: "), lang.word(d)))),
                 _ => lang.word(&g),
             };
             t.rows.push(vec![
@@ -190,7 +191,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             // Why a county with a higher score can hold a lower grade: its failed 一票否决 items, named.
             let vetoed: Vec<String> = (0..df.height())
                 .filter_map(|i| Some((cc[i].clone()?, vetoes[i].clone().filter(|v| !v.is_empty())?)))
-                .map(|(c, v)| format!("{}（{v}）", name_of(&c)))
+                .map(|(c, v)| format!("{}{}", name_of(&c), lang.aside(&v)))
                 .collect();
             let mut said = match lang {
                 Lang::Zh => "名次按有数据观测点的得分率排列，括号内为较上年名次的变化。".to_string(),
@@ -261,8 +262,11 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                     &medians,
                     &ranges,
                     &lims,
-                    lang.t("各县差异系数：柱为中位数，横线为最小至最大，虚线为限值", "the counties' CVs: bar median, line least to largest, dashed limit"),
-                    lang.t("限值", "limit"),
+                    (
+                        lang.t("各县差异系数：柱为中位数，横线为最小至最大，虚线为限值", "the counties' CVs: bar median, line least to largest, dashed limit"),
+                        lang.t("限值", "limit"),
+                    ),
+                    lang,
                 )
                 .map_err(Error::other)?;
                 let over: Vec<String> = QUALITY_INDICATORS
@@ -273,7 +277,7 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
                             .filter(|&i| ids[i].as_deref() == Some(*id) && cvs[i].is_some_and(|c| c > limit))
                             .filter_map(|i| q.column("county_code").ok()?.str().ok()?.get(i).map(&name_of))
                             .collect();
-                        (!counties.is_empty()).then(|| format!("{}：{}", if lang == Lang::Zh { super::county::short_name(id).to_string() } else { id.to_string() }, counties.join("、")))
+                        (!counties.is_empty()).then(|| format!("{}{}{}", if lang == Lang::Zh { super::county::short_name(id).to_string() } else { id.to_string() }, lang.t("：", ": "), counties.join(lang.list())))
                     })
                     .collect();
                 blocks.push(Block::Chart(Chart { id: format!("cv-spread-{level}"), title: format!("{} {}", lang.t(zh, en), lang.t("各县优质均衡差异系数的分布与限值", "the quality CVs across the counties against the limits")), svg, data: t }));
@@ -320,11 +324,14 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
             for (standard, szh) in [("basic", "基本均衡"), ("quality", "优质均衡")] {
                 for (level, lzh) in [("primary", "小学"), ("junior", "初中")] {
                     let failing: Vec<String> = (0..v.height()).filter(|&i| vs[i].as_deref() == Some(standard) && vl[i].as_deref() == Some(level)).filter_map(|i| vc[i].as_deref().map(&name_of)).collect();
-                    t.rows.push(vec![Cell::text(lang.t(szh, standard)), Cell::text(lang.t(lzh, level)), Cell::figure(Some(failing.len() as f64), fmt::count, ""), Cell::text(failing.join("、"))]);
+                    t.rows.push(vec![Cell::text(lang.t(szh, standard)), Cell::text(lang.t(lzh, level)), Cell::figure(Some(failing.len() as f64), fmt::count, ""), Cell::text(failing.join(lang.list()))]);
                 }
             }
             blocks.push(Block::Table(t));
         }
+    }
+    if let Some(t) = composite_trend(wh, req, &codes, &name_of, &mut notes)? {
+        blocks.push(Block::Table(t));
     }
     sections.push(Section { title: lang.t("二、义务教育均衡：各县差异系数", "2. Balance: the counties' CVs").into(), blocks });
 
@@ -430,6 +437,72 @@ pub fn report(wh: &Warehouse, req: &Request) -> Result<Document> {
         sections,
         footer,
     })
+}
+
+/// Each county's trend: its composite CVs (基本均衡) of each level in the year and the two before, those years that
+/// have school data (at least two), with the limits; stored under the rules when the stored rows hold every one of
+/// those years, else computed now.
+fn composite_trend(wh: &Warehouse, req: &Request, codes: &[String], name_of: &dyn Fn(&str) -> String, notes: &mut Vec<String>) -> Result<Option<Table>> {
+    let lang = req.lang;
+    let held = wh.query_df_with(
+        &format!("SELECT DISTINCT year FROM schools WHERE year BETWEEN ? AND ? AND county_code IN ({}) ORDER BY year", list(codes)),
+        &[Value::Int(req.year - 2), Value::Int(req.year)],
+    )?;
+    let years: Vec<i32> = f64s(&held, "year")?.into_iter().flatten().map(|y| y as i32).collect();
+    if years.len() < 2 {
+        return Ok(None);
+    }
+    let in_years = years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    let w = format!("standard = 'basic' AND year IN ({in_years}) AND county_code IN ({})", list(codes));
+    let stored_rows = stored(wh, "balance_verdicts", &w, &[], req.rules)?;
+    let covers = |g: &Got| -> Result<bool> {
+        let got: std::collections::BTreeSet<i64> = f64s(&g.df, "year")?.into_iter().flatten().map(|y| y as i64).collect();
+        Ok(got.len() == years.len())
+    };
+    let v = match stored_rows {
+        Some(g) if covers(&g)? => g,
+        _ => {
+            notes.push(lang.t("各县综合差异系数的变化为本次计算（仓库未存各年当前规则下的结果）。", "The counties' composite CVs over the years were computed now.").into());
+            let inputs = Inputs::new(wh, req.rules, Selection { counties: codes.to_vec(), years: years.clone() });
+            let b = ops::balance::balance(&inputs, Need::All, false)?;
+            Got::computed(b.verdicts.unwrap_or_default().lazy().filter(col("standard").eq(lit("basic"))).collect()?)
+        }
+    };
+    let (vy, vc, vl, cv, limit) = (f64s(&v.df, "year")?, strs(&v.df, "county_code")?, strs(&v.df, "level")?, f64s(&v.df, "composite_cv")?, f64s(&v.df, "cv_threshold")?);
+    let find = |code: &str, level: &str, year: i32| (0..v.df.height()).find(|&i| vc[i].as_deref() == Some(code) && vl[i].as_deref() == Some(level) && vy[i] == Some(year as f64));
+    let levels: Vec<(&str, &str, &str)> =
+        [("primary", "小学", "primary"), ("junior", "初中", "junior")].into_iter().filter(|(l, ..)| (0..v.df.height()).any(|i| vl[i].as_deref() == Some(*l))).collect();
+    let limits: Vec<String> = levels
+        .iter()
+        .filter_map(|(l, zh, en)| (0..v.df.height()).find(|&i| vl[i].as_deref() == Some(*l)).and_then(|i| limit[i]).map(|x| format!("{} {}", lang.t(zh, en), fmt::ratio(x))))
+        .collect();
+    let span = format!("{}–{}", years[0], years[years.len() - 1]);
+    let mut headers = vec![lang.t("县（市、区）", "county").to_string()];
+    for (_, zh, en) in &levels {
+        headers.extend(years.iter().map(|y| format!("{} {y}", lang.t(zh, en))));
+    }
+    let mut t = Table {
+        caption: match lang {
+            Lang::Zh => format!("{span} 年各县基本均衡综合差异系数的变化（限值：{}）", limits.join("，")),
+            Lang::En => format!("The counties' composite CVs (basic balance), {span} (limits: {})", limits.join(", ")),
+        },
+        headers,
+        rows: Vec::new(),
+    };
+    let keys = ["year", "county_code", "level", "standard"];
+    for code in codes {
+        let mut row = vec![Cell::text(name_of(code))];
+        for (level, ..) in &levels {
+            for &y in &years {
+                row.push(match find(code, level, y) {
+                    Some(i) => Cell::figure(cv[i], fmt::ratio, "—").from(v.src(i, &keys, "composite_cv")),
+                    None => Cell::text("—"),
+                });
+            }
+        }
+        t.rows.push(row);
+    }
+    Ok(Some(t))
 }
 
 /// The quality CVs and verdicts of the counties for the year: stored under the rules, or computed now.
