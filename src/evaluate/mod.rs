@@ -188,9 +188,8 @@ pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, schem
     let lang = figures.lang;
     let name = point_name(point, scheme, lang);
     let note = figures.note(&county.code, &point.metric).filter(|_| o.value.is_some());
-    let aside = |n: &str| if lang == Lang::En { format!(" ({n})") } else { format!("（{n}）") };
     if let Some(n) = note {
-        o.explanation.push_str(&aside(n));
+        o.explanation.push_str(&lang.aside(n));
     }
     if o.status == "met" {
         o.gap = None;
@@ -198,7 +197,7 @@ pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, schem
         let gap = match (o.status, figures.detail(&county.code, &point.metric), &o.gap, note) {
             ("missing", _, _, _) => format!("{name}{}", lang.t("：待填报", ": not reported")),
             (_, Some(detail), _, _) => detail.clone(),
-            (_, None, Some(g), Some(n)) => format!("{g}{}", aside(n)),
+            (_, None, Some(g), Some(n)) => format!("{g}{}", lang.aside(n)),
             (_, None, Some(g), None) => g.clone(),
             (_, None, None, _) => o.explanation.clone(),
         };
@@ -209,7 +208,6 @@ pub fn score(point: &Point, county: &County, year: i32, figures: &Figures, schem
 
 fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, scheme: &Scheme, cfg: &Config) -> Outcome {
     let lang = figures.lang;
-    let en = lang == Lang::En;
     let name = point_name(point, scheme, lang);
     let value = figures.get(&county.code, &point.metric);
     let Some(v) = value else {
@@ -221,9 +219,7 @@ fn score_value(point: &Point, county: &County, year: i32, figures: &Figures, sch
         Scoring::Reported => {
             let met = v >= 1.0;
             let note = match &point.metric {
-                Metric::Reported(id) => {
-                    figures.notes.get(&(county.code.clone(), id.clone())).map(|n| if en { format!(" ({n})") } else { format!("（{n}）") }).unwrap_or_default()
-                }
+                Metric::Reported(id) => figures.notes.get(&(county.code.clone(), id.clone())).map(|n| lang.aside(n)).unwrap_or_default(),
                 _ => String::new(),
             };
             let (explanation, gap) = match (lang, met) {
@@ -424,7 +420,7 @@ pub fn evaluate(scheme: &Scheme, year: i32, counties: &[County], figures: &Figur
         }
         gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
         all_gaps.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}{}−{}{}", g.1, lang.t("（", " ("), num(g.0), lang.t("）", ")"))).collect();
+        let largest: Vec<String> = gaps.iter().take(3).filter(|g| g.0 > 0.0).map(|g| format!("{}{}", g.1, lang.aside(&format!("−{}", num(g.0))))).collect();
         let total = round_points(total);
         let judged = round_points(judged);
         // A point without data is never a failed point: a grade that would rest on it is withheld (待补报), and

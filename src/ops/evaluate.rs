@@ -414,10 +414,7 @@ fn failing_schools(figures: &mut Figures, school_rows: &DataFrame) -> Result<()>
                 (None, Lang::En) => format!("{id} not reported"),
             })
             .collect();
-        list.push(match lang {
-            Lang::Zh => format!("{}（{}）", names[i], missing.join("、")),
-            Lang::En => format!("{} ({})", names[i], missing.join(", ")),
-        });
+        list.push(format!("{}{}", names[i], lang.aside(&missing.join(lang.list()))));
     }
     for ((code, level), failing) in by {
         let metric = Metric::SchoolsFailing { level: level.clone() };

@@ -208,8 +208,8 @@ fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> R
     if df.height() == 0 {
         blocks.push(missing_block(
             lang,
-            &format!("{} 年学校数据未导入（仓库中该县的学校数据年份：{}）", req.year, years_list(school_years, "无")),
-            &format!("no school data for {} (school data held for: {})", req.year, years_list(school_years, "none")),
+            &format!("{} 年学校数据未导入（仓库中该县的学校数据年份：{}）", req.year, years_list(school_years, Lang::Zh)),
+            &format!("no school data for {} (school data held for: {})", req.year, years_list(school_years, Lang::En)),
         ));
     } else {
         let levels = strs(&df, "level")?;
@@ -275,9 +275,8 @@ fn basics(wh: &Warehouse, req: &Request, area: &Area, school_years: &[i32]) -> R
     Ok(Section { title: lang.t("一、基本情况", "1. The county's schools").to_string(), blocks })
 }
 
-fn years_list(years: &[i32], none: &str) -> String {
-    let sep = if none == "无" { "、" } else { ", " };
-    if years.is_empty() { none.to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(sep) }
+fn years_list(years: &[i32], lang: Lang) -> String {
+    if years.is_empty() { lang.t("无", "none").to_string() } else { years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(lang.list()) }
 }
 
 /// The value of one indicator in one year, with its row.
@@ -1021,15 +1020,26 @@ fn other_indicators(req: &Request, ind: &Got) -> Result<Section> {
     Ok(Section { title: lang.t("五、学前教育及其他指标", "5. Preschool and other indicators").to_string(), blocks })
 }
 
-/// The evaluation under a scheme: stored (same scheme, version, year and rules) or computed now.
+/// The evaluation under a scheme: stored (same scheme, version, year and rules) or computed now (every county of
+/// the scheme, worded in `lang`).
 pub fn evaluation_frames(wh: &Warehouse, run: &SchemeRun, year: i32, notes: &mut Vec<String>, lang: Lang) -> Result<(Got, Got)> {
+    match stored_evaluation(wh, run, year)? {
+        Some(frames) => Ok(frames),
+        None => computed_evaluation(wh, run, year, notes, lang),
+    }
+}
+
+/// The stored evaluation (summary, rows) under a scheme for the year and the rules in force, if any.
+fn stored_evaluation(wh: &Warehouse, run: &SchemeRun, year: i32) -> Result<Option<(Got, Got)>> {
     let key = [Value::Text(run.scheme.name.clone()), Value::Text(run.scheme.version.clone()), Value::Int(year)];
     let w = "scheme = ? AND scheme_version = ? AND year = ?";
-    if let (Some(summary), Some(rows)) = (stored(wh, "evaluation_summary", w, &key, run.rules)?, stored(wh, "evaluation", w, &key, run.rules)?) {
-        return Ok((summary, rows));
-    }
+    Ok(stored(wh, "evaluation_summary", w, &key, run.rules)?.zip(stored(wh, "evaluation", w, &key, run.rules)?))
+}
+
+/// The evaluation computed now: every county of the scheme (the rank among them is read from the summary).
+fn computed_evaluation(wh: &Warehouse, run: &SchemeRun, year: i32, notes: &mut Vec<String>, lang: Lang) -> Result<(Got, Got)> {
     notes.push(format!("{}{}", run.scheme.name, lang.t("的评价为本次计算（仓库未存）。", ": evaluated now (not stored).")));
-    let e = ops::evaluate::evaluate(wh, run.scheme, run.path, run.rules, year, false)?;
+    let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), None, lang)?;
     Ok((Got::computed(e.summary), Got::computed(e.rows)))
 }
 
@@ -1037,23 +1047,16 @@ pub fn evaluation_frames(wh: &Warehouse, run: &SchemeRun, year: i32, notes: &mut
 /// stored evaluation holds Chinese words, so an English report words it anew (the same rules and figures) and
 /// keeps the stored figures and their sources.
 pub fn evaluation_in_words(wh: &Warehouse, run: &SchemeRun, (year, county): (i32, &str), notes: &mut Vec<String>, lang: Lang) -> Result<(Got, Got)> {
+    let Some((summary, rows)) = stored_evaluation(wh, run, year)? else { return computed_evaluation(wh, run, year, notes, lang) };
     if lang == Lang::Zh {
-        return evaluation_frames(wh, run, year, notes, lang);
-    }
-    let key = [Value::Text(run.scheme.name.clone()), Value::Text(run.scheme.version.clone()), Value::Int(year)];
-    let w = "scheme = ? AND scheme_version = ? AND year = ?";
-    if let (Some(summary), Some(rows)) = (stored(wh, "evaluation_summary", w, &key, run.rules)?, stored(wh, "evaluation", w, &key, run.rules)?) {
-        // The figures and ranks are the stored ones; only the county's own words are made anew.
-        let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), Some(county), lang)?;
-        notes.push(format!("{}: the stored evaluation, its explanations worded in English now under the same rules.", run.scheme.name));
-        let summary = with_words(summary, &e.summary, &["county_code"], &["largest_gaps", "gap_list"])?;
-        let rows = with_words(rows, &e.rows, &["county_code", "point_id"], &["explanation", "data_check", "point_en"])?;
         return Ok((summary, rows));
     }
-    // Every county of the scheme, as the rank among them is read from the summary.
-    let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), None, lang)?;
-    notes.push(format!("{}: evaluated now (not stored).", run.scheme.name));
-    Ok((Got::computed(e.summary), Got::computed(e.rows)))
+    // The figures and ranks are the stored ones; only the county's own words are made anew.
+    let e = ops::evaluate::evaluate_in(wh, run.scheme, run.path, run.rules, (year, false), Some(county), lang)?;
+    notes.push(format!("{}: the stored evaluation, its explanations worded in English now under the same rules.", run.scheme.name));
+    let summary = with_words(summary, &e.summary, &["county_code"], &["largest_gaps", "gap_list"])?;
+    let rows = with_words(rows, &e.rows, &["county_code", "point_id"], &["explanation", "data_check", "point_en"])?;
+    Ok((summary, rows))
 }
 
 /// `got` with its text columns `columns` taken from `words` (the same rows worded in another language), matched by
@@ -1247,11 +1250,8 @@ fn problem_sentences(rows: &Got, code: &str, lang: Lang) -> Result<Vec<(String, 
         let missing = status[i].as_deref() == Some("missing");
         let loss = (!missing).then(|| points[i].unwrap_or(0.0) - earned[i].unwrap_or(0.0));
         let name = if lang == Lang::Zh { title[i].clone() } else { title_en[i].clone().filter(|t| !t.is_empty()).or(title[i].clone()) }.unwrap_or_default();
-        let what = match (missing, lang) {
-            (true, Lang::Zh) => format!("{}（{}）", lang.missing(), expl[i].clone().unwrap_or_default()),
-            (true, Lang::En) => format!("{} ({})", lang.missing(), expl[i].clone().unwrap_or_default()),
-            (false, _) => expl[i].clone().unwrap_or_default(),
-        };
+        let explained = expl[i].clone().unwrap_or_default();
+        let what = if missing { format!("{}{}", lang.missing(), lang.aside(&explained)) } else { explained };
         let vetoed = veto[i] == Some(true) && status[i].as_deref() == Some("failed");
         let label = if vetoed { format!("{}{} {name}", lang.t("【一票否决】", "[veto] "), ids[i].clone().unwrap_or_default()) } else { format!("{} {name}", ids[i].clone().unwrap_or_default()) };
         out.push((vetoed, label, loss, what));
